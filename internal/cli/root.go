@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// App carries the global flags shared by every command.
+type App struct {
+	ProjectDir  string
+	ProfilesDir string
+	Target      string
+	Vars        string // YAML/JSON mapping given with --vars
+}
+
+// ExitError carries a process exit code through cobra.
+type ExitError struct{ Code int }
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// commands lists every subcommand constructor; each lives in its own file.
+var commands = []func(*App) *cobra.Command{
+	newCompileCmd, newLsCmd, // engine core (compile.go)
+	newRunCommands,            // run, test, build, seed, show, retry, run-operation (run.go)
+	newIngestCmd,              // ingest.go
+	newGenerateCmd,            // generate.go
+	newServeCmd,               // serve.go
+	newDocsCmd, newLineageCmd, // docs.go
+}
+
+// NewRoot builds the root command.
+func NewRoot() *cobra.Command {
+	a := &App{}
+	root := &cobra.Command{
+		Use:           "techstore",
+		Short:         "TechStore Analytics: SQL models, run on DuckDB or Databricks, documented and served",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&a.ProjectDir, "project-dir", ".", "project folder (holds project.yml)")
+	pf.StringVar(&a.ProfilesDir, "profiles-dir", "", "folder of profiles.yml (default: the project folder, then ~/.techstore)")
+	pf.StringVar(&a.Target, "target", "", "target in the profile (default: the profile's target)")
+	pf.StringVar(&a.Vars, "vars", "", "project vars as YAML or JSON, e.g. '{as_of_date: 2026-10-31}'")
+	for _, c := range commands {
+		root.AddCommand(c(a))
+	}
+	// run, test, build, seed, show, retry, run-operation (run.go)
+	root.AddCommand(newRunCommands(a)...)
+	return root
+}
+
+// Main runs the CLI and returns the process exit code. Ctrl-C and SIGTERM
+// cancel the command's context.
+func Main(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := NewRoot()
+	root.SetArgs(args)
+	if err := root.ExecuteContext(ctx); err != nil {
+		var ee *ExitError
+		if errors.As(err, &ee) {
+			return ee.Code
+		}
+		fmt.Fprintln(os.Stderr, "error:", err)
+		return 1
+	}
+	return 0
+}
