@@ -27,7 +27,6 @@ func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code
 // commands lists every subcommand constructor; each lives in its own file.
 var commands = []func(*App) *cobra.Command{
 	newCompileCmd, newLsCmd, // engine core (compile.go)
-	newRunCommands,            // run, test, build, seed, show, retry, run-operation (run.go)
 	newIngestCmd,              // ingest.go
 	newGenerateCmd,            // generate.go
 	newServeCmd,               // serve.go
