@@ -45,6 +45,18 @@ type Project struct {
 	Nodes   map[string]*Node
 	Sources map[string]*Source
 	Macros  map[string]*Macro
+
+	// MacroFiles are the macro files as read, in path order, for the
+	// template parser (each may define several macros).
+	MacroFiles []File `json:"-"`
+	// SelectorsFile is the path of selectors.yml relative to Root, "" when absent.
+	SelectorsFile string `json:"-"`
+}
+
+// File is a project file as read: path relative to the project root, and text.
+type File struct {
+	Path string
+	Text string
 }
 
 // Node is a model, seed or test.
@@ -77,6 +89,15 @@ type Node struct {
 	Refs        []string          `json:"-"` // model/seed names passed to ref, in order of first use
 	SourceRefs  [][2]string       `json:"-"` // (source, table) pairs passed to source
 	Contract    map[string]string `json:"-"` // reserved
+
+	// BaseConfig is the raw configuration from project.yml folder defaults
+	// and the YAML properties, merged, before the file's own config calls.
+	BaseConfig map[string]any `json:"-"`
+	// Tests are the model-level generic tests declared in YAML (column
+	// tests live on Columns).
+	Tests []TestSpec `json:"-"`
+	// PatchLine is the line of the node's entry in PatchPath (0 when none).
+	PatchLine int `json:"-"`
 
 	// Tests only.
 	TestMetadata *TestMetadata `json:"test_metadata,omitempty"`
@@ -149,17 +170,23 @@ type Config struct {
 
 // Source is one table of a declared source.
 type Source struct {
-	UniqueID         string    `json:"unique_id"` // source.<project>.<source>.<table>
-	SourceName       string    `json:"source_name"`
-	Name             string    `json:"name"` // table name
-	Database         string    `json:"database,omitempty"`
-	Schema           string    `json:"schema"`
-	Identifier       string    `json:"identifier"`
-	Description      string    `json:"description"`
-	Columns          []*Column `json:"-"`
-	OriginalFilePath string    `json:"original_file_path"`
-	FQN              []string  `json:"fqn"`
-	Tags             []string  `json:"tags"`
+	UniqueID         string         `json:"unique_id"` // source.<project>.<source>.<table>
+	SourceName       string         `json:"source_name"`
+	Name             string         `json:"name"` // table name
+	Database         string         `json:"database,omitempty"`
+	Schema           string         `json:"schema"`
+	Identifier       string         `json:"identifier"`
+	Description      string         `json:"description"`
+	Columns          []*Column      `json:"-"`
+	OriginalFilePath string         `json:"original_file_path"`
+	FQN              []string       `json:"fqn"`
+	Tags             []string       `json:"tags"`
+	Meta             map[string]any `json:"meta,omitempty"`
+	Loader           string         `json:"loader,omitempty"`
+	// Tests are the table-level generic tests declared in YAML.
+	Tests []TestSpec `json:"-"`
+	// Line is the line of the table's entry in OriginalFilePath.
+	Line int `json:"-"`
 }
 
 // Macro is a named template from macros/*.sql (`{{ define "name" }}...{{ end }}`).
