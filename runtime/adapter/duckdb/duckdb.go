@@ -325,10 +325,38 @@ func (a *Adapter) CreateSchema(ctx context.Context, database, schema string) err
 	if database != "" {
 		name = a.QuoteIdent(database) + "." + name
 	}
-	if _, err := a.db.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+name); err != nil {
+	err := retryConflict(ctx, func() error {
+		_, err := a.db.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+name)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("create schema %s: %w", schema, cleanErr(err))
 	}
 	return nil
+}
+
+// retryConflict retries f while DuckDB reports a catalog write-write
+// conflict: two threads changing the catalog at once (both creating the
+// same schema, say). The loser's transaction is rolled back whole, so
+// trying again is safe.
+func retryConflict(ctx context.Context, f func() error) error {
+	var err error
+	for attempt := 1; attempt <= 20; attempt++ {
+		if err = f(); err == nil || !isConflict(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt*5) * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func isConflict(err error) bool {
+	m := err.Error()
+	return strings.Contains(m, "write-write conflict") || strings.Contains(m, "Transaction conflict")
 }
 
 // relationKind returns "table", "view" or "" when the relation is missing.
@@ -387,6 +415,16 @@ func (a *Adapter) Materialize(ctx context.Context, m adapter.Materialization) (a
 }
 
 func (a *Adapter) buildView(ctx context.Context, m adapter.Materialization) (adapter.Result, error) {
+	var res adapter.Result
+	err := retryConflict(ctx, func() error {
+		var err error
+		res, err = a.buildViewOnce(ctx, m)
+		return err
+	})
+	return res, err
+}
+
+func (a *Adapter) buildViewOnce(ctx context.Context, m adapter.Materialization) (adapter.Result, error) {
 	name := a.RelationName(m.Relation)
 	tx, err := a.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -420,7 +458,12 @@ func (a *Adapter) buildTable(ctx context.Context, r adapter.Relation, selectSQL 
 	if _, err := a.db.ExecContext(ctx, "CREATE TABLE "+tmpName+" AS\n"+selectSQL); err != nil {
 		return adapter.Result{RowsAffected: -1}, cleanErr(err)
 	}
-	n, err := a.swap(ctx, r, tmp)
+	var n int64
+	err := retryConflict(ctx, func() error {
+		var err error
+		n, err = a.swap(ctx, r, tmp)
+		return err
+	})
 	if err != nil {
 		// Best effort with a fresh context: the caller's may be cancelled.
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -624,7 +667,12 @@ func (a *Adapter) LoadTable(ctx context.Context, r adapter.Relation, cols []adap
 	if _, err := conn.ExecContext(ctx, "CREATE TABLE "+a.RelationName(tmp)+" AS SELECT "+strings.Join(casts, ", ")+" FROM temp.main."+a.QuoteIdent(stageID)); err != nil {
 		return adapter.Result{RowsAffected: -1}, fmt.Errorf("load %s: %w", a.RelationName(r), cleanErr(err))
 	}
-	n, err := a.swap(ctx, r, tmp)
+	var n int64
+	err = retryConflict(ctx, func() error {
+		var err error
+		n, err = a.swap(ctx, r, tmp)
+		return err
+	})
 	if err != nil {
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()

@@ -349,3 +349,36 @@ func TestLockedByOtherProcess(t *testing.T) {
 		t.Errorf("message\n got %s\nwant %s", err, want)
 	}
 }
+
+// TestConcurrentBuildsInOneSchema builds tables and views in the same new
+// schema from many goroutines at once: DuckDB's catalog conflicts between
+// them must be absorbed, not reported.
+func TestConcurrentBuildsInOneSchema(t *testing.T) {
+	a, _ := openTemp(t)
+	ctx := context.Background()
+	for round := 0; round < 3; round++ {
+		var wg sync.WaitGroup
+		errs := make(chan error, 16)
+		for i := 0; i < 16; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				kind := "table"
+				if i%3 == 0 {
+					kind = "view"
+				}
+				_, err := a.Materialize(ctx, adapter.Materialization{Kind: kind,
+					Relation: adapter.Relation{Schema: fmt.Sprintf("s%d", round), Identifier: fmt.Sprintf("m%d", i)},
+					SQL:      fmt.Sprintf("select %d as i", i)})
+				errs <- err
+			}(i)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("round %d: %v", round, err)
+			}
+		}
+	}
+}
