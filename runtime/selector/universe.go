@@ -1,0 +1,273 @@
+package selector
+
+import (
+	"slices"
+
+	"github.com/techstore-analytics/techstore/runtime/project"
+)
+
+// universe numbers every node and source of one selection so that sets are
+// bitsets, and caches the graph's edges as it walks them.
+type universe struct {
+	p       *project.Project
+	g       Graph
+	ids     []string
+	index   map[string]int
+	node    []*project.Node   // nil for sources and ids unknown to the project
+	src     []*project.Source // nil for nodes
+	enabled bitset            // selectable: known and enabled nodes, and sources
+
+	parents, children [][]int
+	pDone, cDone      bitset
+
+	testsBuilt  bool
+	tests       map[int][]int // node -> enabled tests that depend on it
+	testParents map[int][]int // test -> the nodes it depends on
+	sources     bitset
+}
+
+// newUniverse numbers the ids in topological order: sources the graph does
+// not list, then the graph's order, then project nodes the graph does not
+// list, so that increasing index order is the output order.
+func newUniverse(p *project.Project, g Graph) *universe {
+	graphIDs := g.Nodes()
+	u := &universe{p: p, g: g, index: make(map[string]int, len(graphIDs)+len(p.Sources))}
+	inGraph := make(map[string]bool, len(graphIDs))
+	for _, id := range graphIDs {
+		inGraph[id] = true
+	}
+	var extraSources, extraNodes []string
+	for id := range p.Sources {
+		if !inGraph[id] {
+			extraSources = append(extraSources, id)
+		}
+	}
+	for id := range p.Nodes {
+		if !inGraph[id] {
+			extraNodes = append(extraNodes, id)
+		}
+	}
+	slices.Sort(extraSources)
+	slices.Sort(extraNodes)
+	for _, ids := range [][]string{extraSources, graphIDs, extraNodes} {
+		for _, id := range ids {
+			u.intern(id)
+		}
+	}
+	return u
+}
+
+func (u *universe) size() int { return len(u.ids) }
+
+// intern returns the index of id, numbering it if it is new.
+func (u *universe) intern(id string) int {
+	if i, ok := u.index[id]; ok {
+		return i
+	}
+	i := len(u.ids)
+	u.ids = append(u.ids, id)
+	u.index[id] = i
+	n := u.p.Nodes[id]
+	s := u.p.Sources[id]
+	u.node = append(u.node, n)
+	u.src = append(u.src, s)
+	if (n != nil && n.Config.Enabled) || (n == nil && s != nil) {
+		u.enabled.add(i)
+	}
+	if n == nil && s != nil {
+		u.sources.add(i)
+	}
+	return i
+}
+
+func (u *universe) neighbours(i int, up bool) []int {
+	done, adj := &u.cDone, &u.children
+	if up {
+		done, adj = &u.pDone, &u.parents
+	}
+	if done.has(i) {
+		return (*adj)[i]
+	}
+	var ids []string
+	if up {
+		ids = u.g.Parents(u.ids[i])
+	} else {
+		ids = u.g.Children(u.ids[i])
+	}
+	out := make([]int, len(ids))
+	for k, id := range ids {
+		out[k] = u.intern(id)
+	}
+	if n := u.size(); len(*adj) < n {
+		*adj = append(*adj, make([][]int, n-len(*adj))...)
+	}
+	(*adj)[i] = out
+	done.add(i)
+	return out
+}
+
+// origins records, for each index reached by a walk, where it came from;
+// -1 for none.
+type origins []int32
+
+func (o *origins) set(i, v int) {
+	for len(*o) <= i {
+		*o = append(*o, -1)
+	}
+	(*o)[i] = int32(v)
+}
+
+func (o origins) get(i int) int {
+	if i < len(o) {
+		return int(o[i])
+	}
+	return -1
+}
+
+// walk returns the ancestors (up) or descendants of start within depth
+// generations (0 = all), not counting start itself. When orig is not nil it
+// records start nodes as their own origin and every reached node as the
+// origin of the node it was reached from.
+func (u *universe) walk(start bitset, up bool, depth int, orig *origins) bitset {
+	var reached bitset
+	var frontier []int
+	start.each(func(i int) {
+		frontier = append(frontier, i)
+		if orig != nil {
+			orig.set(i, i)
+		}
+	})
+	for d := 1; len(frontier) > 0 && (depth == 0 || d <= depth); d++ {
+		var next []int
+		for _, i := range frontier {
+			for _, j := range u.neighbours(i, up) {
+				if reached.has(j) || start.has(j) {
+					continue
+				}
+				reached.add(j)
+				if orig != nil {
+					orig.set(j, orig.get(i))
+				}
+				next = append(next, j)
+			}
+		}
+		frontier = next
+	}
+	return reached
+}
+
+// buildTests indexes the enabled tests by the nodes they test.
+func (u *universe) buildTests() {
+	if u.testsBuilt {
+		return
+	}
+	u.testsBuilt = true
+	u.tests = map[int][]int{}
+	u.testParents = map[int][]int{}
+	ids := make([]string, 0)
+	for id, n := range u.p.Nodes {
+		if n.ResourceType == project.Test && n.Config.Enabled {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		t := u.intern(id)
+		deps := u.p.Nodes[id].DependsOn.Nodes
+		ps := make([]int, 0, len(deps))
+		for _, dep := range deps {
+			pi := u.intern(dep)
+			ps = append(ps, pi)
+			u.tests[pi] = append(u.tests[pi], t)
+		}
+		u.testParents[t] = ps
+	}
+}
+
+func allIn(idx []int, set bitset) bool {
+	for _, i := range idx {
+		if !set.has(i) {
+			return false
+		}
+	}
+	return true
+}
+
+// displayName names an index for people: a node's name, a source as
+// source_name.table.
+func (u *universe) displayName(i int) string {
+	if n := u.node[i]; n != nil {
+		return n.Name
+	}
+	if s := u.src[i]; s != nil {
+		return s.SourceName + "." + s.Name
+	}
+	return u.ids[i]
+}
+
+// projectGraph is the DAG read from the project's depends_on lists, used
+// when Select is given no Graph.
+type projectGraph struct {
+	order    []string
+	parents  map[string][]string
+	children map[string][]string
+}
+
+func newProjectGraph(p *project.Project) *projectGraph {
+	g := &projectGraph{parents: map[string][]string{}, children: map[string][]string{}}
+	indeg := map[string]int{}
+	var ids []string
+	for id := range p.Sources {
+		ids = append(ids, id)
+		indeg[id] = 0
+	}
+	for id := range p.Nodes {
+		ids = append(ids, id)
+		indeg[id] = 0
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		n := p.Nodes[id]
+		if n == nil {
+			continue
+		}
+		for _, dep := range n.DependsOn.Nodes {
+			if _, ok := indeg[dep]; !ok {
+				continue
+			}
+			g.parents[id] = append(g.parents[id], dep)
+			g.children[dep] = append(g.children[dep], id)
+			indeg[id]++
+		}
+	}
+	// Kahn's algorithm; ties by id for a stable order. Nodes on a cycle
+	// (which the loader rejects) come last.
+	var ready []string
+	for _, id := range ids {
+		if indeg[id] == 0 {
+			ready = append(ready, id)
+		}
+	}
+	seen := map[string]bool{}
+	for len(ready) > 0 {
+		id := ready[0]
+		ready = ready[1:]
+		seen[id] = true
+		g.order = append(g.order, id)
+		for _, c := range g.children[id] {
+			if indeg[c]--; indeg[c] == 0 {
+				ready = append(ready, c)
+			}
+		}
+	}
+	for _, id := range ids {
+		if !seen[id] {
+			g.order = append(g.order, id)
+		}
+	}
+	return g
+}
+
+func (g *projectGraph) Parents(id string) []string  { return g.parents[id] }
+func (g *projectGraph) Children(id string) []string { return g.children[id] }
+func (g *projectGraph) Nodes() []string             { return g.order }
