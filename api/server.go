@@ -1,0 +1,299 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/danielgtaylor/huma/v2/adapters/humachi"
+	"github.com/go-chi/chi/v5"
+	swaggerFiles "github.com/swaggo/files/v2"
+
+	"github.com/techstore-analytics/techstore/api/table"
+)
+
+// Options configure the HTTP handler.
+type Options struct {
+	Store  *Store
+	Logger *slog.Logger
+	// CORSOrigins lists the origins allowed to call the API from a browser;
+	// "*" allows any; empty sends no CORS headers.
+	CORSOrigins []string
+	// ReloadToken enables POST /admin/reload with "Authorization: Bearer <token>";
+	// empty disables the endpoint.
+	ReloadToken string
+	// LogRequests logs every request at Info (errors are always logged).
+	LogRequests bool
+	Version     string
+}
+
+// NewHandler builds the router: middleware, the generated and hand-written
+// operations, the OpenAPI documents and the offline docs page.
+func NewHandler(opt Options) (http.Handler, huma.API) {
+	if opt.Logger == nil {
+		opt.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opt.Version == "" {
+		opt.Version = "1.0.0"
+	}
+	r := chi.NewRouter()
+	r.Use(requestID(), recoverer(opt.Logger), requestLogger(opt.Logger, opt.LogRequests), cors(opt.CORSOrigins))
+
+	cfg := huma.DefaultConfig("TechStore Analytics API", opt.Version)
+	cfg.Info.Description = "Read-only API over the TechStore gold layer, answered from an in-memory snapshot of the gold tables. " +
+		"Lists answer {items, total, limit, offset}; limit defaults to 50 and is capped at 1000. Errors are RFC 9457 problem+json. " +
+		"Money is a JSON number with 2 decimals; dates are YYYY-MM-DD."
+	cfg.CreateHooks = nil // no $schema links in bodies: clients get exactly the documented shapes
+	cfg.DocsPath = ""     // /docs is served below from embedded assets
+	cfg.SchemasPath = ""
+	jsonFormat := huma.Format{Marshal: table.MarshalJSONTo, Unmarshal: huma.DefaultJSONFormat.Unmarshal}
+	cfg.Formats = map[string]huma.Format{"application/json": jsonFormat, "json": jsonFormat}
+	api := humachi.New(r, cfg)
+
+	s := opt.Store
+	RegisterGold(api, s.Gold, SalesMetricsPath)
+	registerHandwritten(api, s)
+	registerOps(api, s, opt.ReloadToken)
+	mountDocs(r)
+	return r, api
+}
+
+// Serve answers on addr until ctx ends, then shuts down gracefully
+// (in-flight requests get up to 10 seconds). ready, if not nil, receives
+// the bound address once listening.
+func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	if log != nil {
+		log.Info("shutting down", "addr", ln.Addr().String())
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+type ctxKey int
+
+const requestIDKey ctxKey = 1
+
+// RequestID returns the request id of a request context.
+func RequestID(ctx context.Context) string {
+	s, _ := ctx.Value(requestIDKey).(string)
+	return s
+}
+
+var safeID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// requestID keeps a well-formed incoming X-Request-ID or makes one
+// (a random per-process prefix and a counter), and echoes it.
+func requestID() func(http.Handler) http.Handler {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	prefix := hex.EncodeToString(b[:]) + "-"
+	var n atomic.Uint64
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			id := r.Header.Get("X-Request-ID")
+			if !safeID.MatchString(id) {
+				id = prefix + strconv.FormatUint(n.Add(1), 10)
+			}
+			w.Header().Set("X-Request-ID", id)
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		})
+	}
+}
+
+// recoverer turns a panic into a logged 500 problem+json.
+func recoverer(log *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if v := recover(); v != nil {
+					if v == http.ErrAbortHandler {
+						panic(v)
+					}
+					id := RequestID(r.Context())
+					log.Error("panic serving request", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+					w.Header().Set("Content-Type", "application/problem+json")
+					w.WriteHeader(http.StatusInternalServerError)
+					fmt.Fprintf(w, `{"title":"Internal Server Error","status":500,"detail":"the server failed on this request; quote request id %s when reporting it"}`, id)
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// requestLogger logs requests with slog: all of them at Info when all is
+// set, server errors always.
+func requestLogger(log *slog.Logger, all bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			sw := &statusWriter{ResponseWriter: w}
+			next.ServeHTTP(sw, r)
+			if !all && sw.status < 500 {
+				return
+			}
+			lvl := slog.LevelInfo
+			if sw.status >= 500 {
+				lvl = slog.LevelError
+			}
+			log.LogAttrs(r.Context(), lvl, "request",
+				slog.String("request_id", RequestID(r.Context())),
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.RequestURI()),
+				slog.Int("status", sw.status),
+				slog.Int("bytes", sw.bytes),
+				slog.Duration("took", time.Since(start)),
+				slog.String("remote", r.RemoteAddr))
+		})
+	}
+}
+
+// cors answers preflights and sets Access-Control-Allow-Origin for allowed origins.
+func cors(origins []string) func(http.Handler) http.Handler {
+	anyOrigin := slices.Contains(origins, "*")
+	return func(next http.Handler) http.Handler {
+		if len(origins) == 0 {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			origin := r.Header.Get("Origin")
+			if origin != "" && (anyOrigin || slices.Contains(origins, origin)) {
+				h := w.Header()
+				if anyOrigin {
+					h.Set("Access-Control-Allow-Origin", "*")
+				} else {
+					h.Set("Access-Control-Allow-Origin", origin)
+					h.Add("Vary", "Origin")
+				}
+				h.Set("Access-Control-Expose-Headers", "X-Request-ID")
+				if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+					h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+					h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-ID")
+					h.Set("Access-Control-Max-Age", "600")
+					w.WriteHeader(http.StatusNoContent)
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// docsPage loads Swagger UI from the binary (github.com/swaggo/files/v2)
+// and the API's own /openapi.json: nothing comes from the internet.
+const docsPage = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<title>TechStore Analytics API</title>
+<link rel="stylesheet" type="text/css" href="/docs/swagger-ui.css">
+<link rel="stylesheet" type="text/css" href="/docs/index.css">
+<link rel="icon" type="image/png" href="/docs/favicon-32x32.png" sizes="32x32">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js" charset="UTF-8"></script>
+<script src="/docs/swagger-ui-standalone-preset.js" charset="UTF-8"></script>
+<script src="/docs/techstore-init.js" charset="UTF-8"></script>
+</body>
+</html>
+`
+
+const docsInit = `window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: "/openapi.json",
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+    plugins: [SwaggerUIBundle.plugins.DownloadUrl],
+    layout: "StandaloneLayout"
+  });
+};
+`
+
+func mountDocs(r chi.Router) {
+	page := func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte(docsPage))
+	}
+	r.Get("/docs", page)
+	r.Get("/docs/", page)
+	r.Get("/docs/techstore-init.js", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		_, _ = w.Write([]byte(docsInit))
+	})
+	assets := http.StripPrefix("/docs/", http.FileServer(http.FS(docsFS{swaggerFiles.FS})))
+	r.Get("/docs/*", assets.ServeHTTP)
+}
+
+// docsFS hides the upstream index.html and initializer, which point at an
+// external example document.
+type docsFS struct{ fs.FS }
+
+func (d docsFS) Open(name string) (fs.File, error) {
+	if name == "index.html" || name == "swagger-initializer.js" || strings.HasSuffix(name, ".map") {
+		return nil, fs.ErrNotExist
+	}
+	return d.FS.Open(name)
+}

@@ -1,0 +1,175 @@
+package api
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // the embedded warehouse driver
+
+	"github.com/techstore-analytics/techstore/api/table"
+	"github.com/techstore-analytics/techstore/runtime/adapter"
+)
+
+// Opener opens a read session on the warehouse for one snapshot load; the
+// Closer ends it (the DuckDB file is held only between the two).
+type Opener interface {
+	Open(ctx context.Context) (table.Source, io.Closer, error)
+	// Describe says where snapshots come from, for /ready.
+	Describe() string
+}
+
+// DuckDB reads the gold schema of a DuckDB file, opened READ_ONLY only
+// while a snapshot loads, so `techstore run` can write it in between.
+type DuckDB struct {
+	Path   string
+	Schema string // default "gold"
+	// Retries and Backoff govern retries while another process holds the
+	// file's write lock (default 20 tries, 250ms apart).
+	Retries int
+	Backoff time.Duration
+}
+
+// Describe names the file.
+func (d *DuckDB) Describe() string { return "duckdb:" + d.Path }
+
+// Open opens the file read-only, retrying while a writer holds its lock.
+func (d *DuckDB) Open(ctx context.Context) (table.Source, io.Closer, error) {
+	if _, err := os.Stat(d.Path); err != nil {
+		return nil, nil, fmt.Errorf("open warehouse %s: %w (build the gold layer first: techstore build)", d.Path, err)
+	}
+	retries, backoff := d.Retries, d.Backoff
+	if retries <= 0 {
+		retries = 20
+	}
+	if backoff <= 0 {
+		backoff = 250 * time.Millisecond
+	}
+	var last error
+	for try := 0; try < retries; try++ {
+		db, err := sql.Open("duckdb", d.Path+"?access_mode=READ_ONLY")
+		if err == nil {
+			db.SetMaxOpenConns(1)
+			err = db.PingContext(ctx)
+			if err == nil {
+				return &sqlSource{db: db, schema: schemaOr(d.Schema), quote: duckQuote}, db, nil
+			}
+			db.Close()
+		}
+		last = err
+		if !isLockError(err) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, nil, fmt.Errorf("open warehouse %s read-only: %w", d.Path, ctx.Err())
+		case <-time.After(backoff):
+		}
+	}
+	return nil, nil, fmt.Errorf("open warehouse %s read-only: %w", d.Path, last)
+}
+
+func isLockError(err error) bool {
+	if err == nil {
+		return false
+	}
+	s := strings.ToLower(err.Error())
+	return strings.Contains(s, "lock") || strings.Contains(s, "conflicting")
+}
+
+func schemaOr(s string) string {
+	if s == "" {
+		return "gold"
+	}
+	return s
+}
+
+func duckQuote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// sqlSource selects contract columns with database/sql. Names come from the
+// contract only; no request text reaches SQL.
+type sqlSource struct {
+	db     *sql.DB
+	schema string
+	quote  func(string) string
+}
+
+func (s *sqlSource) Select(ctx context.Context, model string, cols []string) ([][]any, error) {
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = s.quote(c)
+	}
+	stmt := "SELECT " + strings.Join(q, ", ") + " FROM " + s.quote(s.schema) + "." + s.quote(model)
+	rows, err := s.db.QueryContext(ctx, stmt)
+	if err != nil {
+		return nil, fmt.Errorf("query %s.%s (does the table exist with the contract's columns? run techstore build): %w", s.schema, model, err)
+	}
+	defer rows.Close()
+	var out [][]any
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("read %s.%s: %w", s.schema, model, err)
+		}
+		out = append(out, vals)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read %s.%s: %w", s.schema, model, err)
+	}
+	return out, nil
+}
+
+// Warehouse reads the gold schema through a runtime adapter (Databricks or
+// any other registered target), connecting for each load.
+type Warehouse struct {
+	Connect  func(ctx context.Context) (adapter.Adapter, error)
+	Database string // catalog on Databricks
+	Schema   string // default "gold"
+	Name     string // for /ready, e.g. "databricks:prod"
+}
+
+// Describe names the target.
+func (w *Warehouse) Describe() string { return w.Name }
+
+// Open connects through the adapter.
+func (w *Warehouse) Open(ctx context.Context) (table.Source, io.Closer, error) {
+	if w.Connect == nil {
+		return nil, nil, errors.New("warehouse source has no adapter to connect with")
+	}
+	a, err := w.Connect(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect to %s: %w", w.Name, err)
+	}
+	return &adapterSource{a: a, db: w.Database, schema: schemaOr(w.Schema)}, a, nil
+}
+
+type adapterSource struct {
+	a      adapter.Adapter
+	db     string
+	schema string
+}
+
+func (s *adapterSource) Select(ctx context.Context, model string, cols []string) ([][]any, error) {
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = s.a.QuoteIdent(c)
+	}
+	rel := s.a.RelationName(adapter.Relation{Database: s.db, Schema: s.schema, Identifier: model})
+	names, rows, err := s.a.Query(ctx, "SELECT "+strings.Join(q, ", ")+" FROM "+rel)
+	if err != nil {
+		return nil, fmt.Errorf("query %s: %w", rel, err)
+	}
+	if len(names) != len(cols) {
+		return nil, fmt.Errorf("query %s: got %d columns, the contract has %d", rel, len(names), len(cols))
+	}
+	return rows, nil
+}

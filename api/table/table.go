@@ -1,0 +1,376 @@
+package table
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// Col describes one contract column of a gold table.
+type Col[R any] struct {
+	Name     string
+	Type     string // contract data type: bigint, decimal(18,2), varchar, date, ...
+	Sortable bool
+	// Scan stores a warehouse value (nil for NULL) into the row.
+	Scan func(r *R, v any) error
+	// Cmp orders two rows by the column, NULLs (IsNull) excluded; nil when not sortable.
+	Cmp func(a, b *R) int
+	// IsNull reports a NULL value.
+	IsNull func(r *R) bool
+	// Str is the text form used by equality filters ("" for NULL).
+	Str func(r *R) string
+}
+
+// Spec describes a gold table as its contract states it.
+type Spec[R any] struct {
+	Model       string // gold model name, also the relation name in schema gold
+	Path        string // list endpoint
+	Key         string // key column; "" when the table has no single-column key
+	KeyOf       func(r *R) string
+	Filters     []string // equality filter columns
+	DefaultSort string   // "col" or "-col"
+	Columns     []Col[R]
+}
+
+// ColumnNames lists the contract's columns, in order.
+func (s *Spec[R]) ColumnNames() []string {
+	out := make([]string, len(s.Columns))
+	for i, c := range s.Columns {
+		out[i] = c.Name
+	}
+	return out
+}
+
+// SortKeys lists the accepted sort parameter values: col and -col for
+// every sortable column.
+func (s *Spec[R]) SortKeys() []string {
+	var out []string
+	for _, c := range s.Columns {
+		if c.Sortable {
+			out = append(out, c.Name, "-"+c.Name)
+		}
+	}
+	return out
+}
+
+func (s *Spec[R]) col(name string) (*Col[R], bool) {
+	for i := range s.Columns {
+		if s.Columns[i].Name == name {
+			return &s.Columns[i], true
+		}
+	}
+	return nil, false
+}
+
+// Source reads the rows of a gold relation: the selected columns, in order.
+// Implementations bind no user text into SQL: model and column names come
+// from the contract.
+type Source interface {
+	Select(ctx context.Context, model string, cols []string) ([][]any, error)
+}
+
+// Table is one gold table held in memory, immutable once built.
+type Table[R any] struct {
+	spec    *Spec[R]
+	rows    []R
+	enc     [][]byte
+	byKey   map[string]int32
+	orders  map[string][]int32            // sort key -> row order
+	filters map[string]map[string][]int32 // filter column -> value -> rows in default order
+}
+
+// Load reads a gold table from src and builds its indexes.
+func Load[R any](ctx context.Context, src Source, spec Spec[R]) (*Table[R], error) {
+	raw, err := src.Select(ctx, spec.Model, spec.ColumnNames())
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", spec.Model, err)
+	}
+	rows := make([]R, len(raw))
+	for i, vals := range raw {
+		if len(vals) != len(spec.Columns) {
+			return nil, fmt.Errorf("load %s: row %d has %d values, the contract has %d columns", spec.Model, i+1, len(vals), len(spec.Columns))
+		}
+		for j := range spec.Columns {
+			c := &spec.Columns[j]
+			if err := c.Scan(&rows[i], vals[j]); err != nil {
+				return nil, fmt.Errorf("load %s: row %d column %s (%s): %w; fix the model or its YAML data_type", spec.Model, i+1, c.Name, c.Type, err)
+			}
+		}
+	}
+	return Build(spec, rows)
+}
+
+// Build makes a table from rows already typed (tests, derived tables).
+func Build[R any](spec Spec[R], rows []R) (*Table[R], error) {
+	t := &Table[R]{spec: &spec, orders: map[string][]int32{}, filters: map[string]map[string][]int32{}}
+	ds := spec.DefaultSort
+	if ds == "" {
+		ds = spec.Columns[0].Name
+		if spec.Key != "" {
+			ds = spec.Key
+		}
+	}
+	// Put rows in default order, so ties in any other ordering keep it.
+	name, desc := strings.CutPrefix(ds, "-")
+	dc, ok := spec.col(name)
+	if !ok || dc.Cmp == nil {
+		return nil, fmt.Errorf("model %s: default_sort %q is not a sortable column of the contract (valid: %s)", spec.Model, ds, strings.Join(spec.SortKeys(), ", "))
+	}
+	idx := orderBy(rows, dc, desc)
+	sorted := make([]R, len(rows))
+	for i, j := range idx {
+		sorted[i] = rows[j]
+	}
+	t.rows = sorted
+	t.spec.DefaultSort = ds
+
+	t.enc = make([][]byte, len(sorted))
+	for i := range sorted {
+		b, err := jsonMarshal(&sorted[i])
+		if err != nil {
+			return nil, fmt.Errorf("model %s: encode row %d: %w", spec.Model, i+1, err)
+		}
+		t.enc[i] = b
+	}
+	if spec.Key != "" {
+		t.byKey = make(map[string]int32, len(sorted))
+		for i := range sorted {
+			k := spec.KeyOf(&sorted[i])
+			if _, dup := t.byKey[k]; dup {
+				return nil, fmt.Errorf("model %s: key %s value %s appears twice; the contract's unique test on %s should catch this", spec.Model, spec.Key, k, spec.Key)
+			}
+			t.byKey[k] = int32(i)
+		}
+	}
+	for i := range spec.Columns {
+		c := &spec.Columns[i]
+		if !c.Sortable || c.Cmp == nil {
+			continue
+		}
+		t.orders[c.Name] = orderBy(t.rows, c, false)
+		t.orders["-"+c.Name] = orderBy(t.rows, c, true)
+	}
+	for _, f := range spec.Filters {
+		c, ok := spec.col(f)
+		if !ok {
+			return nil, fmt.Errorf("model %s: filter %q is not a column of the contract", spec.Model, f)
+		}
+		m := map[string][]int32{}
+		for i := range t.rows {
+			v := c.Str(&t.rows[i])
+			m[v] = append(m[v], int32(i))
+		}
+		t.filters[f] = m
+	}
+	return t, nil
+}
+
+// orderBy returns row indexes ordered by c (stable; NULLs last both ways).
+func orderBy[R any](rows []R, c *Col[R], desc bool) []int32 {
+	idx := make([]int32, len(rows))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		ra, rb := &rows[idx[a]], &rows[idx[b]]
+		na, nb := c.IsNull(ra), c.IsNull(rb)
+		if na || nb {
+			return !na && nb
+		}
+		if desc {
+			return c.Cmp(ra, rb) > 0
+		}
+		return c.Cmp(ra, rb) < 0
+	})
+	return idx
+}
+
+// Spec returns the table's contract description.
+func (t *Table[R]) Spec() *Spec[R] { return t.spec }
+
+// Len is the row count.
+func (t *Table[R]) Len() int { return len(t.rows) }
+
+// Rows returns the rows in default order; callers must not modify them.
+func (t *Table[R]) Rows() []R { return t.rows }
+
+// Encoded returns the pre-encoded JSON of row i (default order).
+func (t *Table[R]) Encoded(i int) []byte { return t.enc[i] }
+
+// Order returns the row indexes for a sort key ("col" or "-col").
+func (t *Table[R]) Order(sortKey string) ([]int32, bool) {
+	o, ok := t.orders[sortKey]
+	return o, ok
+}
+
+// Get returns the pre-encoded JSON of the row with the key value.
+func (t *Table[R]) Get(key string) ([]byte, bool) {
+	i, ok := t.byKey[key]
+	if !ok {
+		return nil, false
+	}
+	return t.enc[i], true
+}
+
+// Row returns the row with the key value.
+func (t *Table[R]) Row(key string) (*R, bool) {
+	i, ok := t.byKey[key]
+	if !ok {
+		return nil, false
+	}
+	return &t.rows[i], true
+}
+
+// Filter is an equality filter; an empty Value means no filter.
+type Filter struct {
+	Column string
+	Value  string
+}
+
+// Query selects rows: filters, a sort key ("" for the default) and a page.
+type Query struct {
+	Sort    string
+	Offset  int
+	Limit   int
+	Filters []Filter
+}
+
+// Select returns the matching row indexes in order, and the count of all matches.
+func (t *Table[R]) Select(q Query) ([]int32, error) {
+	sk := q.Sort
+	if sk == "" {
+		sk = t.spec.DefaultSort
+	}
+	order, ok := t.orders[sk]
+	if !ok {
+		return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("sort %q is not a sortable column of %s; use one of: %s (prefix - for descending)", q.Sort, t.spec.Model, strings.Join(sortableNames(t.spec), ", ")))
+	}
+	var active []Filter
+	for _, f := range q.Filters {
+		if f.Value != "" {
+			if _, ok := t.filters[f.Column]; !ok {
+				return nil, fmt.Errorf("model %s: %s is not a filter column", t.spec.Model, f.Column)
+			}
+			active = append(active, f)
+		}
+	}
+	if len(active) == 0 {
+		return order, nil
+	}
+	// Fast path: default order and one filter: the index is the answer.
+	if sk == t.spec.DefaultSort && len(active) == 1 {
+		return t.filters[active[0].Column][active[0].Value], nil
+	}
+	match := make([]bool, len(t.rows))
+	first := true
+	for _, f := range active {
+		hit := t.filters[f.Column][f.Value]
+		if first {
+			for _, i := range hit {
+				match[i] = true
+			}
+			first = false
+			continue
+		}
+		keep := make([]bool, len(t.rows))
+		for _, i := range hit {
+			keep[i] = match[i]
+		}
+		match = keep
+	}
+	out := make([]int32, 0, 64)
+	for _, i := range order {
+		if match[i] {
+			out = append(out, i)
+		}
+	}
+	return out, nil
+}
+
+func sortableNames[R any](s *Spec[R]) []string {
+	var out []string
+	for _, c := range s.Columns {
+		if c.Sortable {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// List answers a list request with the envelope {"items","total","limit","offset"}.
+func (t *Table[R]) List(q Query) ([]byte, error) {
+	if t == nil {
+		return nil, NoSnapshot()
+	}
+	idx, err := t.Select(q)
+	if err != nil {
+		return nil, err
+	}
+	return t.Page(idx, q.Offset, q.Limit), nil
+}
+
+// Page encodes the rows idx[offset:offset+limit] in the list envelope, with
+// total = len(idx).
+func (t *Table[R]) Page(idx []int32, offset, limit int) []byte {
+	lo, hi := min(offset, len(idx)), min(offset+limit, len(idx))
+	page := idx[lo:hi]
+	n := 64
+	for _, i := range page {
+		n += len(t.enc[i]) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"items":[`...)
+	for k, i := range page {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, t.enc[i]...)
+	}
+	b = append(b, `],"total":`...)
+	b = strconv.AppendInt(b, int64(len(idx)), 10)
+	b = append(b, `,"limit":`...)
+	b = strconv.AppendInt(b, int64(limit), 10)
+	b = append(b, `,"offset":`...)
+	b = strconv.AppendInt(b, int64(offset), 10)
+	b = append(b, '}')
+	return b
+}
+
+// NoSnapshot answers requests made before any gold snapshot loaded.
+func NoSnapshot() error {
+	return huma.Error503ServiceUnavailable("no gold snapshot is loaded yet: build the gold layer (techstore build) and wait for the server to load it; see /ready")
+}
+
+// Raw is a response body already encoded as JSON whose OpenAPI schema is T's.
+type Raw[T any] []byte
+
+// RawJSON returns the encoded body.
+func (r Raw[T]) RawJSON() []byte { return r }
+
+// MarshalJSON returns the encoded body.
+func (r Raw[T]) MarshalJSON() ([]byte, error) { return r, nil }
+
+// Schema describes the body as T.
+func (Raw[T]) Schema(reg huma.Registry) *huma.Schema {
+	return reg.Schema(reflect.TypeFor[T](), true, "")
+}
+
+// Out is an operation output with a pre-encoded JSON body.
+type Out[T any] struct {
+	Body Raw[T]
+}
+
+// Page is the pagination input shared by every list operation.
+type Page struct {
+	Limit  int `query:"limit" default:"50" minimum:"0" maximum:"1000" doc:"Rows per page (0 to 1000; default 50). Use offset to page on."`
+	Offset int `query:"offset" default:"0" minimum:"0" doc:"Rows to skip before the page starts."`
+}
+
+// Contains reports whether v is one of values.
+func Contains(values []string, v string) bool { return slices.Contains(values, v) }

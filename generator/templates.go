@@ -1,0 +1,223 @@
+package generator
+
+import "text/template"
+
+var modelTmpl = template.Must(template.New("model").Funcs(funcs).Parse(`{{/* one gold model */ -}}
+` + Header + `
+{{- with .Source}}
+// Source: {{.}}
+{{- end}}
+
+package {{.Package}}
+
+{{with .Model -}}
+import (
+	"cmp"
+	"context"
+{{- if .Key}}
+	"fmt"
+{{- end}}
+	"net/http"
+{{- if .Strconv}}
+	"strconv"
+{{- end}}
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/techstore-analytics/techstore/api/table"
+)
+
+// {{.Type}} is one row of gold.{{.Name}}.
+{{- with .Description}}
+//
+// {{comment .}}
+{{- end}}
+type {{.Type}} struct {
+{{- range .Fields}}
+	{{.Field}} {{.GoType}} {{.StructT}}
+{{- end}}
+}
+
+// {{.Type}}List is a page of {{.Name}} rows.
+type {{.Type}}List struct {
+	Items  []{{.Type}} ` + "`" + `json:"items" doc:"The rows of this page."` + "`" + `
+	Total  int ` + "`" + `json:"total" doc:"Rows matching the filters, over all pages."` + "`" + `
+	Limit  int ` + "`" + `json:"limit" doc:"The page size asked for."` + "`" + `
+	Offset int ` + "`" + `json:"offset" doc:"Rows skipped before this page."` + "`" + `
+}
+
+// Names of gold.{{.Name}} and its columns, for hand-written code.
+const (
+	{{.Type}}Model = {{q .Name}}
+	{{.Type}}Path  = {{q .API.Path}}
+{{- range .Fields}}
+	Col{{$.Model.Type}}{{.Field}} = {{q .Name}}
+{{- end}}
+)
+{{range .Fields}}{{if .Enum}}
+// {{$.Model.Type}}{{.Field}}Values lists the accepted values of {{$.Model.Name}}.{{.Name}}.
+func {{$.Model.Type}}{{.Field}}Values() []string {
+	return []string{ {{- range $i, $v := .Enum}}{{if $i}}, {{end}}{{q $v}}{{end -}} }
+}
+{{end}}{{end}}
+// {{.Var}}Spec describes gold.{{.Name}} for the snapshot store.
+func {{.Var}}Spec() table.Spec[{{.Type}}] {
+	return table.Spec[{{.Type}}]{
+		Model:       {{q .Name}},
+		Path:        {{q .API.Path}},
+		Key:         {{q .API.Key}},
+{{- with .Key}}
+		KeyOf:       func(r *{{$.Model.Type}}) string { {{.Str}} },
+{{- end}}
+		Filters:     []string{ {{- range $i, $f := .Filters}}{{if $i}}, {{end}}{{q $f.Name}}{{end -}} },
+		DefaultSort: {{q .API.DefaultSort}},
+		Columns: []table.Col[{{.Type}}]{
+{{- range .Fields}}
+			{
+				Name:     {{q .Name}},
+				Type:     {{q .DataType}},
+				Sortable: {{if .Cmp}}true{{else}}false{{end}},
+				Scan:     func(r *{{$.Model.Type}}, v any) (err error) { {{.Scan}}; return err },
+{{- if .Cmp}}
+				Cmp:      func(a, b *{{$.Model.Type}}) int { return {{.Cmp}} },
+{{- end}}
+				IsNull:   func(r *{{$.Model.Type}}) bool { return {{.IsNull}} },
+				Str: func(r *{{$.Model.Type}}) string {
+					{{.Str}}
+				},
+			},
+{{- end}}
+		},
+	}
+}
+
+// List{{.Type}}Input is the query of GET {{.API.Path}}.
+type List{{.Type}}Input struct {
+	table.Page
+	Sort string ` + "`" + `query:"sort" enum:"{{.SortKeys}}" doc:"Order by a numeric or date column; prefix - for descending (e.g. -{{.FirstSortable}}). Default {{.API.DefaultSort}}."` + "`" + `
+{{- range .Filters}}
+	{{.Field}} string {{.Param}}
+{{- end}}
+}
+{{- with .Key}}
+
+// Get{{$.Model.Type}}Input is the path of GET {{$.Model.API.Path}}/{{"{"}}{{.Name}}{{"}"}}.
+type Get{{$.Model.Type}}Input struct {
+	{{.Field}} {{if eq .GoType "table.Dec2"}}float64{{else}}{{.GoType}}{{end}} {{.Param}}
+}
+{{- end}}
+
+// register{{.Type}} registers the generated operations of {{.Name}};
+// withList false leaves its list path to a hand-written operation.
+func register{{.Type}}(api huma.API, cur func() *Gold, withList bool) {
+	if withList {
+	huma.Register(api, huma.Operation{
+		OperationID: "list-{{.Kebab}}",
+		Method:      http.MethodGet,
+		Path:        {{q .API.Path}},
+		Summary:     {{printf "List %s rows" .Name | q}},
+		Description: {{printf "%s Paginated (limit, offset); sortable by: %s." (comment .Description) .Sortable | q}},
+		Tags:        []string{ {{- q .Tag -}} },
+	}, func(ctx context.Context, in *List{{.Type}}Input) (*table.Out[{{.Type}}List], error) {
+		g := cur()
+		if g == nil {
+			return nil, table.NoSnapshot()
+		}
+		b, err := g.{{.Type}}.List(table.Query{Sort: in.Sort, Offset: in.Offset, Limit: in.Limit, Filters: []table.Filter{
+{{- range .Filters}}
+			{Column: {{q .Name}}, Value: in.{{.Field}}},
+{{- end}}
+		}})
+		if err != nil {
+			return nil, err
+		}
+		return &table.Out[{{.Type}}List]{Body: b}, nil
+	})
+	}
+{{- with .Key}}
+	huma.Register(api, huma.Operation{
+		OperationID: "get-{{$.Model.Kebab}}",
+		Method:      http.MethodGet,
+		Path:        {{printf "%s/{%s}" $.Model.API.Path .Name | q}},
+		Summary:     {{printf "Get one %s row by %s" $.Model.Name .Name | q}},
+		Description: {{printf "The %s row whose %s is the path value; 404 when there is none." $.Model.Name .Name | q}},
+		Tags:        []string{ {{- q $.Model.Tag -}} },
+	}, func(ctx context.Context, in *Get{{$.Model.Type}}Input) (*table.Out[{{$.Model.Type}}], error) {
+		g := cur()
+		if g == nil {
+			return nil, table.NoSnapshot()
+		}
+		k := {{.KeyStr}}
+		b, ok := g.{{$.Model.Type}}.Get(k)
+		if !ok {
+			return nil, huma.Error404NotFound(fmt.Sprintf({{printf "no %s row has %s %%s; list the rows at %s" $.Model.Name .Name $.Model.API.Path | q}}, k))
+		}
+		return &table.Out[{{$.Model.Type}}]{Body: b}, nil
+	})
+{{- end}}
+}
+{{- end}}
+`))
+
+var goldTmpl = template.Must(template.New("gold").Funcs(funcs).Parse(Header + `
+{{- with .Source}}
+// Source: {{.}}
+{{- end}}
+
+package {{.Package}}
+
+import (
+	"context"
+	"slices"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/techstore-analytics/techstore/api/table"
+)
+
+// Gold holds every gold table of one snapshot; it is never modified once built.
+type Gold struct {
+{{- range .Models}}
+	{{.Type}} *table.Table[{{.Type}}]
+{{- end}}
+}
+
+// GoldModels lists the gold models the API serves, sorted.
+func GoldModels() []string {
+	return []string{
+{{- range .Models}}
+		{{q .Name}},
+{{- end}}
+	}
+}
+
+// LoadGold reads every gold table from src.
+func LoadGold(ctx context.Context, src table.Source) (*Gold, error) {
+	g := &Gold{}
+	var err error
+{{- range .Models}}
+	if g.{{.Type}}, err = table.Load(ctx, src, {{.Var}}Spec()); err != nil {
+		return nil, err
+	}
+{{- end}}
+	return g, nil
+}
+
+// Counts returns the row count of every gold table.
+func (g *Gold) Counts() map[string]int {
+	return map[string]int{
+{{- range .Models}}
+		{{q .Name}}: g.{{.Type}}.Len(),
+{{- end}}
+	}
+}
+
+// RegisterGold registers the generated operations of every gold model;
+// cur returns the snapshot a request reads (nil before the first load).
+// Lists whose path is in handwritten are left to hand-written operations.
+func RegisterGold(api huma.API, cur func() *Gold, handwritten ...string) {
+{{- range .Models}}
+	register{{.Type}}(api, cur, !slices.Contains(handwritten, {{q .API.Path}}))
+{{- end}}
+}
+`))
