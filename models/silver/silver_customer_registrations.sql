@@ -62,14 +62,20 @@ cleaned as (
         lower(trim(p.raw_email)) as email,
         p.registered_at,
         cast(p.registered_at as date) as registration_date,
+        -- impossible: after the as-of date or the registration (born after
+        -- signing up), or before 1900
         case
             when p.raw_birth_date > a.as_of_date then null
+            when p.raw_birth_date > cast(p.registered_at as date) then null
             when p.raw_birth_date < date '1900-01-01' then null
             else p.raw_birth_date
         end as birth_date,
-        p.raw_birth_date is not null
-            and (p.raw_birth_date > a.as_of_date or p.raw_birth_date < date '1900-01-01')
-            as had_impossible_birth_date,
+        coalesce(
+            p.raw_birth_date > a.as_of_date
+                or p.raw_birth_date > cast(p.registered_at as date)
+                or p.raw_birth_date < date '1900-01-01',
+            false
+        ) as had_impossible_birth_date,
         case
             when p.phone_digits is null or p.phone_digits = '' then null
             -- international: +CC..., 8 to 15 digits (E.164)
