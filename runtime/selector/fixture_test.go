@@ -120,11 +120,11 @@ func fixtureProject() *project.Project {
 // fixtureOrder is the fixture's topological order, written by hand.
 func fixtureOrder() []string {
 	return []string{
-	srcOrders, srcCustomers, srcProducts, "seed.techstore.country_codes",
-	modelID(bo), modelID(bc), modelID(bp), testID(tSrc),
-	modelID(so), modelID(sc), modelID(sp), testID(tNN), testID(tUQ),
-	modelID(soi), modelID(gdr), modelID(gcl), modelID(gdis), testID(tRev), testID(tRel),
-	modelID(gps),
+		srcOrders, srcCustomers, srcProducts, "seed.techstore.country_codes",
+		modelID(bo), modelID(bc), modelID(bp), testID(tSrc),
+		modelID(so), modelID(sc), modelID(sp), testID(tNN), testID(tUQ),
+		modelID(soi), modelID(gdr), modelID(gcl), modelID(gdis), testID(tRev), testID(tRel),
+		modelID(gps),
 	}
 }
 
