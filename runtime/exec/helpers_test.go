@@ -96,9 +96,13 @@ func ids(p *project.Project) []string {
 	return out
 }
 
+func cfgForPath(path string) adapter.Config {
+	return adapter.Config{Name: "dev", Type: "duckdb", Fields: map[string]any{"path": path}}
+}
+
 func openDB(t *testing.T, path string) *duckdb.Adapter {
 	t.Helper()
-	a, err := duckdb.Open(context.Background(), adapter.Config{Name: "dev", Type: "duckdb", Fields: map[string]any{"path": path}})
+	a, err := duckdb.Open(context.Background(), cfgForPath(path))
 	if err != nil {
 		t.Fatalf("open warehouse: %v", err)
 	}
