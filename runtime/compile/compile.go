@@ -1,0 +1,508 @@
+package compile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"text/template/parse"
+	"time"
+
+	"github.com/techstore-analytics/techstore/runtime/adapter"
+	"github.com/techstore-analytics/techstore/runtime/dag"
+	"github.com/techstore-analytics/techstore/runtime/manifest"
+	"github.com/techstore-analytics/techstore/runtime/project"
+	"github.com/techstore-analytics/techstore/runtime/render"
+)
+
+// Options are what Load needs beyond the project folder.
+type Options struct {
+	Target  adapter.Config  // resolved target (name, type, schema, fields)
+	Dialect adapter.Dialect // for dispatch and relation quoting; nil: ANSI double quotes
+	Vars    map[string]any  // --vars overrides (already parsed)
+}
+
+// RenderContext is what changes between renders of one node at execution time.
+type RenderContext struct {
+	IsIncremental bool
+}
+
+// Engine is a loaded, rendered and checked project.
+type Engine struct {
+	Project  *project.Project
+	DAG      *dag.DAG
+	Settings *project.Settings
+
+	opts      Options
+	env       *render.Env
+	renderers sync.Pool
+	trees     map[string]*parse.Tree // unique id -> parsed template (models, singular tests)
+	relations map[string]adapter.Relation
+	byName    map[string]*project.Node // models and seeds, by name
+	ephs      map[string]ephemeralInfo // written during Load only
+}
+
+// maxErrors bounds how many errors one load reports.
+const maxErrors = 20
+
+// Load reads the project at dir, parses YAML and templates, renders every
+// node (in parallel), resolves refs and sources, builds and checks the
+// DAG. Errors name file:line:col and say what to change.
+func Load(ctx context.Context, dir string, opts Options) (*Engine, error) {
+	p, set, err := project.Load(ctx, dir, project.LoadOptions{Vars: opts.Vars})
+	if err != nil {
+		return nil, err
+	}
+	env, err := render.NewEnv(render.Options{
+		Project: p.Name, Target: opts.Target, Dialect: opts.Dialect,
+		Vars: p.Vars, MacroFiles: p.MacroFiles,
+	})
+	if err != nil {
+		return nil, err
+	}
+	p.Macros = env.Macros()
+	e := &Engine{
+		Project: p, Settings: set, opts: opts, env: env,
+		trees:     make(map[string]*parse.Tree, len(p.Nodes)),
+		relations: make(map[string]adapter.Relation, len(p.Nodes)+len(p.Sources)),
+		byName:    make(map[string]*project.Node, len(p.Nodes)),
+	}
+	e.renderers.New = func() any { return env.NewRenderer() }
+
+	states, err := e.renderAll(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.configure(states); err != nil {
+		return nil, err
+	}
+	if err := e.checkRefs(); err != nil {
+		return nil, err
+	}
+	if err := e.generateTests(); err != nil {
+		return nil, err
+	}
+	if err := e.buildDAG(); err != nil {
+		return nil, err
+	}
+	if err := e.substituteAll(ctx); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+type rendered struct {
+	node *project.Node
+	out  string
+	st   *render.State
+}
+
+// renderAll parses and renders every model and singular test once, on
+// GOMAXPROCS goroutines, each with its own Renderer.
+func (e *Engine) renderAll(ctx context.Context) ([]rendered, error) {
+	var work []rendered
+	for _, n := range e.Project.Nodes {
+		if n.ResourceType == project.Model || n.ResourceType == project.Test {
+			work = append(work, rendered{node: n})
+		}
+	}
+	sort.Slice(work, func(i, j int) bool { return work[i].node.UniqueID < work[j].node.UniqueID })
+	trees := make([]*parse.Tree, len(work))
+	errs := make([]error, len(work))
+	var next atomic.Int64
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(work)/64))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := e.renderers.Get().(*render.Renderer)
+			defer e.renderers.Put(r)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(work) || ctx.Err() != nil {
+					return
+				}
+				n := work[i].node
+				tree, err := e.env.Parse(n.OriginalFilePath, n.RawCode)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				trees[i] = tree
+				st := &render.State{Resolver: markResolver{}}
+				out, err := r.Execute(n.OriginalFilePath, tree, st)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				work[i].out, work[i].st = out, st
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load project: %w", err)
+	}
+	var all []error
+	for i, err := range errs {
+		if err != nil {
+			all = append(all, err)
+			continue
+		}
+		e.trees[work[i].node.UniqueID] = trees[i]
+	}
+	if err := project.JoinErrors(all, maxErrors); err != nil {
+		return nil, err
+	}
+	return work, nil
+}
+
+// configure merges each node's file config over its project/YAML config
+// and settles schema, alias and relation.
+func (e *Engine) configure(work []rendered) error {
+	var errs []error
+	target := e.opts.Target
+	defaultDB := ""
+	if c, ok := target.Fields["catalog"].(string); ok {
+		defaultDB = c
+	}
+	apply := func(n *project.Node, fileCfg map[string]any, def string) {
+		raw := make(map[string]any, len(n.BaseConfig)+len(fileCfg))
+		project.MergeConfig(raw, n.BaseConfig)
+		project.MergeConfig(raw, fileCfg)
+		cfg, meta, err := project.ToConfig(raw, def)
+		if err != nil {
+			file := n.OriginalFilePath
+			if _, inFile := fileCfg[firstKey(err)]; !inFile && n.PatchPath != "" {
+				file = n.PatchPath
+			}
+			errs = append(errs, project.Errorf(file, 0, 0, "%s %s: %v", n.ResourceType, n.Name, err))
+			return
+		}
+		n.Config = cfg
+		n.Tags = cfg.Tags
+		if meta != nil {
+			n.Meta = meta
+		}
+		n.Schema = cfg.Schema
+		if n.Schema == "" {
+			n.Schema = target.Schema
+		}
+		n.Alias = cfg.Alias
+		if n.Alias == "" {
+			n.Alias = n.Name
+		}
+		n.Database = cfg.Database
+		if n.Database == "" {
+			n.Database = defaultDB
+		}
+	}
+	for _, w := range work {
+		n := w.node
+		def := project.MatView
+		if n.ResourceType == project.Test {
+			def = project.MatTest
+		}
+		apply(n, w.st.Config, def)
+		n.CompiledCode = w.out
+		n.Refs = w.st.Refs
+		n.SourceRefs = w.st.Sources
+		n.DependsOn.Macros = e.macroIDs(w.st.Macros)
+	}
+	for _, n := range e.Project.Nodes {
+		if n.ResourceType == project.Seed {
+			apply(n, nil, project.MatSeed)
+			n.DependsOn.Macros = []string{}
+		}
+		if n.ResourceType != project.Test {
+			e.byName[n.Name] = n
+		}
+	}
+	for id, s := range e.Project.Sources {
+		db := s.Database
+		if db == "" {
+			db = defaultDB
+		}
+		e.relations[id] = adapter.Relation{Database: db, Schema: s.Schema, Identifier: s.Identifier}
+	}
+	for id, n := range e.Project.Nodes {
+		e.relations[id] = nodeRelation(n)
+	}
+	return project.JoinErrors(errs, maxErrors)
+}
+
+var configKeyRe = regexp.MustCompile(`config "([^"]+)"`)
+
+func firstKey(err error) string {
+	if m := configKeyRe.FindStringSubmatch(err.Error()); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func nodeRelation(n *project.Node) adapter.Relation {
+	r := adapter.Relation{Database: n.Database, Schema: n.Schema, Identifier: n.Alias}
+	switch n.Config.Materialized {
+	case project.MatView:
+		r.Kind = "view"
+	case project.MatTable, project.MatIncremental, project.MatSeed:
+		r.Kind = "table"
+	}
+	return r
+}
+
+func (e *Engine) macroIDs(names []string) []string {
+	out := make([]string, 0, len(names))
+	for _, m := range names {
+		if mac, ok := e.Project.Macros[m]; ok {
+			out = append(out, mac.UniqueID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkRefs reports refs to unknown models and undeclared sources, with
+// the position of the call and the closest names.
+func (e *Engine) checkRefs() error {
+	var errs []error
+	var names []string
+	for name := range e.byName {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, n := range e.Project.Nodes {
+		for _, r := range n.Refs {
+			if _, ok := e.byName[r]; ok {
+				continue
+			}
+			line, col := findCall(n.RawCode, "ref", r)
+			hint := ""
+			if c := project.Closest(r, names, 3); len(c) > 0 {
+				hint = "; did you mean " + strings.Join(quoteAll(c), ", ") + "?"
+			}
+			errs = append(errs, project.Errorf(n.OriginalFilePath, line, col,
+				"ref %q: there is no model or seed named %q%s", r, r, hint))
+		}
+		for _, s := range n.SourceRefs {
+			if _, ok := e.Project.Sources[e.sourceID(s[0], s[1])]; ok {
+				continue
+			}
+			line, col := findCall(n.RawCode, "source", s[0])
+			errs = append(errs, project.Errorf(n.OriginalFilePath, line, col,
+				"source %q %q is not declared; declare table %q under source %q in a models/*.yml sources: block%s",
+				s[0], s[1], s[1], s[0], e.sourceHint(s[0], s[1])))
+		}
+	}
+	return project.JoinErrors(errs, maxErrors)
+}
+
+func (e *Engine) sourceID(src, tbl string) string {
+	return "source." + e.Project.Name + "." + src + "." + tbl
+}
+
+func (e *Engine) sourceHint(src, tbl string) string {
+	var all []string
+	for _, s := range e.Project.Sources {
+		all = append(all, s.SourceName+"."+s.Name)
+	}
+	sort.Strings(all)
+	if c := project.Closest(src+"."+tbl, all, 3); len(c) > 0 {
+		return " (did you mean " + strings.Join(c, ", ") + "?)"
+	}
+	return ""
+}
+
+func quoteAll(l []string) []string {
+	out := make([]string, len(l))
+	for i, s := range l {
+		out[i] = fmt.Sprintf("%q", s)
+	}
+	return out
+}
+
+// findCall finds `fn ... "arg"` in a template's text and returns its
+// 1-based line and column (0, 0 when the call is not literal there, e.g.
+// made inside a macro).
+func findCall(text, fn, arg string) (int, int) {
+	re, err := regexp.Compile(`\b` + fn + `\s+(?:["` + "`" + `][^"` + "`" + `]*["` + "`" + `]\s+)?["` + "`" + `]` + regexp.QuoteMeta(arg) + `["` + "`" + `]`)
+	if err != nil {
+		return 0, 0
+	}
+	loc := re.FindStringIndex(text)
+	if loc == nil {
+		return 0, 0
+	}
+	return project.LineCol(text, loc[0])
+}
+
+// buildDAG computes depends_on.nodes and the graph (nodes and sources).
+func (e *Engine) buildDAG() error {
+	parents := make(map[string][]string, len(e.Project.Nodes)+len(e.Project.Sources))
+	for id := range e.Project.Sources {
+		parents[id] = nil
+	}
+	for id, n := range e.Project.Nodes {
+		deps := n.DependsOn.Nodes
+		if deps == nil {
+			deps = make([]string, 0, len(n.Refs)+len(n.SourceRefs))
+			for _, r := range n.Refs {
+				deps = appendUniq(deps, e.byName[r].UniqueID)
+			}
+			for _, s := range n.SourceRefs {
+				deps = appendUniq(deps, e.sourceID(s[0], s[1]))
+			}
+			n.DependsOn.Nodes = deps
+		}
+		if n.DependsOn.Macros == nil {
+			n.DependsOn.Macros = []string{}
+		}
+		parents[id] = deps
+	}
+	d, err := dag.New(parents)
+	if err != nil {
+		var ce *dag.CycleError
+		if errors.As(err, &ce) {
+			return e.cycleError(ce)
+		}
+		return err
+	}
+	e.DAG = d
+	return nil
+}
+
+func appendUniq(l []string, s string) []string {
+	for _, x := range l {
+		if x == s {
+			return l
+		}
+	}
+	return append(l, s)
+}
+
+func (e *Engine) cycleError(ce *dag.CycleError) error {
+	var b strings.Builder
+	b.WriteString("dependency cycle; break it by removing one of these refs:")
+	first := ""
+	for i, id := range ce.Cycle {
+		n, ok := e.Project.Nodes[id]
+		if !ok {
+			continue
+		}
+		if i == 0 {
+			first = n.OriginalFilePath
+		}
+		fmt.Fprintf(&b, "\n  %s (%s)", n.Name, n.OriginalFilePath)
+		if i+1 < len(ce.Cycle) {
+			if next, ok := e.Project.Nodes[ce.Cycle[i+1]]; ok {
+				line, col := findCall(next.RawCode, "ref", n.Name)
+				fmt.Fprintf(&b, "\n    -> referenced by %s at %s:%d:%d", next.Name, next.OriginalFilePath, line, col)
+			}
+		}
+	}
+	return &project.PosError{File: first, Msg: b.String(), Err: ce}
+}
+
+// Relation returns the warehouse relation of a node or source (schema and
+// alias resolved); the zero Relation when the id is unknown.
+func (e *Engine) Relation(uniqueID string) adapter.Relation { return e.relations[uniqueID] }
+
+// RelationName renders the relation of a node or source as SQL.
+func (e *Engine) RelationName(uniqueID string) string {
+	return e.quote(e.relations[uniqueID])
+}
+
+func (e *Engine) quote(r adapter.Relation) string {
+	if e.opts.Dialect != nil {
+		return e.opts.Dialect.RelationName(r)
+	}
+	q := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+	s := q(r.Schema) + "." + q(r.Identifier)
+	if r.Database != "" {
+		s = q(r.Database) + "." + s
+	}
+	return s
+}
+
+// NodeByName returns the model or seed with that name.
+func (e *Engine) NodeByName(name string) (*project.Node, bool) {
+	n, ok := e.byName[name]
+	return n, ok
+}
+
+// Env is the template environment (macros parsed once).
+func (e *Engine) Env() *render.Env { return e.env }
+
+// Render renders one node again for execution (is_incremental as given,
+// `this` = the node's relation). Generic tests, which have no template,
+// return their compiled query.
+func (e *Engine) Render(n *project.Node, rc RenderContext) (string, error) {
+	tree, ok := e.trees[n.UniqueID]
+	if !ok {
+		if n.ResourceType == project.Test {
+			return n.CompiledCode, nil
+		}
+		if n.ResourceType == project.Seed {
+			return "", nil
+		}
+		return "", fmt.Errorf("render %s: not a node of this project", n.UniqueID)
+	}
+	r := e.renderers.Get().(*render.Renderer)
+	defer e.renderers.Put(r)
+	st := &render.State{Resolver: markResolver{}, IsIncremental: rc.IsIncremental}
+	out, err := r.Execute(n.OriginalFilePath, tree, st)
+	if err != nil {
+		return "", fmt.Errorf("render %s: %w", n.Name, err)
+	}
+	return e.substitute(out, n, nil)
+}
+
+// RenderSQL renders an ad-hoc template (a hook, on-run-start, a singular
+// test) with the same functions; n (may be nil) is `this`. name appears
+// in errors, e.g. "models/x.sql pre-hook".
+func (e *Engine) RenderSQL(name, text string, n *project.Node) (string, error) {
+	tree, err := e.env.Parse(name, text)
+	if err != nil {
+		return "", err
+	}
+	r := e.renderers.Get().(*render.Renderer)
+	defer e.renderers.Put(r)
+	st := &render.State{Resolver: markResolver{}}
+	out, err := r.Execute(name, tree, st)
+	if err != nil {
+		return "", err
+	}
+	return e.substitute(out, n, nil)
+}
+
+// Macro renders a named macro with args (run-operation).
+func (e *Engine) Macro(name string, args ...any) (string, error) {
+	r := e.renderers.Get().(*render.Renderer)
+	defer e.renderers.Put(r)
+	st := &render.State{Resolver: markResolver{}}
+	out, err := r.Macro(name, st, args...)
+	if err != nil {
+		return "", fmt.Errorf("macro %s: %w", name, err)
+	}
+	return e.substitute(out, nil, nil)
+}
+
+// WriteManifest writes the manifest (target/manifest.json) atomically.
+func (e *Engine) WriteManifest(path string) error {
+	typ := e.opts.Target.Type
+	if e.opts.Dialect != nil {
+		typ = e.opts.Dialect.Type()
+	}
+	return manifest.WriteFile(path, e.Project, e.DAG, manifest.Metadata{
+		AdapterType:  typ,
+		GeneratedAt:  time.Now().UTC(),
+		TargetName:   e.opts.Target.Name,
+		RelationName: e.RelationName,
+	})
+}

@@ -1,0 +1,534 @@
+package compile
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/techstore-analytics/techstore/runtime/project"
+	"github.com/techstore-analytics/techstore/runtime/render"
+)
+
+// testTarget is what a YAML test is attached to: a model, a seed or a
+// source table.
+type testTarget struct {
+	id       string // unique id
+	name     string // for the test name: model name, or <source>_<table>
+	prefix   string // "source_" for sources
+	mark     string // relation mark, substituted later
+	refExpr  string // ref('x') / source('s','t'), for test_metadata
+	tags     []string
+	disabled bool
+}
+
+type testDecl struct {
+	target testTarget
+	column *project.Column // nil for model-level tests
+	spec   project.TestSpec
+}
+
+// generateTests turns the tests declared in YAML into test nodes whose
+// compiled code is the query returning the failing rows.
+func (e *Engine) generateTests() error {
+	var decls []testDecl
+	for _, n := range e.Project.Nodes {
+		if n.ResourceType != project.Model && n.ResourceType != project.Seed {
+			continue
+		}
+		t := testTarget{id: n.UniqueID, name: n.Name, mark: "\x00R" + n.Name + "\x00",
+			refExpr: "ref('" + n.Name + "')", disabled: !n.Config.Enabled}
+		for _, s := range n.Tests {
+			decls = append(decls, testDecl{target: t, spec: s})
+		}
+		for _, c := range n.Columns {
+			for _, s := range c.Tests {
+				decls = append(decls, testDecl{target: t, column: c, spec: s})
+			}
+		}
+	}
+	for _, s := range e.Project.Sources {
+		t := testTarget{id: s.UniqueID, name: s.SourceName + "_" + s.Name, prefix: "source_",
+			mark:    "\x00S" + s.SourceName + markSep + s.Name + "\x00",
+			refExpr: "source('" + s.SourceName + "', '" + s.Name + "')", tags: s.Tags}
+		for _, sp := range s.Tests {
+			decls = append(decls, testDecl{target: t, spec: sp})
+		}
+		for _, c := range s.Columns {
+			for _, sp := range c.Tests {
+				decls = append(decls, testDecl{target: t, column: c, spec: sp})
+			}
+		}
+	}
+	// Deterministic order: by declaring file and line.
+	sort.SliceStable(decls, func(i, j int) bool {
+		a, b := decls[i].spec, decls[j].spec
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	if len(decls) == 0 {
+		return nil
+	}
+	r := e.renderers.Get().(*render.Renderer)
+	defer e.renderers.Put(r)
+	var errs []error
+	declared := map[string]string{}
+	for _, d := range decls {
+		n, err := e.testNode(r, d)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if prev, ok := declared[n.UniqueID]; ok {
+			errs = append(errs, project.Errorf(d.spec.File, d.spec.Line, 0,
+				"test %s is declared twice (also at %s); remove one or give one a distinct `name:`", n.Name, prev))
+			continue
+		}
+		declared[n.UniqueID] = fmt.Sprintf("%s:%d", d.spec.File, d.spec.Line)
+		e.Project.Nodes[n.UniqueID] = n
+		e.relations[n.UniqueID] = nodeRelation(n)
+	}
+	return project.JoinErrors(errs, maxErrors)
+}
+
+func (e *Engine) testNode(r *render.Renderer, d testDecl) (*project.Node, error) {
+	sp := d.spec
+	args := make(map[string]any, len(sp.Args)+1)
+	for k, v := range sp.Args {
+		args[k] = v
+	}
+	customName, _ := args["name"].(string)
+	delete(args, "name")
+	if d.column != nil {
+		args["column_name"] = d.column.Name
+	}
+	shortName, _ := testNames(d.target.prefix+sp.Name, d.target.name, args)
+	if customName != "" {
+		shortName = customName
+	}
+	fqn := []string{e.Project.Name}
+	if dir := path.Dir(sp.File); dir != "." {
+		parts := strings.Split(dir, "/")
+		fqn = append(fqn, parts[1:]...)
+	}
+	fqn = append(fqn, shortName)
+
+	raw := project.FolderConfig(e.Settings.Tests, fqn)
+	project.MergeConfig(raw, configMap(sp.Config))
+	tags := project.UnionStrings(d.target.tags, nil)
+	if d.column != nil {
+		tags = project.UnionStrings(tags, d.column.Tags)
+	}
+	project.MergeConfig(raw, map[string]any{"tags": tags})
+	cfg, meta, err := project.ToConfig(raw, project.MatTest)
+	if err != nil {
+		return nil, project.Errorf(sp.File, sp.Line, 0, "test %s: %v", sp.Name, err)
+	}
+	if d.target.disabled {
+		cfg.Enabled = false
+	}
+	if cfg.Severity == "" {
+		cfg.Severity = "error"
+	}
+	if cfg.WarnIf == "" {
+		cfg.WarnIf = "!= 0"
+	}
+	if cfg.ErrorIf == "" {
+		cfg.ErrorIf = "!= 0"
+	}
+
+	model := d.target.mark
+	if cfg.Where != "" {
+		model = "(select * from " + model + " where " + cfg.Where + ") dbt_subquery"
+	}
+	deps := []string{d.target.id}
+	var sql string
+	var refs []string
+	var srcs [][2]string
+	var macros []string
+	if e.env.HasMacro("test_" + sp.Name) {
+		st := &render.State{Resolver: markResolver{}}
+		dict := map[string]any{"model": model, "kwargs": sp.Args}
+		for k, v := range sp.Args {
+			dict[k] = v
+		}
+		if d.column != nil {
+			dict["column_name"] = d.column.Name
+		} else {
+			dict["column_name"] = ""
+		}
+		out, err := r.Macro("test_"+sp.Name, st, dict)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: test %s: %w", sp.File, sp.Line, sp.Name, err)
+		}
+		sql, refs, srcs, macros = out, st.Refs, st.Sources, st.Macros
+	} else {
+		col := ""
+		if d.column != nil {
+			col = d.column.Name
+		}
+		var extra string
+		sql, extra, err = builtinTest(sp.Name, model, col, sp.Args)
+		if err != nil {
+			return nil, project.Errorf(sp.File, sp.Line, 0, "test %s on %s: %v", sp.Name, d.target.name, err)
+		}
+		if extra != "" {
+			refs, srcs, err = parseTo(extra)
+			if err != nil {
+				return nil, project.Errorf(sp.File, sp.Line, 0, "test %s on %s: %v", sp.Name, d.target.name, err)
+			}
+		}
+		macros = nil
+	}
+	for _, name := range refs {
+		m, ok := e.byName[name]
+		if !ok {
+			hint := ""
+			var names []string
+			for k := range e.byName {
+				names = append(names, k)
+			}
+			sort.Strings(names)
+			if c := project.Closest(name, names, 3); len(c) > 0 {
+				hint = "; did you mean " + strings.Join(quoteAll(c), ", ") + "?"
+			}
+			return nil, project.Errorf(sp.File, sp.Line, 0, "test %s on %s: ref %q: there is no model or seed named %q%s", sp.Name, d.target.name, name, name, hint)
+		}
+		deps = appendUniq(deps, m.UniqueID)
+	}
+	for _, s := range srcs {
+		id := e.sourceID(s[0], s[1])
+		if _, ok := e.Project.Sources[id]; !ok {
+			return nil, project.Errorf(sp.File, sp.Line, 0, "test %s on %s: source %q %q is not declared%s", sp.Name, d.target.name, s[0], s[1], e.sourceHint(s[0], s[1]))
+		}
+		deps = appendUniq(deps, id)
+	}
+
+	kwargs := make(map[string]any, len(sp.Args)+2)
+	for k, v := range sp.Args {
+		kwargs[k] = v
+	}
+	if d.column != nil {
+		kwargs["column_name"] = d.column.Name
+	}
+	kwargs["model"] = "{{ get_where_subquery(" + d.target.refExpr + ") }}"
+	rawCode := "{{ test_" + sp.Name + "(**_dbt_generic_test_kwargs) }}"
+	kj, _ := json.Marshal(kwargs)
+	n := &project.Node{
+		UniqueID:         "test." + e.Project.Name + "." + shortName,
+		Name:             shortName,
+		ResourceType:     project.Test,
+		PackageName:      e.Project.Name,
+		Path:             shortName + ".sql",
+		OriginalFilePath: sp.File,
+		FQN:              fqn,
+		Schema:           e.opts.Target.Schema,
+		Alias:            shortName,
+		RawCode:          rawCode,
+		CompiledCode:     sql,
+		Checksum:         project.Checksum(rawCode + string(kj)),
+		Config:           cfg,
+		Tags:             cfg.Tags,
+		Meta:             meta,
+		DependsOn:        project.DependsOn{Nodes: deps, Macros: e.macroIDs(macros)},
+		TestMetadata:     &project.TestMetadata{Name: sp.Name, Kwargs: kwargs},
+		AttachedNode:     d.target.id,
+	}
+	if n.Meta == nil {
+		n.Meta = map[string]any{}
+	}
+	if d.column != nil {
+		n.ColumnName = d.column.Name
+	}
+	return n, nil
+}
+
+func configMap(c project.Config) map[string]any {
+	m := map[string]any{}
+	if c.Severity != "" {
+		m["severity"] = c.Severity
+	}
+	if c.Where != "" {
+		m["where"] = c.Where
+	}
+	if c.WarnIf != "" {
+		m["warn_if"] = c.WarnIf
+	}
+	if c.ErrorIf != "" {
+		m["error_if"] = c.ErrorIf
+	}
+	if c.StoreFailures {
+		m["store_failures"] = true
+	}
+	if len(c.Tags) > 0 {
+		m["tags"] = c.Tags
+	}
+	if !c.Enabled {
+		m["enabled"] = false
+	}
+	for k, v := range c.Extra {
+		m[k] = v
+	}
+	return m
+}
+
+var nonIdent = regexp.MustCompile(`[^0-9a-zA-Z_]+`)
+
+// testNames is dbt's synthesize_generic_test_names: the short name (at
+// most 63 characters, hashed beyond) and the full name.
+func testNames(testType, target string, args map[string]any) (string, string) {
+	keys := make([]string, 0, len(args))
+	for k := range args {
+		if k != "model" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var flat []string
+	for _, k := range keys {
+		switch v := args[k].(type) {
+		case map[string]any:
+			vk := make([]string, 0, len(v))
+			for kk := range v {
+				vk = append(vk, kk)
+			}
+			sort.Strings(vk) // Python keeps insertion order; YAML decoding loses it
+			for _, kk := range vk {
+				flat = append(flat, pyStr(v[kk]))
+			}
+		case []any:
+			for _, x := range v {
+				flat = append(flat, pyStr(x))
+			}
+		default:
+			flat = append(flat, pyStr(v))
+		}
+	}
+	for i, s := range flat {
+		flat[i] = nonIdent.ReplaceAllString(s, "_")
+	}
+	ident := testType + "_" + target
+	full := ident + "_" + strings.Join(flat, "__")
+	if len(full) >= 64 {
+		sum := md5.Sum([]byte(full))
+		trunc := ident
+		if len(trunc) > 30 {
+			trunc = trunc[:30]
+		}
+		return trunc + "_" + hex.EncodeToString(sum[:]), full
+	}
+	return full, full
+}
+
+// pyStr formats a YAML scalar the way Python's str() does.
+func pyStr(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "None"
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case string:
+		return x
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		s := strconv.FormatFloat(x, 'f', -1, 64)
+		if !strings.ContainsAny(s, ".eE") {
+			s += ".0"
+		}
+		return s
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			if s, ok := e.(string); ok {
+				parts[i] = "'" + s + "'"
+			} else {
+				parts[i] = pyStr(e)
+			}
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+var (
+	toRefRe    = regexp.MustCompile(`^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$`)
+	toSourceRe = regexp.MustCompile(`^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$`)
+	identRe    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+)
+
+// parseTo reads a relationships `to`: ref('x'), source('s', 't') or a bare model name.
+func parseTo(to string) ([]string, [][2]string, error) {
+	if m := toRefRe.FindStringSubmatch(to); m != nil {
+		name := m[1]
+		if m[2] != "" {
+			name = m[2]
+		}
+		return []string{name}, nil, nil
+	}
+	if m := toSourceRe.FindStringSubmatch(to); m != nil {
+		return nil, [][2]string{{m[1], m[2]}}, nil
+	}
+	if identRe.MatchString(to) {
+		return []string{to}, nil, nil
+	}
+	return nil, nil, fmt.Errorf("to: %q is neither ref('model'), source('source', 'table') nor a model name", to)
+}
+
+func toMark(to string) string {
+	refs, srcs, err := parseTo(to)
+	if err != nil {
+		return ""
+	}
+	if len(refs) > 0 {
+		return "\x00R" + refs[0] + "\x00"
+	}
+	return "\x00S" + srcs[0][0] + markSep + srcs[0][1] + "\x00"
+}
+
+// builtinTest compiles a built-in generic test to the query returning the
+// failing rows. extra is a relationships target to depend on.
+func builtinTest(name, model, col string, args map[string]any) (sql, extra string, err error) {
+	needCol := func() error {
+		if col == "" {
+			return fmt.Errorf("declare it under a column (it tests one column)")
+		}
+		return nil
+	}
+	switch name {
+	case "not_null":
+		if err := needCol(); err != nil {
+			return "", "", err
+		}
+		return fmt.Sprintf("select %s\nfrom %s\nwhere %s is null", col, model, col), "", nil
+	case "unique":
+		if err := needCol(); err != nil {
+			return "", "", err
+		}
+		return fmt.Sprintf("select\n    %s as unique_field,\n    count(*) as n_records\nfrom %s\nwhere %s is not null\ngroup by %s\nhaving count(*) > 1", col, model, col, col), "", nil
+	case "accepted_values":
+		if err := needCol(); err != nil {
+			return "", "", err
+		}
+		vals, ok := args["values"].([]any)
+		if !ok || len(vals) == 0 {
+			return "", "", fmt.Errorf("needs `values:`, a non-empty list of the accepted values")
+		}
+		quote := true
+		if q, ok := args["quote"]; ok {
+			b, ok := q.(bool)
+			if !ok {
+				return "", "", fmt.Errorf("quote: want true or false, got %v", q)
+			}
+			quote = b
+		}
+		lits := make([]string, len(vals))
+		for i, v := range vals {
+			s := pyLiteral(v)
+			if quote {
+				s = "'" + strings.ReplaceAll(s, "'", "''") + "'"
+			}
+			lits[i] = s
+		}
+		return fmt.Sprintf("with all_values as (\n    select\n        %s as value_field,\n        count(*) as n_records\n    from %s\n    group by %s\n)\nselect *\nfrom all_values\nwhere value_field not in (\n    %s\n)",
+			col, model, col, strings.Join(lits, ",\n    ")), "", nil
+	case "relationships":
+		if err := needCol(); err != nil {
+			return "", "", err
+		}
+		to, ok := args["to"].(string)
+		if !ok || to == "" {
+			return "", "", fmt.Errorf("needs `to:` (ref('model') or source('source', 'table'))")
+		}
+		field, ok := args["field"].(string)
+		if !ok || field == "" {
+			return "", "", fmt.Errorf("needs `field:`, the referenced column")
+		}
+		mark := toMark(to)
+		if mark == "" {
+			_, _, err := parseTo(to)
+			return "", "", err
+		}
+		return fmt.Sprintf("with child as (\n    select %s as from_field\n    from %s\n    where %s is not null\n),\n\nparent as (\n    select %s as to_field\n    from %s\n)\n\nselect\n    from_field\nfrom child\nleft join parent\n    on child.from_field = parent.to_field\nwhere parent.to_field is null",
+			col, model, col, field, mark), to, nil
+	case "expression_is_true":
+		expr, ok := args["expression"].(string)
+		if !ok || expr == "" {
+			return "", "", fmt.Errorf("needs `expression:`, a SQL boolean expression")
+		}
+		if col != "" {
+			expr = col + " " + expr
+		}
+		return fmt.Sprintf("select *\nfrom %s\nwhere not (%s)", model, expr), "", nil
+	case "unique_combination_of_columns":
+		raw, ok := args["combination_of_columns"].([]any)
+		if !ok || len(raw) == 0 {
+			return "", "", fmt.Errorf("needs `combination_of_columns:`, a list of column names")
+		}
+		cols := make([]string, len(raw))
+		for i, c := range raw {
+			cols[i] = fmt.Sprint(c)
+		}
+		list := strings.Join(cols, ", ")
+		return fmt.Sprintf("with validation_errors as (\n    select %s\n    from %s\n    group by %s\n    having count(*) > 1\n)\nselect *\nfrom validation_errors", list, model, list), "", nil
+	case "accepted_range":
+		if err := needCol(); err != nil {
+			return "", "", err
+		}
+		minV, hasMin := args["min_value"]
+		maxV, hasMax := args["max_value"]
+		if !hasMin && !hasMax {
+			return "", "", fmt.Errorf("needs `min_value:`, `max_value:` or both")
+		}
+		inclusive := true
+		if v, ok := args["inclusive"]; ok {
+			b, ok := v.(bool)
+			if !ok {
+				return "", "", fmt.Errorf("inclusive: want true or false, got %v", v)
+			}
+			inclusive = b
+		}
+		ge, le := ">=", "<="
+		if !inclusive {
+			ge, le = ">", "<"
+		}
+		var conds []string
+		if hasMin {
+			conds = append(conds, fmt.Sprintf("not (%s %s %s)", col, ge, pyLiteral(minV)))
+		}
+		if hasMax {
+			conds = append(conds, fmt.Sprintf("not (%s %s %s)", col, le, pyLiteral(maxV)))
+		}
+		return fmt.Sprintf("with meet_condition as (\n    select *\n    from %s\n),\n\nvalidation_errors as (\n    select *\n    from meet_condition\n    where 1 = 2\n      or %s\n)\n\nselect *\nfrom validation_errors",
+			model, strings.Join(conds, "\n      or ")), "", nil
+	}
+	return "", "", fmt.Errorf("unknown test %q: the built-in tests are not_null, unique, accepted_values, relationships, expression_is_true, unique_combination_of_columns, accepted_range; for your own, define a macro test_%s in macros/", name, name)
+}
+
+// pyLiteral formats a YAML scalar for SQL (numbers as written, booleans
+// lower case).
+func pyLiteral(v any) string {
+	switch x := v.(type) {
+	case bool:
+		if x {
+			return "true"
+		}
+		return "false"
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case nil:
+		return "null"
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,461 @@
+package manifest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/techstore-analytics/techstore/runtime/dag"
+	"github.com/techstore-analytics/techstore/runtime/project"
+)
+
+// SchemaVersion is the dbt manifest schema this layout follows.
+const SchemaVersion = "https://schemas.getdbt.com/dbt/manifest/v12.json"
+
+// Metadata is the manifest's metadata block.
+type Metadata struct {
+	AdapterType string
+	GeneratedAt time.Time
+	TargetName  string
+	// RelationName renders a relation for relation_name; nil leaves it out.
+	RelationName func(uniqueID string) string
+}
+
+type checksum struct {
+	Name     string `json:"name"`
+	Checksum string `json:"checksum"`
+}
+
+type column struct {
+	Name        string         `json:"name"`
+	Description string         `json:"description"`
+	DataType    *string        `json:"data_type"`
+	Tags        []string       `json:"tags"`
+	Meta        map[string]any `json:"meta"`
+}
+
+type dependsOn struct {
+	Nodes  []string `json:"nodes"`
+	Macros []string `json:"macros"`
+}
+
+type node struct {
+	UniqueID         string                `json:"unique_id"`
+	Name             string                `json:"name"`
+	ResourceType     project.ResourceType  `json:"resource_type"`
+	PackageName      string                `json:"package_name"`
+	Path             string                `json:"path"`
+	OriginalFilePath string                `json:"original_file_path"`
+	PatchPath        *string               `json:"patch_path"`
+	FQN              []string              `json:"fqn"`
+	Database         *string               `json:"database"`
+	Schema           string                `json:"schema"`
+	Alias            string                `json:"alias"`
+	RelationName     *string               `json:"relation_name"`
+	Language         string                `json:"language"`
+	RawCode          string                `json:"raw_code"`
+	Compiled         bool                  `json:"compiled"`
+	CompiledCode     string                `json:"compiled_code"`
+	Checksum         checksum              `json:"checksum"`
+	Config           map[string]any        `json:"config"`
+	Tags             []string              `json:"tags"`
+	Description      string                `json:"description"`
+	Columns          map[string]column     `json:"columns"`
+	Meta             map[string]any        `json:"meta"`
+	DependsOn        dependsOn             `json:"depends_on"`
+	Refs             []map[string]any      `json:"refs"`
+	Sources          [][]string            `json:"sources"`
+	TestMetadata     *project.TestMetadata `json:"test_metadata,omitempty"`
+	AttachedNode     *string               `json:"attached_node,omitempty"`
+	ColumnName       *string               `json:"column_name,omitempty"`
+}
+
+type source struct {
+	UniqueID         string            `json:"unique_id"`
+	Name             string            `json:"name"`
+	SourceName       string            `json:"source_name"`
+	ResourceType     string            `json:"resource_type"`
+	PackageName      string            `json:"package_name"`
+	Path             string            `json:"path"`
+	OriginalFilePath string            `json:"original_file_path"`
+	FQN              []string          `json:"fqn"`
+	Database         *string           `json:"database"`
+	Schema           string            `json:"schema"`
+	Identifier       string            `json:"identifier"`
+	RelationName     *string           `json:"relation_name"`
+	Loader           string            `json:"loader"`
+	Description      string            `json:"description"`
+	Columns          map[string]column `json:"columns"`
+	Meta             map[string]any    `json:"meta"`
+	Tags             []string          `json:"tags"`
+	Config           map[string]any    `json:"config"`
+}
+
+type macro struct {
+	UniqueID         string    `json:"unique_id"`
+	Name             string    `json:"name"`
+	ResourceType     string    `json:"resource_type"`
+	PackageName      string    `json:"package_name"`
+	Path             string    `json:"path"`
+	OriginalFilePath string    `json:"original_file_path"`
+	Line             int       `json:"line"`
+	MacroSQL         string    `json:"macro_sql"`
+	Checksum         checksum  `json:"checksum"`
+	DependsOn        dependsOn `json:"depends_on"`
+	Description      string    `json:"description"`
+}
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func columns(cols []*project.Column) map[string]column {
+	out := make(map[string]column, len(cols))
+	for _, c := range cols {
+		tags := c.Tags
+		if tags == nil {
+			tags = []string{}
+		}
+		meta := c.Meta
+		if meta == nil {
+			meta = map[string]any{}
+		}
+		out[c.Name] = column{Name: c.Name, Description: c.Description, DataType: strPtr(c.DataType), Tags: tags, Meta: meta}
+	}
+	return out
+}
+
+// ConfigMap renders a Config as dbt does: one flat object, adapter-specific
+// keys beside the common ones.
+func ConfigMap(c project.Config) map[string]any {
+	m := make(map[string]any, 8+len(c.Extra))
+	for k, v := range c.Extra {
+		m[k] = v
+	}
+	m["enabled"] = c.Enabled
+	m["materialized"] = c.Materialized
+	tags := c.Tags
+	if tags == nil {
+		tags = []string{}
+	}
+	m["tags"] = tags
+	m["schema"] = strPtr(c.Schema)
+	m["database"] = strPtr(c.Database)
+	m["alias"] = strPtr(c.Alias)
+	set := func(k string, ok bool, v any) {
+		if ok {
+			m[k] = v
+		}
+	}
+	set("unique_key", len(c.UniqueKey) > 0, c.UniqueKey)
+	set("incremental_strategy", c.IncrementalStrategy != "", c.IncrementalStrategy)
+	set("partition_by", len(c.PartitionBy) > 0, c.PartitionBy)
+	set("cluster_by", len(c.ClusterBy) > 0, c.ClusterBy)
+	pre, post := c.PreHook, c.PostHook
+	if pre == nil {
+		pre = []string{}
+	}
+	if post == nil {
+		post = []string{}
+	}
+	m["pre-hook"] = pre
+	m["post-hook"] = post
+	set("full_refresh", c.FullRefresh != nil, c.FullRefresh)
+	set("severity", c.Severity != "", c.Severity)
+	set("warn_if", c.WarnIf != "", c.WarnIf)
+	set("error_if", c.ErrorIf != "", c.ErrorIf)
+	set("where", c.Where != "", c.Where)
+	set("store_failures", c.StoreFailures, c.StoreFailures)
+	set("column_types", len(c.ColumnTypes) > 0, c.ColumnTypes)
+	return m
+}
+
+func nodeJSON(n *project.Node, md Metadata) node {
+	out := node{
+		UniqueID: n.UniqueID, Name: n.Name, ResourceType: n.ResourceType, PackageName: n.PackageName,
+		Path: n.Path, OriginalFilePath: n.OriginalFilePath, PatchPath: strPtr(n.PatchPath), FQN: n.FQN,
+		Database: strPtr(n.Database), Schema: n.Schema, Alias: n.Alias, Language: "sql",
+		RawCode: n.RawCode, Compiled: n.ResourceType != project.Seed, CompiledCode: n.CompiledCode,
+		Checksum: checksum{Name: "sha256", Checksum: n.Checksum},
+		Config:   ConfigMap(n.Config), Tags: n.Tags, Description: n.Description,
+		Columns: columns(n.Columns), Meta: n.Meta,
+		DependsOn:    dependsOn{Nodes: n.DependsOn.Nodes, Macros: n.DependsOn.Macros},
+		TestMetadata: n.TestMetadata,
+		AttachedNode: strPtr(n.AttachedNode), ColumnName: strPtr(n.ColumnName),
+	}
+	if out.Tags == nil {
+		out.Tags = []string{}
+	}
+	if out.Meta == nil {
+		out.Meta = map[string]any{}
+	}
+	if out.DependsOn.Nodes == nil {
+		out.DependsOn.Nodes = []string{}
+	}
+	if out.DependsOn.Macros == nil {
+		out.DependsOn.Macros = []string{}
+	}
+	out.Refs = make([]map[string]any, 0, len(n.Refs))
+	for _, r := range n.Refs {
+		out.Refs = append(out.Refs, map[string]any{"name": r, "package": nil, "version": nil})
+	}
+	out.Sources = make([][]string, 0, len(n.SourceRefs))
+	for _, s := range n.SourceRefs {
+		out.Sources = append(out.Sources, []string{s[0], s[1]})
+	}
+	if md.RelationName != nil && n.Config.Materialized != project.MatEphemeral && n.ResourceType != project.Test {
+		out.RelationName = strPtr(md.RelationName(n.UniqueID))
+	}
+	return out
+}
+
+// Write writes the manifest of p and d to w. Nodes are encoded in parallel.
+func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	meta := map[string]any{
+		"dbt_schema_version": SchemaVersion,
+		"dbt_version":        "techstore",
+		"generated_at":       md.GeneratedAt.UTC().Format("2006-01-02T15:04:05.000000Z"),
+		"project_name":       p.Name,
+		"adapter_type":       md.AdapterType,
+		"target_name":        md.TargetName,
+		"env":                map[string]any{},
+	}
+	if err := writeKey(bw, "{", "metadata", meta); err != nil {
+		return err
+	}
+
+	nodeIDs := sortedKeys(p.Nodes)
+	chunks, err := encodeParallel(len(nodeIDs), func(i int) any { return nodeJSON(p.Nodes[nodeIDs[i]], md) })
+	if err != nil {
+		return err
+	}
+	writeObject(bw, "nodes", nodeIDs, chunks)
+
+	srcIDs := sortedKeys(p.Sources)
+	srcChunks, err := encodeParallel(len(srcIDs), func(i int) any {
+		s := p.Sources[srcIDs[i]]
+		tags := s.Tags
+		if tags == nil {
+			tags = []string{}
+		}
+		meta := s.Meta
+		if meta == nil {
+			meta = map[string]any{}
+		}
+		out := source{UniqueID: s.UniqueID, Name: s.Name, SourceName: s.SourceName, ResourceType: "source",
+			PackageName: p.Name, Path: s.OriginalFilePath, OriginalFilePath: s.OriginalFilePath, FQN: s.FQN,
+			Database: strPtr(s.Database), Schema: s.Schema, Identifier: s.Identifier, Loader: s.Loader,
+			Description: s.Description, Columns: columns(s.Columns), Meta: meta, Tags: tags,
+			Config: map[string]any{"enabled": true}}
+		if md.RelationName != nil {
+			out.RelationName = strPtr(md.RelationName(s.UniqueID))
+		}
+		return out
+	})
+	if err != nil {
+		return err
+	}
+	writeObject(bw, "sources", srcIDs, srcChunks)
+
+	byID := make(map[string]*project.Macro, len(p.Macros))
+	for _, m := range p.Macros {
+		byID[m.UniqueID] = m
+	}
+	macIDs := sortedKeys(byID)
+	macChunks, err := encodeParallel(len(macIDs), func(i int) any {
+		m := byID[macIDs[i]]
+		deps := make([]string, 0, len(m.DependsOnMacros))
+		for _, d := range m.DependsOnMacros {
+			if dm, ok := p.Macros[d]; ok {
+				deps = append(deps, dm.UniqueID)
+			}
+		}
+		return macro{UniqueID: m.UniqueID, Name: m.Name, ResourceType: "macro", PackageName: p.Name,
+			Path: m.OriginalFilePath, OriginalFilePath: m.OriginalFilePath, Line: m.Line, MacroSQL: m.Body,
+			Checksum: checksum{Name: "sha256", Checksum: m.Checksum}, DependsOn: dependsOn{Nodes: []string{}, Macros: deps}}
+	})
+	if err != nil {
+		return err
+	}
+	writeObject(bw, "macros", macIDs, macChunks)
+
+	var all []string
+	if d != nil {
+		all = append(all, d.Nodes()...)
+		sort.Strings(all)
+	}
+	graphMap := func(key string, f func(string) []string) error {
+		if d == nil {
+			return writeKey(bw, ",", key, map[string]any{})
+		}
+		chunks := make([][]byte, len(all))
+		for i, id := range all {
+			l := f(id)
+			if l == nil {
+				l = []string{}
+			}
+			b, err := json.Marshal(l)
+			if err != nil {
+				return fmt.Errorf("encode %s: %w", key, err)
+			}
+			chunks[i] = b
+		}
+		writeObject(bw, key, all, chunks)
+		return nil
+	}
+	parents, children := func(string) []string { return nil }, func(string) []string { return nil }
+	if d != nil {
+		parents, children = d.Parents, d.Children
+	}
+	if err := graphMap("parent_map", parents); err != nil {
+		return err
+	}
+	if err := graphMap("child_map", children); err != nil {
+		return err
+	}
+	sel, err := selectors(p)
+	if err != nil {
+		return err
+	}
+	for _, k := range []string{"disabled", "docs", "exposures", "groups", "metrics"} {
+		if err := writeKey(bw, ",", k, map[string]any{}); err != nil {
+			return err
+		}
+	}
+	if err := writeKey(bw, ",", "selectors", sel); err != nil {
+		return err
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
+}
+
+func writeKey(w *bufio.Writer, sep, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", key, err)
+	}
+	w.WriteString(sep)
+	w.WriteString(`"` + key + `":`)
+	w.Write(b)
+	return nil
+}
+
+func writeObject(w *bufio.Writer, key string, ids []string, chunks [][]byte) {
+	w.WriteString(`,"` + key + `":{`)
+	for i, id := range ids {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		kb, _ := json.Marshal(id)
+		w.Write(kb)
+		w.WriteByte(':')
+		w.Write(chunks[i])
+	}
+	w.WriteByte('}')
+}
+
+func encodeParallel(n int, f func(i int) any) ([][]byte, error) {
+	out := make([][]byte, n)
+	errs := make([]error, n)
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/128))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			for i := w; i < n; i += workers {
+				buf.Reset()
+				if err := enc.Encode(f(i)); err != nil {
+					errs[i] = err
+					continue
+				}
+				b := buf.Bytes()
+				out[i] = append([]byte(nil), b[:len(b)-1]...) // drop Encode's newline
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("encode manifest: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// selectors reads selectors.yml into dbt's manifest form (name -> entry).
+func selectors(p *project.Project) (map[string]any, error) {
+	out := map[string]any{}
+	if p.SelectorsFile == "" {
+		return out, nil
+	}
+	b, err := os.ReadFile(filepath.Join(p.Root, p.SelectorsFile))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", p.SelectorsFile, err)
+	}
+	var doc struct {
+		Selectors []map[string]any `yaml:"selectors"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", p.SelectorsFile, err)
+	}
+	for _, s := range doc.Selectors {
+		name, _ := s["name"].(string)
+		if name != "" {
+			out[name] = s
+		}
+	}
+	return out, nil
+}
+
+// WriteFile writes the manifest to path atomically (a temporary file in
+// the same folder, then a rename), creating the folder.
+func WriteFile(path string, p *project.Project, d *dag.DAG, md Metadata) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".manifest-*.json")
+	if err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	if err := Write(f, p, d, md); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return fmt.Errorf("write manifest %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write manifest %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write manifest %s: %w", path, err)
+	}
+	return nil
+}

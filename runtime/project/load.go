@@ -1,0 +1,359 @@
+package project
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+
+	"golang.org/x/sync/errgroup"
+	"gopkg.in/yaml.v3"
+)
+
+// ProjectFiles are the names accepted for the project file, in order.
+var projectFiles = []string{"project.yml", "dbt_project.yml"}
+
+// LoadOptions tune Load.
+type LoadOptions struct {
+	// Vars are --vars overrides; they win over project.yml vars.
+	Vars map[string]any
+}
+
+// stringList accepts a YAML string or list of strings.
+type stringList []string
+
+func (s *stringList) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		if n.Tag == "!!null" {
+			return nil
+		}
+		*s = []string{n.Value}
+		return nil
+	}
+	var l []string
+	if err := n.Decode(&l); err != nil {
+		return err
+	}
+	*s = l
+	return nil
+}
+
+type projectYAML struct {
+	Name       string         `yaml:"name"`
+	Profile    string         `yaml:"profile"`
+	Version    any            `yaml:"version"`
+	Vars       map[string]any `yaml:"vars"`
+	ModelPaths stringList     `yaml:"model-paths"`
+	MacroPaths stringList     `yaml:"macro-paths"`
+	SeedPaths  stringList     `yaml:"seed-paths"`
+	TestPaths  stringList     `yaml:"test-paths"`
+	Models     map[string]any `yaml:"models"`
+	Seeds      map[string]any `yaml:"seeds"`
+	Tests      map[string]any `yaml:"tests"`
+	DataTests  map[string]any `yaml:"data_tests"`
+	Sources    map[string]any `yaml:"sources"`
+	OnRunStart stringList     `yaml:"on-run-start"`
+	OnRunEnd   stringList     `yaml:"on-run-end"`
+}
+
+// Settings is what project.yml says beyond the Project fields: the
+// per-folder configuration trees.
+type Settings struct {
+	Models, Seeds, Tests, Sources map[string]any
+}
+
+// fileKind is the role of a discovered file.
+type fileKind int
+
+const (
+	kindModel fileKind = iota
+	kindProps
+	kindSeed
+	kindTest
+	kindMacro
+)
+
+type found struct {
+	kind fileKind
+	root string // the resource folder it was found under (models, seeds, ...)
+	rel  string // path relative to the project root, slash-separated
+	text string
+}
+
+// Load reads the project at dir: project.yml, models, YAML properties,
+// sources, seeds, singular tests and macro files. Nodes carry their raw
+// code and the configuration of project.yml and YAML merged (BaseConfig);
+// templates are not rendered here. Files are read in parallel. Errors name
+// the file and line and say what to change.
+func Load(ctx context.Context, dir string, opts LoadOptions) (*Project, *Settings, error) {
+	root, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load project %s: %w", dir, err)
+	}
+	var pf, ptext string
+	for _, name := range projectFiles {
+		b, err := os.ReadFile(filepath.Join(root, name))
+		if err == nil {
+			pf, ptext = name, string(b)
+			break
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("load project %s: %w", dir, err)
+		}
+	}
+	if pf == "" {
+		return nil, nil, fmt.Errorf("load project %s: no project.yml there; pass --project-dir pointing at the folder that holds project.yml", root)
+	}
+	var py projectYAML
+	if err := yaml.Unmarshal([]byte(ptext), &py); err != nil {
+		return nil, nil, yamlError(pf, err)
+	}
+	if py.Name == "" {
+		return nil, nil, Errorf(pf, 1, 0, "the project has no name; add `name: <project>`")
+	}
+	p := &Project{
+		Name: py.Name, Profile: py.Profile, Root: root,
+		Vars:       map[string]any{},
+		ModelPaths: orDefault(py.ModelPaths, "models"),
+		MacroPaths: orDefault(py.MacroPaths, "macros"),
+		SeedPaths:  orDefault(py.SeedPaths, "seeds"),
+		TestPaths:  orDefault(py.TestPaths, "tests"),
+		OnRunStart: py.OnRunStart,
+		OnRunEnd:   py.OnRunEnd,
+		Nodes:      map[string]*Node{},
+		Sources:    map[string]*Source{},
+		Macros:     map[string]*Macro{},
+	}
+	if py.Version != nil {
+		p.Version = fmt.Sprint(py.Version)
+	}
+	for k, v := range py.Vars {
+		p.Vars[k] = v
+	}
+	for k, v := range opts.Vars {
+		p.Vars[k] = v
+	}
+	tests := py.Tests
+	if len(tests) == 0 {
+		tests = py.DataTests
+	}
+	set := &Settings{Models: py.Models, Seeds: py.Seeds, Tests: tests, Sources: py.Sources}
+	for _, name := range []string{"selectors.yml", "selectors.yaml"} {
+		if _, err := os.Stat(filepath.Join(root, name)); err == nil {
+			p.SelectorsFile = name
+			break
+		}
+	}
+
+	files, err := discover(ctx, root, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := build(p, set, files); err != nil {
+		return nil, nil, err
+	}
+	return p, set, nil
+}
+
+func orDefault(l []string, def string) []string {
+	if len(l) == 0 {
+		return []string{def}
+	}
+	out := make([]string, len(l))
+	for i, s := range l {
+		out[i] = path.Clean(filepath.ToSlash(s))
+	}
+	return out
+}
+
+// discover walks the resource folders and reads every relevant file, in
+// parallel.
+func discover(ctx context.Context, root string, p *Project) ([]found, error) {
+	var files []found
+	walk := func(dirs []string, match func(ext string) (fileKind, bool)) error {
+		for _, d := range dirs {
+			abs := filepath.Join(root, filepath.FromSlash(d))
+			err := filepath.WalkDir(abs, func(fp string, de fs.DirEntry, err error) error {
+				if err != nil {
+					if errors.Is(err, fs.ErrNotExist) && fp == abs {
+						return filepath.SkipDir
+					}
+					return err
+				}
+				if de.IsDir() {
+					if fp != abs && strings.HasPrefix(de.Name(), ".") {
+						return filepath.SkipDir
+					}
+					return nil
+				}
+				if strings.HasPrefix(de.Name(), ".") {
+					return nil
+				}
+				kind, ok := match(strings.ToLower(filepath.Ext(de.Name())))
+				if !ok {
+					return nil
+				}
+				rel, err := filepath.Rel(root, fp)
+				if err != nil {
+					return err
+				}
+				files = append(files, found{kind: kind, root: d, rel: filepath.ToSlash(rel)})
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("read folder %s: %w", d, err)
+			}
+		}
+		return nil
+	}
+	isYAML := func(ext string) bool { return ext == ".yml" || ext == ".yaml" }
+	if err := walk(p.ModelPaths, func(ext string) (fileKind, bool) {
+		if ext == ".sql" {
+			return kindModel, true
+		}
+		return kindProps, isYAML(ext)
+	}); err != nil {
+		return nil, err
+	}
+	if err := walk(p.SeedPaths, func(ext string) (fileKind, bool) {
+		if ext == ".csv" {
+			return kindSeed, true
+		}
+		return kindProps, isYAML(ext)
+	}); err != nil {
+		return nil, err
+	}
+	if err := walk(p.TestPaths, func(ext string) (fileKind, bool) {
+		if ext == ".sql" {
+			return kindTest, true
+		}
+		return kindProps, isYAML(ext)
+	}); err != nil {
+		return nil, err
+	}
+	if err := walk(p.MacroPaths, func(ext string) (fileKind, bool) {
+		return kindMacro, ext == ".sql" || ext == ".tpl"
+	}); err != nil {
+		return nil, err
+	}
+	// A folder listed twice (or nested paths) must not yield a file twice.
+	sort.SliceStable(files, func(i, j int) bool { return files[i].rel < files[j].rel })
+	uniq := files[:0]
+	for i, f := range files {
+		if i > 0 && files[i-1].rel == f.rel {
+			continue
+		}
+		uniq = append(uniq, f)
+	}
+	files = uniq
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(4 * runtime.GOMAXPROCS(0))
+	for i := range files {
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(files[i].rel)))
+			if err != nil {
+				return fmt.Errorf("read %s: %w", files[i].rel, err)
+			}
+			files[i].text = string(b)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// Checksum is the sha256 of text in hex.
+func Checksum(text string) string {
+	s := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(s[:])
+}
+
+// nodeFromFile builds a model, seed or singular test node.
+func nodeFromFile(p *Project, f found, rt ResourceType) *Node {
+	rel := strings.TrimPrefix(f.rel, f.root+"/")
+	name := path.Base(rel)
+	name = strings.TrimSuffix(name, path.Ext(name))
+	dirs := path.Dir(rel)
+	fqn := []string{p.Name}
+	if dirs != "." {
+		fqn = append(fqn, strings.Split(dirs, "/")...)
+	}
+	fqn = append(fqn, name)
+	n := &Node{
+		UniqueID:         string(rt) + "." + p.Name + "." + name,
+		Name:             name,
+		ResourceType:     rt,
+		PackageName:      p.Name,
+		Path:             rel,
+		OriginalFilePath: f.rel,
+		FQN:              fqn,
+		Checksum:         Checksum(f.text),
+		Tags:             []string{},
+		Meta:             map[string]any{},
+	}
+	if rt != Seed {
+		n.RawCode = f.text
+	}
+	return n
+}
+
+func build(p *Project, set *Settings, files []found) error {
+	var errs []error
+	byName := map[string]*Node{} // models and seeds share the ref namespace
+	var props []found
+	for _, f := range files {
+		var n *Node
+		switch f.kind {
+		case kindModel:
+			n = nodeFromFile(p, f, Model)
+			n.BaseConfig = FolderConfig(set.Models, n.FQN)
+		case kindSeed:
+			n = nodeFromFile(p, f, Seed)
+			n.BaseConfig = FolderConfig(set.Seeds, n.FQN)
+		case kindTest:
+			n = nodeFromFile(p, f, Test)
+			n.BaseConfig = FolderConfig(set.Tests, n.FQN)
+		case kindProps:
+			props = append(props, f)
+			continue
+		case kindMacro:
+			p.MacroFiles = append(p.MacroFiles, File{Path: f.rel, Text: f.text})
+			continue
+		}
+		if n.ResourceType != Test {
+			if prev, ok := byName[n.Name]; ok {
+				errs = append(errs, Errorf(n.OriginalFilePath, 0, 0,
+					"%s %q is defined twice: in %s and in %s; names must be unique in the project, rename one of the files",
+					n.ResourceType, n.Name, prev.OriginalFilePath, n.OriginalFilePath))
+				continue
+			}
+			byName[n.Name] = n
+		} else if prev, ok := p.Nodes[n.UniqueID]; ok {
+			errs = append(errs, Errorf(n.OriginalFilePath, 0, 0,
+				"test %q is defined twice: in %s and in %s; rename one of the files", n.Name, prev.OriginalFilePath, n.OriginalFilePath))
+			continue
+		}
+		p.Nodes[n.UniqueID] = n
+	}
+	if len(errs) > 0 {
+		return JoinErrors(errs, 20)
+	}
+	if err := applyProperties(p, set, props, byName); err != nil {
+		return err
+	}
+	return nil
+}
