@@ -35,9 +35,9 @@ type SalesSummary struct {
 	AvgOrderValue       *table.Dec2       `json:"avg_order_value" nullable:"true" doc:"total_revenue / total_orders."`
 	Customers           int               `json:"customers" doc:"Surviving customers."`
 	ActiveCustomers     int               `json:"active_customers" doc:"Customers with at least one revenue order."`
-	LatestMonth         *PeriodComparison `json:"latest_month" nullable:"true" doc:"The latest month against the month before and the same month a year earlier."`
-	BestCategory        *CategoryRevenue  `json:"best_category" nullable:"true" doc:"The category with the most product revenue."`
-	BestProduct         *ProductRevenue   `json:"best_product" nullable:"true" doc:"The product with the most revenue (lowest product_id on ties)."`
+	LatestMonth         *PeriodComparison `json:"latest_month" doc:"The latest month against the month before and the same month a year earlier."`
+	BestCategory        *CategoryRevenue  `json:"best_category" doc:"The category with the most product revenue."`
+	BestProduct         *ProductRevenue   `json:"best_product" doc:"The product with the most revenue (lowest product_id on ties)."`
 	CustomersPerSegment []SegmentCount    `json:"customers_per_segment" doc:"Customers per RFM segment, in the segments' contract order."`
 }
 

@@ -125,11 +125,18 @@ func (s *Store) Watch(ctx context.Context, marker string, interval time.Duration
 	seen := stamp()
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	for {
+	for tick := 1; ; tick++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		if s.Current() == nil && tick%5 == 0 {
+			// Nothing served yet: keep trying, the warehouse may appear.
+			if _, err := s.Reload(ctx); err == nil {
+				seen = stamp()
+				continue
+			}
 		}
 		now := stamp()
 		if now == seen || now == "" {

@@ -203,6 +203,19 @@ func LoadGold(ctx context.Context, src table.Source) (*Gold, error) {
 	return g, nil
 }
 
+// GoldColumns returns every gold model's contract columns, in order.
+func GoldColumns() map[string][]table.Column {
+	return map[string][]table.Column{
+{{- range .Models}}
+		{{q .Name}}: {
+{{- range .Fields}}
+			{Name: {{q .Name}}, Type: {{q .DataType}}},
+{{- end}}
+		},
+{{- end}}
+	}
+}
+
 // Counts returns the row count of every gold table.
 func (g *Gold) Counts() map[string]int {
 	return map[string]int{

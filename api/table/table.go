@@ -27,6 +27,12 @@ type Col[R any] struct {
 	Str func(r *R) string
 }
 
+// Column is a contract column's name and data type.
+type Column struct {
+	Name string
+	Type string
+}
+
 // Spec describes a gold table as its contract states it.
 type Spec[R any] struct {
 	Model       string // gold model name, also the relation name in schema gold
@@ -116,28 +122,40 @@ func Build[R any](spec Spec[R], rows []R) (*Table[R], error) {
 			ds = spec.Key
 		}
 	}
-	// Put rows in default order, so ties in any other ordering keep it.
+	// Put rows in default order (ties broken by the row's JSON, so the order
+	// never depends on the warehouse's), so ties in any other ordering keep it.
 	name, desc := strings.CutPrefix(ds, "-")
 	dc, ok := spec.col(name)
 	if !ok || dc.Cmp == nil {
 		return nil, fmt.Errorf("model %s: default_sort %q is not a sortable column of the contract (valid: %s)", spec.Model, ds, strings.Join(spec.SortKeys(), ", "))
 	}
-	idx := orderBy(rows, dc, desc)
-	sorted := make([]R, len(rows))
-	for i, j := range idx {
-		sorted[i] = rows[j]
-	}
-	t.rows = sorted
-	t.spec.DefaultSort = ds
-
-	t.enc = make([][]byte, len(sorted))
-	for i := range sorted {
-		b, err := jsonMarshal(&sorted[i])
+	enc := make([][]byte, len(rows))
+	for i := range rows {
+		b, err := jsonMarshal(&rows[i])
 		if err != nil {
 			return nil, fmt.Errorf("model %s: encode row %d: %w", spec.Model, i+1, err)
 		}
-		t.enc[i] = b
+		enc[i] = b
 	}
+	pre := make([]int32, len(rows))
+	for i := range pre {
+		pre[i] = int32(i)
+	}
+	sort.SliceStable(pre, func(a, b int) bool { return string(enc[pre[a]]) < string(enc[pre[b]]) })
+	byJSON := make([]R, len(rows))
+	for i, j := range pre {
+		byJSON[i] = rows[j]
+	}
+	idx := orderBy(byJSON, dc, desc)
+	t.rows = make([]R, len(rows))
+	t.enc = make([][]byte, len(rows))
+	for i, j := range idx {
+		t.rows[i] = byJSON[j]
+		t.enc[i] = enc[pre[j]]
+	}
+	sorted := t.rows
+	t.spec.DefaultSort = ds
+
 	if spec.Key != "" {
 		t.byKey = make(map[string]int32, len(sorted))
 		for i := range sorted {

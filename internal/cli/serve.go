@@ -1,6 +1,99 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
 
-// newServeCmd is replaced by the work that owns it; placeholder so the tree builds.
-func newServeCmd(a *App) *cobra.Command { return &cobra.Command{Use: "serve", Hidden: true} }
+	"github.com/spf13/cobra"
+
+	"github.com/techstore-analytics/techstore/api"
+	"github.com/techstore-analytics/techstore/runtime/adapter"
+	"github.com/techstore-analytics/techstore/runtime/profile"
+)
+
+// newServeCmd is `techstore serve`: the gold layer over HTTP.
+func newServeCmd(a *App) *cobra.Command {
+	var (
+		addr, schema, marker, logFormat string
+		cors                            []string
+		poll                            time.Duration
+		logRequests                     bool
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the gold layer over HTTP (Huma v2 API, OpenAPI 3.1, docs at /docs)",
+		Long: `Loads the gold tables of the target's warehouse into memory and serves them
+over HTTP. The DuckDB file is opened read-only only while a snapshot loads, so
+techstore run/build can write it while the server is up. The snapshot reloads
+when target/run_results.json changes (the end of a run) and on
+POST /admin/reload with "Authorization: Bearer $TECHSTORE_RELOAD_TOKEN".
+SIGTERM or Ctrl-C shut the server down gracefully.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			var h slog.Handler = slog.NewTextHandler(cmd.ErrOrStderr(), nil)
+			if logFormat == "json" {
+				h = slog.NewJSONHandler(cmd.ErrOrStderr(), nil)
+			}
+			log := slog.New(h)
+			cfg, err := profile.Resolve(a.ProjectDir, a.ProfilesDir, a.Target)
+			if err != nil {
+				return fmt.Errorf("serve: %w", err)
+			}
+			opener, err := openerFor(cfg, schema)
+			if err != nil {
+				return fmt.Errorf("serve: %w", err)
+			}
+			store := api.NewStore(opener, log)
+			if _, err := store.Reload(ctx); err != nil {
+				log.Error("no gold snapshot yet; answering 503 until one loads", "error", err)
+			}
+			handler, _ := api.NewHandler(api.Options{
+				Store: store, Logger: log, CORSOrigins: cors,
+				ReloadToken: os.Getenv("TECHSTORE_RELOAD_TOKEN"), LogRequests: logRequests,
+			})
+			if !filepath.IsAbs(marker) {
+				marker = filepath.Join(a.ProjectDir, marker)
+			}
+			go store.Watch(ctx, marker, poll)
+			return api.Serve(ctx, addr, handler, log, func(ad net.Addr) {
+				log.Info("serving the gold layer", "addr", "http://"+ad.String(), "docs", "http://"+ad.String()+"/docs", "source", opener.Describe(), "watch", marker)
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	f.StringVar(&schema, "schema", "gold", "schema of the gold tables")
+	f.StringVar(&marker, "watch", "target/run_results.json", "file whose change (the end of a run) triggers a reload, relative to the project folder")
+	f.DurationVar(&poll, "poll", time.Second, "how often to check the --watch file")
+	f.StringSliceVar(&cors, "cors-origin", nil, "origin allowed to call the API from a browser (repeatable; * for any)")
+	f.BoolVar(&logRequests, "log-requests", true, "log every request (server errors are always logged)")
+	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	return cmd
+}
+
+// openerFor picks how snapshots are read: the DuckDB file directly
+// (read-only, only while loading) or through the target's adapter.
+func openerFor(cfg adapter.Config, schema string) (api.Opener, error) {
+	if cfg.Type == "duckdb" {
+		p, _ := cfg.Fields["path"].(string)
+		if p == "" || p == ":memory:" {
+			return nil, fmt.Errorf("target %s: serve needs a DuckDB file (path: in profiles.yml), not %q", cfg.Name, p)
+		}
+		return &api.DuckDB{Path: p, Schema: schema}, nil
+	}
+	reg := newRegistry()
+	if _, err := reg.Dialect(cfg); err != nil {
+		return nil, err
+	}
+	catalog, _ := cfg.Fields["catalog"].(string)
+	return &api.Warehouse{
+		Connect:  func(ctx context.Context) (adapter.Adapter, error) { return reg.Open(ctx, cfg) },
+		Database: catalog, Schema: schema, Name: cfg.Type + ":" + cfg.Name,
+	}, nil
+}
