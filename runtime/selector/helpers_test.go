@@ -1,6 +1,9 @@
 package selector
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 func mustParseSelectors(t *testing.T, text string) *Selectors {
 	t.Helper()
@@ -10,3 +13,5 @@ func mustParseSelectors(t *testing.T, text string) *Selectors {
 	}
 	return s
 }
+
+func fmtV(v any) string { return fmt.Sprintf("%+v", v) }

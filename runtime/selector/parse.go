@@ -258,10 +258,12 @@ func splitMethod(m string) (method, arg string, off int, msg string) {
 		if !hasArg || arg == "" {
 			return "", "", len(method), "method config needs a key, e.g. config.materialized:table"
 		}
-		for i, part := range strings.Split(arg, ".") {
+		off := len(method) + 1
+		for _, part := range strings.Split(arg, ".") {
 			if part == "" {
-				return "", "", len(method) + 1 + i, fmt.Sprintf("empty key segment in %q, e.g. config.meta.owner:data", m)
+				return "", "", off, fmt.Sprintf("empty key segment in %q, e.g. config.meta.owner:data", m)
 			}
+			off += len(part) + 1
 		}
 		return method, arg, 0, ""
 	}
