@@ -99,7 +99,15 @@ func ParseSelectors(path string, data []byte) (*Selectors, error) {
 	sp := &selParser{path: path}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("load selectors: %s: not valid YAML: %w", path, err)
+		where := path
+		if rest, ok := strings.CutPrefix(err.Error(), "yaml: line "); ok {
+			if n, _, ok := strings.Cut(rest, ":"); ok {
+				if _, convErr := strconv.Atoi(n); convErr == nil {
+					where = path + ":" + n
+				}
+			}
+		}
+		return nil, fmt.Errorf("load selectors: %s: not valid YAML: %w", where, err)
 	}
 	s := &Selectors{Path: path}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
