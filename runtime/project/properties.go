@@ -121,7 +121,8 @@ func parseTests(file string, nodes ...[]yaml.Node) ([]TestSpec, error) {
 					errs = append(errs, Errorf(file, n.Line, n.Column, "empty test name; write a test such as `- not_null`"))
 					continue
 				}
-				out = append(out, TestSpec{Name: stripNamespace(n.Value), Args: map[string]any{}, File: file, Line: n.Line})
+				c, _, _ := ToConfig(nil, MatTest)
+				out = append(out, TestSpec{Name: stripNamespace(n.Value), Args: map[string]any{}, Config: c, File: file, Line: n.Line})
 			case yaml.MappingNode:
 				if len(n.Content) != 2 {
 					errs = append(errs, Errorf(file, n.Line, n.Column, "a test is a name or a mapping with exactly one key (the test name), e.g. `- accepted_values: {values: [a, b]}`"))

@@ -520,7 +520,18 @@ func guessCol(text string, line int, msg string) int {
 	return 0
 }
 
-var execErrRe = regexp.MustCompile(`^template: (.*?):(\d+):(\d+): (?:executing "[^"]*" at )?(.*)$`)
+var (
+	execErrRe    = regexp.MustCompile(`^template: (.*?):(\d+):(\d+): (?:executing "[^"]*" at )?(.*)$`)
+	errCallingRe = regexp.MustCompile(`^<(.*?)>: error calling [A-Za-z_]+: `)
+)
+
+// tidy turns `<var "x">: error calling var: msg` into `in {{ var "x" }}: msg`.
+func tidy(msg string) string {
+	if m := errCallingRe.FindStringSubmatchIndex(msg); m != nil {
+		return "in {{ " + msg[m[2]:m[3]] + " }}: " + msg[m[1]:]
+	}
+	return msg
+}
 
 // ExecError turns a text/template execution error into a PosError naming
 // file:line:col (the file is the template's file; for a macro, its
@@ -542,13 +553,13 @@ func ExecError(err error) error {
 			if outer != nil {
 				msg += " (included from " + outer[1] + ":" + outer[2] + ":" + outer[3] + ")"
 			}
-			return &project.PosError{File: m[1], Line: line, Col: col, Msg: msg, Err: err}
+			return &project.PosError{File: m[1], Line: line, Col: col, Msg: tidy(msg), Err: err}
 		}
 	}
 	if m := execErrRe.FindStringSubmatch(s); m != nil {
 		line, _ := strconv.Atoi(m[2])
 		col, _ := strconv.Atoi(m[3])
-		return &project.PosError{File: m[1], Line: line, Col: col, Msg: m[4], Err: err}
+		return &project.PosError{File: m[1], Line: line, Col: col, Msg: tidy(m[4]), Err: err}
 	}
 	return err
 }

@@ -1,0 +1,1 @@
+{{ config "tags" "pii" }}select id, email from {{ source "raw" "customers" }}

@@ -1,0 +1,2 @@
+{{ config "materialized" "ephemeral" }}
+select * from {{ ref "b_orders" }} where amount >= {{ var "min_amount" }}

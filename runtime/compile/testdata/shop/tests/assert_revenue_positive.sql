@@ -1,0 +1,1 @@
+select * from {{ ref "g_revenue" }} where revenue < 0
