@@ -1,0 +1,261 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// Options are the load options shared by every target.
+type Options struct {
+	// Replace allows overwriting tables that already hold data.
+	Replace bool
+}
+
+// ExistingDataError says the raw tables already hold data and how to proceed.
+type ExistingDataError struct {
+	Where  string           // the warehouse, e.g. the DuckDB file
+	Tables map[string]int64 // rows per table that holds data
+	Order  []string         // tables of Tables, in load order
+}
+
+func (e *ExistingDataError) Error() string {
+	parts := make([]string, len(e.Order))
+	for i, t := range e.Order {
+		parts[i] = fmt.Sprintf("%s.%s (%d rows)", Schema, t, e.Tables[t])
+	}
+	return fmt.Sprintf("%s already holds data in %s: run `techstore ingest --replace` to replace it "+
+		"(atomically: the old rows stay until the new load has finished), or choose another target with --target",
+		e.Where, strings.Join(parts, ", "))
+}
+
+// LoadDuckDB creates the techstore schema and tables in the DuckDB file at
+// path (created when missing) and loads the generated rows with the
+// Appender, all in one transaction: a failed or cancelled load leaves the
+// file as it was.
+func LoadDuckDB(ctx context.Context, path string, cfg Config, o Options) (Report, error) {
+	return loadDuckDB(ctx, path, cfg, o, nil)
+}
+
+// loadDuckDB is LoadDuckDB with a hook that wraps the sink (tests use it to
+// fail a load half way).
+func loadDuckDB(ctx context.Context, path string, cfg Config, o Options, wrap func(Sink) Sink) (rep Report, err error) {
+	if err := cfg.Validate(); err != nil {
+		return Report{}, err
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return Report{}, fmt.Errorf("create warehouse folder: %w", err)
+		}
+	}
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		return Report{}, fmt.Errorf("open duckdb %s: %w", path, err)
+	}
+	defer func() {
+		if cerr := db.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("close duckdb %s: %w", path, cerr)
+		}
+	}()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return Report{}, fmt.Errorf("connect to duckdb %s: %w", path, err)
+	}
+	defer conn.Close()
+	existing, err := duckExisting(ctx, conn)
+	if err != nil {
+		return Report{}, fmt.Errorf("inspect %s: %w", path, err)
+	}
+	if !o.Replace {
+		if e := nonEmpty(existing, path); e != nil {
+			return Report{}, e
+		}
+	}
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("duckdb driver connection has unexpected type %T", dc)
+		}
+		rep, err = duckLoad(ctx, c, existing, cfg, wrap)
+		return err
+	})
+	if err != nil {
+		return Report{}, fmt.Errorf("load %s: %w", path, err)
+	}
+	return rep, nil
+}
+
+// duckExisting returns the row count of each raw table that exists (-1 for
+// none); the map has every table name.
+func duckExisting(ctx context.Context, conn *sql.Conn) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, t := range TableNames() {
+		out[t] = -1
+	}
+	rows, err := conn.QueryContext(ctx,
+		"SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'", Schema)
+	if err != nil {
+		return nil, err
+	}
+	var present []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if _, ok := out[name]; ok {
+			present = append(present, name)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, t := range present {
+		var n int64
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+Schema+"."+t).Scan(&n); err != nil {
+			return nil, fmt.Errorf("count %s.%s: %w", Schema, t, err)
+		}
+		out[t] = n
+	}
+	return out, nil
+}
+
+func nonEmpty(existing map[string]int64, where string) error {
+	e := &ExistingDataError{Where: where, Tables: map[string]int64{}}
+	for _, t := range TableNames() {
+		if existing[t] > 0 {
+			e.Tables[t] = existing[t]
+			e.Order = append(e.Order, t)
+		}
+	}
+	if len(e.Order) == 0 {
+		return nil
+	}
+	return e
+}
+
+func execDriver(ctx context.Context, c driver.Conn, q string) error {
+	ex, ok := c.(driver.ExecerContext)
+	if !ok {
+		return fmt.Errorf("duckdb driver connection cannot execute statements")
+	}
+	if _, err := ex.ExecContext(ctx, q, nil); err != nil {
+		return fmt.Errorf("%s: %w", firstLine(q), err)
+	}
+	return nil
+}
+
+func firstLine(q string) string {
+	if i := strings.IndexByte(q, '\n'); i >= 0 {
+		return q[:i]
+	}
+	return q
+}
+
+func duckLoad(ctx context.Context, c driver.Conn, existing map[string]int64, cfg Config, wrap func(Sink) Sink) (Report, error) {
+	// Rollback must run even when ctx is cancelled.
+	bg := context.WithoutCancel(ctx)
+	if err := execDriver(ctx, c, "BEGIN TRANSACTION"); err != nil {
+		return Report{}, err
+	}
+	sink := &duckSink{conn: c}
+	rep, err := func() (Report, error) {
+		names := TableNames()
+		for i := len(names) - 1; i >= 0; i-- {
+			if existing[names[i]] >= 0 {
+				if err := execDriver(ctx, c, "DROP TABLE "+Schema+"."+names[i]); err != nil {
+					return Report{}, err
+				}
+			}
+			if err := execDriver(ctx, c, "DROP SEQUENCE IF EXISTS "+Schema+"."+names[i]+"_id_seq"); err != nil {
+				return Report{}, err
+			}
+		}
+		for _, q := range DuckDBDDL() {
+			if err := execDriver(ctx, c, q); err != nil {
+				return Report{}, err
+			}
+		}
+		var s Sink = sink
+		if wrap != nil {
+			s = wrap(s)
+		}
+		rep, err := Generate(ctx, cfg, s)
+		if err != nil {
+			return Report{}, err
+		}
+		// Identity: later inserts without an id continue after the loaded ids.
+		for i, t := range names {
+			if rep.Rows[i] > 0 {
+				q := fmt.Sprintf("SELECT max(nextval('%s.%s_id_seq')) FROM range(%d)", Schema, t, rep.Rows[i])
+				if err := execDriver(ctx, c, q); err != nil {
+					return Report{}, err
+				}
+			}
+		}
+		return rep, nil
+	}()
+	if err != nil {
+		sink.abort()
+		if rerr := execDriver(bg, c, "ROLLBACK"); rerr != nil {
+			return Report{}, errors.Join(err, rerr)
+		}
+		return Report{}, err
+	}
+	if err := execDriver(ctx, c, "COMMIT"); err != nil {
+		_ = execDriver(bg, c, "ROLLBACK")
+		return Report{}, err
+	}
+	return rep, nil
+}
+
+// duckSink appends rows with DuckDB's Appender.
+type duckSink struct {
+	conn driver.Conn
+	apps [6]*duckdb.Appender
+	buf  []driver.Value
+}
+
+func (s *duckSink) Open(_ context.Context, t int) error {
+	a, err := duckdb.NewAppenderFromConn(s.conn, Schema, TableNames()[t])
+	if err != nil {
+		return err
+	}
+	s.apps[t] = a
+	return nil
+}
+
+func (s *duckSink) Append(t int, vals []any) error {
+	s.buf = s.buf[:0]
+	for _, v := range vals {
+		s.buf = append(s.buf, v)
+	}
+	return s.apps[t].AppendRow(s.buf...)
+}
+
+func (s *duckSink) Close(_ context.Context, t int) error {
+	a := s.apps[t]
+	s.apps[t] = nil
+	return a.Close()
+}
+
+// abort closes the appenders still open, discarding errors: the
+// transaction is rolled back anyway.
+func (s *duckSink) abort() {
+	for i, a := range s.apps {
+		if a != nil {
+			_ = a.Clear()
+			_ = a.Close()
+			s.apps[i] = nil
+		}
+	}
+}
