@@ -6,7 +6,8 @@
 --   4 registered later, so 1 survives and 4's order and review move to 1);
 --   names with extra spaces / wrong case; phones in four formats and one
 --   unparseable ('12'); a birth date in the future (3) and one before 1900
---   (5); brands 'samsung', 'BOSE', 'google'; NULL payment_method (orders 4
+--   (5); brands 'samsung', 'BOSE', 'google', ' apple' (beside 'Apple');
+--   a product name with two spaces (7); NULL payment_method (orders 4
 --   and 8); a NULL rating (review 3) and an empty comment (review 2).
 create schema techstore;
 
@@ -69,7 +70,8 @@ insert into techstore.products values
     (3, 'XPS 13', 'Laptop', 'Laptops', 'Ultrabooks', 'Dell', '9340', 1200.00, 900.00, 100, 1.19, '295x199x15 mm', '2024-03-01', true, '2024-03-01 00:00:00'),
     (4, 'QuietComfort Ultra', 'Headphones', 'Audio', 'Headphones', 'BOSE', 'QC-U', 300.00, 150.00, 60, 0.25, '195x155x50 mm', '2023-10-01', true, '2024-01-01 00:00:00'),
     (5, 'WH-1000XM5', 'Headphones', 'Audio', 'Headphones', 'Sony', 'WH1000XM5', 350.00, 200.00, 0, 0.25, '200x160x50 mm', '2022-05-20', true, '2024-01-01 00:00:00'),
-    (6, 'Pixel 6', 'Phone', 'Phones', 'Smartphones', 'google', 'GB7N6', 500.00, 300.00, 150, 0.21, '158x74x9 mm', '2021-10-28', false, '2024-01-01 00:00:00');
+    (6, 'Pixel 6', 'Phone', 'Phones', 'Smartphones', 'google', 'GB7N6', 500.00, 300.00, 150, 0.21, '158x74x9 mm', '2021-10-28', false, '2024-01-01 00:00:00'),
+    (7, 'AirPods  Pro', 'Earbuds', 'Audio', 'Headphones', ' apple', 'A2698', 250.00, 100.00, 20, 0.05, '45x60x21 mm', '2022-09-23', false, '2024-01-01 00:00:00');
 
 insert into techstore.orders values
     (1, 1, '2025-01-15 10:00:00', 'delivered', 'credit_card', 'completed', 1540.00, 0.00, 10.00, 0.00, 1550.00, 'Calle Mayor 1, Madrid', '2025-01-20', '2025-01-18', null),
