@@ -108,10 +108,10 @@ func ParseState(path string, data []byte) (*State, error) {
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &se):
-			line, col := lineCol(data, se.Offset)
+			line, col := lineCol(data, se.Offset-1) // Offset is just past the bad byte
 			return nil, fmt.Errorf("load state: %s:%d:%d: not valid JSON: %w", path, line, col, err)
 		case errors.As(err, &te):
-			line, col := lineCol(data, te.Offset)
+			line, col := lineCol(data, te.Offset-1)
 			return nil, fmt.Errorf("load state: %s:%d:%d: field %q has the wrong type (%s, want %s): %w", path, line, col, te.Field, te.Value, te.Type, err)
 		}
 		return nil, fmt.Errorf("load state: %s: %w", path, err)
