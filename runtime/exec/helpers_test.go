@@ -100,6 +100,10 @@ func cfgForPath(path string) adapter.Config {
 	return adapter.Config{Name: "dev", Type: "duckdb", Fields: map[string]any{"path": path}}
 }
 
+func openAdapter(path string) (*duckdb.Adapter, error) {
+	return duckdb.Open(context.Background(), cfgForPath(path))
+}
+
 func openDB(t *testing.T, path string) *duckdb.Adapter {
 	t.Helper()
 	a, err := duckdb.Open(context.Background(), cfgForPath(path))

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -125,10 +126,25 @@ func OpenWith(ctx context.Context, cfg adapter.Config, opt Options) (*Adapter, e
 	} else {
 		dsn = ""
 	}
+	settings, err := settingsSQL(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var initConn func(driver.ExecerContext) error
+	if len(settings) > 0 {
+		initConn = func(ex driver.ExecerContext) error {
+			for _, q := range settings {
+				if _, err := ex.ExecContext(context.Background(), q, nil); err != nil {
+					return fmt.Errorf("target %q: %s: %w", cfg.Name, q, err)
+				}
+			}
+			return nil
+		}
+	}
 	deadline := time.Now().Add(opt.LockWait)
 	var conn *duckdbdrv.Connector
 	for {
-		conn, err = duckdbdrv.NewConnector(dsn, nil)
+		conn, err = duckdbdrv.NewConnector(dsn, initConn)
 		if err == nil {
 			break
 		}
@@ -157,6 +173,35 @@ func OpenWith(ctx context.Context, cfg adapter.Config, opt Options) (*Adapter, e
 		}
 	}
 	return a, nil
+}
+
+var settingNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// settingsSQL turns the profile's `settings:` mapping (DuckDB options such
+// as threads or memory_limit) into SET statements run on every connection.
+func settingsSQL(cfg adapter.Config) ([]string, error) {
+	raw, ok := cfg.Fields["settings"]
+	if !ok || raw == nil {
+		return nil, nil
+	}
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("target %q: `settings:` must be a mapping of DuckDB options, e.g. {threads: 2, memory_limit: 2GB}", cfg.Name)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if !settingNameRe.MatchString(k) {
+			return nil, fmt.Errorf("target %q: settings key %q is not a DuckDB option name", cfg.Name, k)
+		}
+		v := fmt.Sprint(m[k])
+		out = append(out, "SET "+k+" = '"+strings.ReplaceAll(v, "'", "''")+"'")
+	}
+	return out, nil
 }
 
 func dbPath(cfg adapter.Config) (string, error) {

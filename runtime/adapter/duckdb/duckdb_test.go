@@ -382,3 +382,40 @@ func TestConcurrentBuildsInOneSchema(t *testing.T) {
 		}
 	}
 }
+
+func TestSettings(t *testing.T) {
+	tests := []struct {
+		name     string
+		settings any
+		want     string // current_setting('threads') on a pooled connection
+		wantErr  string
+	}{
+		{name: "threads applied", settings: map[string]any{"threads": 1}, want: "1"},
+		{name: "bad key", settings: map[string]any{"threads; drop": 1}, wantErr: `settings key "threads; drop" is not a DuckDB option name`},
+		{name: "not a mapping", settings: []any{"threads"}, wantErr: "`settings:` must be a mapping"},
+		{name: "unknown option", settings: map[string]any{"no_such_option": 1}, wantErr: "no_such_option"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := cfgFor(filepath.Join(t.TempDir(), "s.duckdb"))
+			cfg.Fields["settings"] = tc.settings
+			a, err := Open(context.Background(), cfg)
+			if err == nil {
+				defer a.Close()
+				_, _, err = a.Query(context.Background(), `select 1`)
+			}
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rowsOf(t, a, `select current_setting('threads')`); len(got) != 1 || got[0] != tc.want {
+				t.Errorf("threads %v, want %s", got, tc.want)
+			}
+		})
+	}
+}
