@@ -1,4 +1,5 @@
--- Every raw customer registration, cleaned: names trimmed and title-cased,
+-- Every raw customer registration, cleaned: names trimmed, single-spaced and
+-- title-cased when typed all upper or all lower case,
 -- emails lower-cased and trimmed with a validity flag, phones in E.164 using
 -- the country's calling code (NULL when unparseable), impossible birth dates
 -- NULL, country code and region from the countries seed, age and age band.
@@ -22,7 +23,7 @@ countries as (
 raw as (
     select
         c.id as customer_id,
-        c.name as raw_name,
+        {{ include "normalize_spaces" "c.name" }} as spaced_name,
         c.email as raw_email,
         c.registration_date as registered_at,
         c.birth_date as raw_birth_date,
@@ -42,12 +43,16 @@ phones as (
         k.phone_prefix,
         k.national_min_digits,
         k.national_max_digits,
-        -- the national number without the trunk prefix (0 in Europe, 1 in
-        -- North America) when one was dialled
+        -- the national number: the digits as typed when their count fits the
+        -- country, else without a dialled trunk prefix (0 in much of
+        -- Europe, 1 in North America) when that makes them fit
         case
+            when length(r.phone_digits) between k.national_min_digits and k.national_max_digits
+                then r.phone_digits
             when k.trunk_prefix <> ''
                 and left(r.phone_digits, length(k.trunk_prefix)) = k.trunk_prefix
-                and length(r.phone_digits) > k.national_min_digits
+                and length(r.phone_digits) - length(k.trunk_prefix)
+                    between k.national_min_digits and k.national_max_digits
                 then substr(r.phone_digits, length(k.trunk_prefix) + 1)
             else r.phone_digits
         end as national_digits
@@ -58,7 +63,13 @@ phones as (
 cleaned as (
     select
         p.customer_id,
-        {{ dispatch "title_case" (include "normalize_spaces" "p.raw_name") }} as name,
+        -- spaces trimmed and collapsed; a name typed wholly in upper or lower
+        -- case is title-cased, any other keeps its capitals ("van den Berg")
+        case
+            when p.spaced_name = upper(p.spaced_name) or p.spaced_name = lower(p.spaced_name)
+                then {{ dispatch "title_case" "p.spaced_name" }}
+            else p.spaced_name
+        end as name,
         lower(trim(p.raw_email)) as email,
         p.registered_at,
         cast(p.registered_at as date) as registration_date,
