@@ -297,8 +297,8 @@ func mustDate(s string) time.Time {
 }
 
 // TestGoldenMedallion builds every layer of the real project on the golden
-// data set and compares every column of every gold row with the values
-// above.
+// data set, checks the gold tables against their YAML contracts, and
+// compares every column of every gold row with the values above.
 func TestGoldenMedallion(t *testing.T) {
 	ctx := context.Background()
 	s := openSession(ctx, t, newProject(t), "testdata/raw.sql")
@@ -322,6 +322,7 @@ func TestGoldenMedallion(t *testing.T) {
 		{"gold_payment_methods", []string{"payment_method", "orders", "share_pct", "revenue", "failed_pct"}, expectedPayments},
 		{"gold_rating_trends", []string{"review_month", "category", "avg_rating", "review_count"}, expectedRatings},
 	}
+	checkGoldContracts(ctx, t, s)
 	for _, tc := range cases {
 		t.Run(tc.model, func(t *testing.T) {
 			cols, rows := s.query(ctx, t, goldQueries[tc.model])
