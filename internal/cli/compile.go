@@ -128,8 +128,14 @@ func newCompileCmd(a *App) *cobra.Command {
 			}
 			target := filepath.Join(e.Project.Root, "target")
 			var nodes []*project.Node
+			selected := 0
 			for _, id := range res.IDs {
-				if n, ok := e.Project.Nodes[id]; ok && n.ResourceType == project.Model {
+				n, ok := e.Project.Nodes[id]
+				if !ok {
+					continue
+				}
+				selected++
+				if n.ResourceType == project.Model {
 					nodes = append(nodes, n)
 				}
 			}
@@ -140,7 +146,7 @@ func newCompileCmd(a *App) *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Compiled %d of %d nodes (%d models written to %s) in %.3fs\n",
-				len(res.IDs), len(e.Project.Nodes), len(nodes), filepath.Join("target", "compiled", e.Project.Name),
+				selected, len(e.Project.Nodes), len(nodes), filepath.Join("target", "compiled", e.Project.Name),
 				time.Since(start).Seconds())
 			return nil
 		},

@@ -1,6 +1,10 @@
 package compile
 
 import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
@@ -67,7 +71,7 @@ func (e *Engine) generateTests() error {
 	}
 	// Deterministic order: by declaring file and line.
 	sort.SliceStable(decls, func(i, j int) bool {
-		a, b := decls[i].spec, decls[j].spec
+		a, b := &decls[i].spec, &decls[j].spec
 		if a.File != b.File {
 			return a.File < b.File
 		}
@@ -76,29 +80,49 @@ func (e *Engine) generateTests() error {
 	if len(decls) == 0 {
 		return nil
 	}
-	r := e.renderers.Get().(*render.Renderer)
-	defer e.renderers.Put(r)
+	nodes := make([]*project.Node, len(decls))
+	nerrs := make([]error, len(decls))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(decls)/256))
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := e.renderers.Get().(*render.Renderer)
+			defer e.renderers.Put(r)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(decls) {
+					return
+				}
+				nodes[i], nerrs[i] = e.testNode(r, &decls[i])
+			}
+		}()
+	}
+	wg.Wait()
 	var errs []error
-	declared := map[string]string{}
-	for _, d := range decls {
-		n, err := e.testNode(r, d)
+	declared := make(map[string]int, len(decls))
+	for i := range decls {
+		n, err := nodes[i], nerrs[i]
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
+		sp := &decls[i].spec
 		if prev, ok := declared[n.UniqueID]; ok {
-			errs = append(errs, project.Errorf(d.spec.File, d.spec.Line, 0,
-				"test %s is declared twice (also at %s); remove one or give one a distinct `name:`", n.Name, prev))
+			errs = append(errs, project.Errorf(sp.File, sp.Line, 0,
+				"test %s is declared twice (also at %s:%d); remove one or give one a distinct `name:`", n.Name, decls[prev].spec.File, decls[prev].spec.Line))
 			continue
 		}
-		declared[n.UniqueID] = fmt.Sprintf("%s:%d", d.spec.File, d.spec.Line)
+		declared[n.UniqueID] = i
 		e.Project.Nodes[n.UniqueID] = n
 		e.relations[n.UniqueID] = nodeRelation(n)
 	}
 	return project.JoinErrors(errs, maxErrors)
 }
 
-func (e *Engine) testNode(r *render.Renderer, d testDecl) (*project.Node, error) {
+func (e *Engine) testNode(r *render.Renderer, d *testDecl) (*project.Node, error) {
 	sp := d.spec
 	args := make(map[string]any, len(sp.Args)+1)
 	for k, v := range sp.Args {
@@ -220,7 +244,10 @@ func (e *Engine) testNode(r *render.Renderer, d testDecl) (*project.Node, error)
 	}
 	kwargs["model"] = "{{ get_where_subquery(" + d.target.refExpr + ") }}"
 	rawCode := "{{ test_" + sp.Name + "(**_dbt_generic_test_kwargs) }}"
-	kj, _ := json.Marshal(kwargs)
+	kj, err := json.Marshal(sp.Args)
+	if err != nil {
+		return nil, project.Errorf(sp.File, sp.Line, 0, "test %s: arguments: %v", sp.Name, err)
+	}
 	n := &project.Node{
 		UniqueID:         "test." + e.Project.Name + "." + shortName,
 		Name:             shortName,
@@ -233,7 +260,7 @@ func (e *Engine) testNode(r *render.Renderer, d testDecl) (*project.Node, error)
 		Alias:            shortName,
 		RawCode:          rawCode,
 		CompiledCode:     sql,
-		Checksum:         project.Checksum(rawCode + string(kj)),
+		Checksum:         project.Checksum(rawCode + d.target.id + n0(d.column) + string(kj)),
 		Config:           cfg,
 		Tags:             cfg.Tags,
 		Meta:             meta,
@@ -248,6 +275,13 @@ func (e *Engine) testNode(r *render.Renderer, d testDecl) (*project.Node, error)
 		n.ColumnName = d.column.Name
 	}
 	return n, nil
+}
+
+func n0(c *project.Column) string {
+	if c == nil {
+		return ""
+	}
+	return c.Name
 }
 
 func configMap(c project.Config) map[string]any {
@@ -279,7 +313,37 @@ func configMap(c project.Config) map[string]any {
 	return m
 }
 
-var nonIdent = regexp.MustCompile(`[^0-9a-zA-Z_]+`)
+// cleanArg replaces each run of characters other than [0-9a-zA-Z_] with
+// one underscore (dbt's re.sub("[^0-9a-zA-Z_]+", "_", arg)).
+func cleanArg(s string) string {
+	clean := true
+	for i := 0; i < len(s); i++ {
+		if !isIdentByte(s[i]) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		if isIdentByte(s[i]) {
+			b = append(b, s[i])
+			i++
+			continue
+		}
+		b = append(b, '_')
+		for i < len(s) && !isIdentByte(s[i]) {
+			i++
+		}
+	}
+	return string(b)
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
 
 // testNames is dbt's synthesize_generic_test_names: the short name (at
 // most 63 characters, hashed beyond) and the full name.
@@ -312,7 +376,7 @@ func testNames(testType, target string, args map[string]any) (string, string) {
 		}
 	}
 	for i, s := range flat {
-		flat[i] = nonIdent.ReplaceAllString(s, "_")
+		flat[i] = cleanArg(s)
 	}
 	ident := testType + "_" + target
 	full := ident + "_" + strings.Join(flat, "__")

@@ -239,11 +239,11 @@ func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
 	}
 
 	nodeIDs := sortedKeys(p.Nodes)
-	chunks, err := encodeParallel(len(nodeIDs), func(i int) any { return nodeJSON(p.Nodes[nodeIDs[i]], md) })
-	if err != nil {
+	if err := writeNodes(bw, nodeIDs, func(b []byte, i int) ([]byte, error) {
+		return appendNode(b, p.Nodes[nodeIDs[i]], md)
+	}); err != nil {
 		return err
 	}
-	writeObject(bw, "nodes", nodeIDs, chunks)
 
 	srcIDs := sortedKeys(p.Sources)
 	srcChunks, err := encodeParallel(len(srcIDs), func(i int) any {
@@ -366,6 +366,54 @@ func writeObject(w *bufio.Writer, key string, ids []string, chunks [][]byte) {
 		w.Write(chunks[i])
 	}
 	w.WriteByte('}')
+}
+
+// writeNodes writes the "nodes" object, encoding blocks of nodes in
+// parallel and writing them in order, a bounded number of blocks at a time.
+func writeNodes(w *bufio.Writer, ids []string, enc func(b []byte, i int) ([]byte, error)) error {
+	const block = 256
+	workers := runtime.GOMAXPROCS(0)
+	w.WriteString(`,"nodes":{`)
+	nblocks := (len(ids) + block - 1) / block
+	round := 2 * workers
+	bufs := make([][]byte, round)
+	errs := make([]error, round)
+	for first := 0; first < nblocks; first += round {
+		last := min(first+round, nblocks)
+		var wg sync.WaitGroup
+		for wk := 0; wk < workers; wk++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for bi := first + wk; bi < last; bi += workers {
+					k := bi - first
+					b := bufs[k][:0]
+					var err error
+					for i := bi * block; i < min((bi+1)*block, len(ids)); i++ {
+						if i > 0 {
+							b = append(b, ',')
+						}
+						b = appendString(b, ids[i])
+						b = append(b, ':')
+						if b, err = enc(b, i); err != nil {
+							errs[k] = fmt.Errorf("encode %s: %w", ids[i], err)
+							break
+						}
+					}
+					bufs[k] = b
+				}
+			}()
+		}
+		wg.Wait()
+		for k := 0; k < last-first; k++ {
+			if errs[k] != nil {
+				return errs[k]
+			}
+			w.Write(bufs[k])
+		}
+	}
+	w.WriteByte('}')
+	return nil
 }
 
 func encodeParallel(n int, f func(i int) any) ([][]byte, error) {

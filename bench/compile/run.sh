@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Compile benchmark: generates synthetic layered projects (2,000 and 10,000
+# models, YAML properties and two tests per model), builds bin/techstore and
+# times `techstore compile` of the whole project from a cold process with
+# /usr/bin/time -v (wall clock and peak RSS). Each size runs RUNS times
+# (default 5); the table shows the median and the worst.
+# Usage: bench/compile/run.sh [sizes...]   e.g. bench/compile/run.sh 2000 10000
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${RUNS:-5}
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(2000 10000)
+make -s build
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+printf '%-8s %-8s %-12s %-12s %-12s\n' models nodes median_ms worst_ms peak_rss_mb
+for n in "${sizes[@]}"; do
+  proj="$work/synth$n"
+  go run ./bench/compile -models "$n" -out "$proj"
+  bin/techstore compile --project-dir "$proj" >/dev/null   # warm the page cache
+  ms=(); rss=()
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -v bin/techstore compile --project-dir "$proj" >"$work/out" 2>"$work/time"
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$work/time")
+    # m:ss.cc -> ms
+    ms+=("$(awk -v t="$wall" 'BEGIN{n=split(t,a,":"); s=a[n]; if(n>1) s+=a[n-1]*60; printf "%d", s*1000}')")
+    rss+=("$(awk -F': ' '/Maximum resident set size/{printf "%d", $2/1024}' "$work/time")")
+  done
+  nodes=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['nodes']))" "$proj/target/manifest.json" 2>/dev/null || echo "?")
+  sorted=($(printf '%s\n' "${ms[@]}" | sort -n))
+  maxrss=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
+  printf '%-8s %-8s %-12s %-12s %-12s\n' "$n" "$nodes" "${sorted[$((RUNS/2))]}" "${sorted[$((RUNS-1))]}" "$maxrss"
+done
