@@ -69,7 +69,11 @@ func loadDuckDB(ctx context.Context, path string, cfg Config, o Options, wrap fu
 		return Report{}, fmt.Errorf("connect to duckdb %s: %w", path, err)
 	}
 	defer conn.Close()
-	existing, err := duckExisting(ctx, conn)
+	var catalog string
+	if err := conn.QueryRowContext(ctx, "SELECT current_database()").Scan(&catalog); err != nil {
+		return Report{}, fmt.Errorf("inspect %s: %w", path, err)
+	}
+	existing, err := duckExisting(ctx, conn, catalog)
 	if err != nil {
 		return Report{}, fmt.Errorf("inspect %s: %w", path, err)
 	}
@@ -83,7 +87,7 @@ func loadDuckDB(ctx context.Context, path string, cfg Config, o Options, wrap fu
 		if !ok {
 			return fmt.Errorf("duckdb driver connection has unexpected type %T", dc)
 		}
-		rep, err = duckLoad(ctx, c, existing, cfg, wrap)
+		rep, err = duckLoad(ctx, c, catalog, existing, cfg, wrap)
 		return err
 	})
 	if err != nil {
@@ -94,13 +98,13 @@ func loadDuckDB(ctx context.Context, path string, cfg Config, o Options, wrap fu
 
 // duckExisting returns the row count of each raw table that exists (-1 for
 // none); the map has every table name.
-func duckExisting(ctx context.Context, conn *sql.Conn) (map[string]int64, error) {
+func duckExisting(ctx context.Context, conn *sql.Conn, catalog string) (map[string]int64, error) {
 	out := map[string]int64{}
 	for _, t := range TableNames() {
 		out[t] = -1
 	}
 	rows, err := conn.QueryContext(ctx,
-		"SELECT table_name FROM information_schema.tables WHERE table_schema = ? AND table_type = 'BASE TABLE'", Schema)
+		"SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ? AND table_type = 'BASE TABLE'", catalog, Schema)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +125,7 @@ func duckExisting(ctx context.Context, conn *sql.Conn) (map[string]int64, error)
 	}
 	for _, t := range present {
 		var n int64
-		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+Schema+"."+t).Scan(&n); err != nil {
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+duckQualifier(catalog)(t)).Scan(&n); err != nil {
 			return nil, fmt.Errorf("count %s.%s: %w", Schema, t, err)
 		}
 		out[t] = n
@@ -161,26 +165,27 @@ func firstLine(q string) string {
 	return q
 }
 
-func duckLoad(ctx context.Context, c driver.Conn, existing map[string]int64, cfg Config, wrap func(Sink) Sink) (Report, error) {
+func duckLoad(ctx context.Context, c driver.Conn, catalog string, existing map[string]int64, cfg Config, wrap func(Sink) Sink) (Report, error) {
+	q := duckQualifier(catalog)
 	// Rollback must run even when ctx is cancelled.
 	bg := context.WithoutCancel(ctx)
 	if err := execDriver(ctx, c, "BEGIN TRANSACTION"); err != nil {
 		return Report{}, err
 	}
-	sink := &duckSink{conn: c}
+	sink := &duckSink{conn: c, catalog: catalog}
 	rep, err := func() (Report, error) {
 		names := TableNames()
 		for i := len(names) - 1; i >= 0; i-- {
 			if existing[names[i]] >= 0 {
-				if err := execDriver(ctx, c, "DROP TABLE "+Schema+"."+names[i]); err != nil {
+				if err := execDriver(ctx, c, "DROP TABLE "+q(names[i])); err != nil {
 					return Report{}, err
 				}
 			}
-			if err := execDriver(ctx, c, "DROP SEQUENCE IF EXISTS "+Schema+"."+names[i]+"_id_seq"); err != nil {
+			if err := execDriver(ctx, c, "DROP SEQUENCE IF EXISTS "+q(names[i]+"_id_seq")); err != nil {
 				return Report{}, err
 			}
 		}
-		for _, q := range DuckDBDDL() {
+		for _, q := range DuckDBDDL(catalog) {
 			if err := execDriver(ctx, c, q); err != nil {
 				return Report{}, err
 			}
@@ -196,8 +201,8 @@ func duckLoad(ctx context.Context, c driver.Conn, existing map[string]int64, cfg
 		// Identity: later inserts without an id continue after the loaded ids.
 		for i, t := range names {
 			if rep.Rows[i] > 0 {
-				q := fmt.Sprintf("SELECT max(nextval('%s.%s_id_seq')) FROM range(%d)", Schema, t, rep.Rows[i])
-				if err := execDriver(ctx, c, q); err != nil {
+				adv := fmt.Sprintf("SELECT max(nextval('%s')) FROM range(%d)", strings.ReplaceAll(q(t+"_id_seq"), "'", "''"), rep.Rows[i])
+				if err := execDriver(ctx, c, adv); err != nil {
 					return Report{}, err
 				}
 			}
@@ -220,13 +225,14 @@ func duckLoad(ctx context.Context, c driver.Conn, existing map[string]int64, cfg
 
 // duckSink appends rows with DuckDB's Appender.
 type duckSink struct {
-	conn driver.Conn
-	apps [6]*duckdb.Appender
-	buf  []driver.Value
+	conn    driver.Conn
+	catalog string
+	apps    [6]*duckdb.Appender
+	buf     []driver.Value
 }
 
 func (s *duckSink) Open(_ context.Context, t int) error {
-	a, err := duckdb.NewAppenderFromConn(s.conn, Schema, TableNames()[t])
+	a, err := duckdb.NewAppender(s.conn, s.catalog, Schema, TableNames()[t])
 	if err != nil {
 		return err
 	}

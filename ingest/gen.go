@@ -560,7 +560,7 @@ func (g *generator) productsTable(ctx context.Context, s Sink) (int64, int64, er
 		cost := (price*(10000-margin) + 5000) / 10000
 		cat, sub := parentName(sc.id)
 		brand := m.brand
-		if r.Chance(0.04) {
+		if r.Chance(0.03) {
 			if b := strings.ToLower(brand); r.Chance(0.5) && b != brand {
 				brand = b
 			} else if b := strings.ToUpper(brand); b != brand {

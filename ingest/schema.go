@@ -177,22 +177,27 @@ func (t table) columnNames() []string {
 }
 
 // DuckDBDDL returns the statements that create the schema, the identity
-// sequences and the six tables on DuckDB, parents first. Identity is
-// emulated with one sequence per table (the loader writes explicit ids and
-// then advances the sequence past them); defaults, NOT NULL, CHECK,
-// PRIMARY KEY, UNIQUE and FOREIGN KEY constraints are kept as DuckDB
-// enforces them.
-func DuckDBDDL() []string {
-	out := []string{"CREATE SCHEMA IF NOT EXISTS " + Schema}
+// sequences and the six tables on DuckDB, parents first, in the catalog
+// (database) given ("" leaves names schema-qualified only; qualify them
+// when the file is named techstore.duckdb, whose catalog "techstore"
+// would make "techstore.customers" ambiguous). Identity is emulated with
+// one sequence per table (the loader writes explicit ids and then advances
+// the sequence past them); the id default names the sequence with the
+// catalog, so inserts without an id work when the file is opened under
+// its own name (not when attached under another alias). Defaults, NOT NULL, CHECK, PRIMARY KEY, UNIQUE
+// and FOREIGN KEY constraints are kept as DuckDB enforces them.
+func DuckDBDDL(catalog string) []string {
+	q := duckQualifier(catalog)
+	out := []string{"CREATE SCHEMA IF NOT EXISTS " + q("")}
 	for _, t := range tables() {
-		seq := fmt.Sprintf("%s.%s_id_seq", Schema, t.name)
-		out = append(out, "CREATE SEQUENCE "+seq+" START 1")
+		seq := t.name + "_id_seq"
+		out = append(out, "CREATE SEQUENCE "+q(seq)+" START 1")
 		var b strings.Builder
-		fmt.Fprintf(&b, "CREATE TABLE %s.%s (\n", Schema, t.name)
+		fmt.Fprintf(&b, "CREATE TABLE %s (\n", q(t.name))
 		for i, c := range t.columns {
 			fmt.Fprintf(&b, "    %s %s", c.name, duckType(c.kind))
 			if i == 0 {
-				fmt.Fprintf(&b, " DEFAULT nextval('%s')", seq)
+				fmt.Fprintf(&b, " DEFAULT nextval('%s')", strings.ReplaceAll(q(seq), "'", "''"))
 			}
 			if c.notNull {
 				b.WriteString(" NOT NULL")
@@ -210,12 +215,31 @@ func DuckDBDDL() []string {
 			fmt.Fprintf(&b, ",\n    CONSTRAINT %s CHECK (%s)", c.name, c.expr)
 		}
 		for _, f := range t.fks {
-			fmt.Fprintf(&b, ",\n    CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s.%s (id)", f.name, f.column, Schema, f.refTable)
+			// DuckDB takes no catalog here; the schema resolves in the table's catalog.
+			fmt.Fprintf(&b, ",\n    CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (id)", f.name, f.column, duckQualifier("")(f.refTable))
 		}
 		b.WriteString("\n)")
 		out = append(out, b.String())
 	}
 	return out
+}
+
+// duckQualifier returns a function naming an object of the techstore
+// schema (or the schema itself for ""), catalog-qualified when catalog is set.
+func duckQualifier(catalog string) func(string) string {
+	return func(name string) string {
+		parts := []string{Schema}
+		if catalog != "" {
+			parts = append([]string{catalog}, parts...)
+		}
+		if name != "" {
+			parts = append(parts, name)
+		}
+		for i, p := range parts {
+			parts[i] = `"` + strings.ReplaceAll(p, `"`, `""`) + `"`
+		}
+		return strings.Join(parts, ".")
+	}
 }
 
 func duckType(k kind) string {
