@@ -6,7 +6,14 @@ import (
 )
 
 // hasWildcard reports whether s holds a glob character.
-func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?[") }
+func hasWildcard(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '*' || c == '?' || c == '[' {
+			return true
+		}
+	}
+	return false
+}
 
 // fnmatch matches name against a shell pattern the way Python's
 // fnmatch.fnmatchcase does (dbt's matcher): '*' matches any run of

@@ -82,15 +82,13 @@ func Select(p *project.Project, g Graph, spec Spec, sel *Selectors) (Result, err
 		return Result{}, err
 	}
 	chosen := final.direct.and(ev.u.enabled)
-	res := Result{Why: map[string][]string{}, Warnings: ev.warnings}
-	chosen.each(func(i int) {
+	res := Result{Why: make(map[string][]string, chosen.count()), Warnings: ev.warnings}
+	for _, i := range ev.u.order(chosen) {
 		if len(spec.ResourceTypes) > 0 && !slices.Contains(spec.ResourceTypes, ev.u.resourceType(i)) {
-			return
+			continue
 		}
 		res.IDs = append(res.IDs, ev.u.ids[i])
-	})
-	for _, id := range res.IDs {
-		res.Why[id] = ev.explain(ev.u.index[id], chosen)
+		res.Why[ev.u.ids[i]] = ev.explain(i, chosen)
 	}
 	return res, nil
 }
@@ -274,6 +272,8 @@ type leaf struct {
 	up      origins // parents operator: the matched node an ancestor was reached from
 	down    origins // children operator or @: the matched node a descendant was reached from
 	at      origins // @: the descendant (or matched node) an ancestor was reached from
+
+	body, text string // the criterion's method:value and full text, for reasons
 }
 
 func (ev *evaluator) evalCriterion(c *Criterion, positive bool, label string) (sets, error) {
@@ -338,11 +338,11 @@ func (ev *evaluator) expand(set bitset, mode string) (bitset, bitset) {
 		buildable = set.or(ev.u.walk(set, true, 0, nil)).or(ev.u.sources)
 	}
 	set.each(func(i int) {
-		for _, t := range ev.u.tests[i] {
+		for _, t := range ev.u.testsOf(i) {
 			if direct.has(t) || !ev.u.enabled.has(t) {
 				continue
 			}
-			tp := ev.u.testParents[t]
+			tp, _ := ev.u.parentsOfTest(t)
 			switch {
 			case mode == IndirectEager || allIn(tp, set):
 				direct.add(t)
@@ -373,7 +373,7 @@ func (ev *evaluator) incorporate(direct, indirect bitset, mode string) bitset {
 		ok = direct.or(ev.u.walk(direct, true, 0, nil))
 	}
 	indirect.each(func(i int) {
-		if tp, isTest := ev.u.testParents[i]; isTest && allIn(tp, ok) {
+		if tp, isTest := ev.u.parentsOfTest(i); isTest && allIn(tp, ok) {
 			out.add(i)
 		}
 	})
@@ -389,7 +389,7 @@ func (ev *evaluator) explain(i int, chosen bitset) []string {
 		}
 	}
 	if ev.byDefault {
-		add("selected by default: no --select was given")
+		return []string{"selected by default: no --select was given"}
 	}
 	for _, l := range ev.leaves {
 		if l.set.has(i) {
@@ -397,7 +397,7 @@ func (ev *evaluator) explain(i int, chosen bitset) []string {
 		}
 	}
 	if len(why) == 0 {
-		if tp, isTest := ev.u.testParents[i]; isTest {
+		if tp, isTest := ev.u.parentsOfTest(i); isTest {
 			var sel []string
 			for _, p := range tp {
 				if chosen.has(p) {
@@ -423,36 +423,38 @@ func (ev *evaluator) explain(i int, chosen bitset) []string {
 // reason says how the leaf reached index i (i must be in l.set).
 func (l *leaf) reason(u *universe, i int) string {
 	c := l.crit
-	body := c.body()
-	if c.Method == MethodSelector {
-		body = "selector:" + c.Value
+	if l.body == "" {
+		l.body = c.body()
+		if c.Method == MethodSelector {
+			l.body = "selector:" + c.Value
+		}
+		l.text = c.String()
 	}
-	crit := c.String()
 	if l.matched.has(i) {
-		return l.label + "matched " + body
+		return l.label + "matched " + l.body
 	}
 	matchedNote := func(m int) string {
-		return fmt.Sprintf("%s (which matched %s)", u.displayName(m), body)
+		return u.displayName(m) + " (which matched " + l.body + ")"
 	}
 	if c.ChildrensParents {
 		if m := l.down.get(i); m >= 0 {
-			return fmt.Sprintf("%sdownstream of %s via %s", l.label, matchedNote(m), crit)
+			return l.label + "downstream of " + matchedNote(m) + " via " + l.text
 		}
 		d := l.at.get(i)
 		if d < 0 {
-			return l.label + "selected via " + crit
+			return l.label + "selected via " + l.text
 		}
 		m := l.down.get(d)
 		if m < 0 || m == d {
-			return fmt.Sprintf("%supstream of %s via %s", l.label, matchedNote(d), crit)
+			return l.label + "upstream of " + matchedNote(d) + " via " + l.text
 		}
-		return fmt.Sprintf("%supstream of %s, which is downstream of %s via %s", l.label, u.displayName(d), matchedNote(m), crit)
+		return l.label + "upstream of " + u.displayName(d) + ", which is downstream of " + matchedNote(m) + " via " + l.text
 	}
 	if m := l.down.get(i); m >= 0 {
-		return fmt.Sprintf("%sdownstream of %s via %s", l.label, matchedNote(m), crit)
+		return l.label + "downstream of " + matchedNote(m) + " via " + l.text
 	}
 	if m := l.up.get(i); m >= 0 {
-		return fmt.Sprintf("%supstream of %s via %s", l.label, matchedNote(m), crit)
+		return l.label + "upstream of " + matchedNote(m) + " via " + l.text
 	}
-	return l.label + "selected via " + crit
+	return l.label + "selected via " + l.text
 }

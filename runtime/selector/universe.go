@@ -9,52 +9,81 @@ import (
 // universe numbers every node and source of one selection so that sets are
 // bitsets, and caches the graph's edges as it walks them.
 type universe struct {
-	p       *project.Project
-	g       Graph
-	ids     []string
-	index   map[string]int
-	node    []*project.Node   // nil for sources and ids unknown to the project
-	src     []*project.Source // nil for nodes
-	enabled bitset            // selectable: known and enabled nodes, and sources
+	p        *project.Project
+	g        Graph
+	ids      []string
+	index    map[string]int
+	node     []*project.Node   // nil for sources and ids unknown to the project
+	src      []*project.Source // nil for nodes
+	enabled  bitset            // selectable: known and enabled nodes, and sources
+	graphLen int               // ids [0, graphLen) came from Graph.Nodes, in its order
+	known    int               // ids that are project nodes or sources
 
 	parents, children [][]int
 	pDone, cDone      bitset
 
 	testsBuilt  bool
-	tests       map[int][]int // node -> enabled tests that depend on it
-	testParents map[int][]int // test -> the nodes it depends on
+	tests       [][]int // node index -> enabled tests that depend on it
+	testParents [][]int // test index -> the nodes it depends on
+	isTest      bitset  // enabled tests
 	sources     bitset
 }
 
-// newUniverse numbers the ids in topological order: sources the graph does
-// not list, then the graph's order, then project nodes the graph does not
-// list, so that increasing index order is the output order.
+// newUniverse numbers the graph's ids in its (topological) order, then the
+// project's sources and nodes the graph does not list, each sorted by id.
+// Output lists sources the graph does not list first, then the rest in
+// index order (see order).
 func newUniverse(p *project.Project, g Graph) *universe {
 	graphIDs := g.Nodes()
-	u := &universe{p: p, g: g, index: make(map[string]int, len(graphIDs)+len(p.Sources))}
-	inGraph := make(map[string]bool, len(graphIDs))
+	n := len(graphIDs) + len(p.Sources)
+	u := &universe{p: p, g: g, index: make(map[string]int, n),
+		ids: make([]string, 0, n), node: make([]*project.Node, 0, n), src: make([]*project.Source, 0, n),
+		enabled: make(bitset, 0, n/64+1), graphLen: len(graphIDs)}
 	for _, id := range graphIDs {
-		inGraph[id] = true
+		u.intern(id)
 	}
-	var extraSources, extraNodes []string
+	u.graphLen = len(u.ids)
+	if u.known == len(p.Nodes)+len(p.Sources) {
+		return u // the graph lists every node and source
+	}
+	var extra []string
 	for id := range p.Sources {
-		if !inGraph[id] {
-			extraSources = append(extraSources, id)
+		if _, ok := u.index[id]; !ok {
+			extra = append(extra, id)
 		}
 	}
+	slices.Sort(extra)
+	for _, id := range extra {
+		u.intern(id)
+	}
+	extra = extra[:0]
 	for id := range p.Nodes {
-		if !inGraph[id] {
-			extraNodes = append(extraNodes, id)
+		if _, ok := u.index[id]; !ok {
+			extra = append(extra, id)
 		}
 	}
-	slices.Sort(extraSources)
-	slices.Sort(extraNodes)
-	for _, ids := range [][]string{extraSources, graphIDs, extraNodes} {
-		for _, id := range ids {
-			u.intern(id)
-		}
+	slices.Sort(extra)
+	for _, id := range extra {
+		u.intern(id)
 	}
 	return u
+}
+
+// order returns the members of set in output order: sources the graph does
+// not list (they have no parents), then everything else by index.
+func (u *universe) order(set bitset) []int {
+	out := make([]int, 0, set.count())
+	set.each(func(i int) {
+		if i >= u.graphLen && u.src[i] != nil && u.node[i] == nil {
+			out = append(out, i)
+		}
+	})
+	set.each(func(i int) {
+		if i < u.graphLen || u.src[i] == nil || u.node[i] != nil {
+			out = append(out, i)
+		}
+	})
+	return out
 }
 
 func (u *universe) size() int { return len(u.ids) }
@@ -68,7 +97,13 @@ func (u *universe) intern(id string) int {
 	u.ids = append(u.ids, id)
 	u.index[id] = i
 	n := u.p.Nodes[id]
-	s := u.p.Sources[id]
+	var s *project.Source
+	if n == nil {
+		s = u.p.Sources[id]
+		u.known += boolInt(s != nil)
+	} else {
+		u.known++
+	}
 	u.node = append(u.node, n)
 	u.src = append(u.src, s)
 	if (n != nil && n.Config.Enabled) || (n == nil && s != nil) {
@@ -162,26 +197,44 @@ func (u *universe) buildTests() {
 		return
 	}
 	u.testsBuilt = true
-	u.tests = map[int][]int{}
-	u.testParents = map[int][]int{}
-	ids := make([]string, 0)
-	for id, n := range u.p.Nodes {
-		if n.ResourceType == project.Test && n.Config.Enabled {
-			ids = append(ids, id)
+	n := len(u.node)
+	u.testParents = make([][]int, n)
+	var parentsOf [][]int
+	for t, node := range u.node[:n:n] {
+		if node == nil || node.ResourceType != project.Test || !node.Config.Enabled {
+			continue
 		}
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		t := u.intern(id)
-		deps := u.p.Nodes[id].DependsOn.Nodes
-		ps := make([]int, 0, len(deps))
-		for _, dep := range deps {
-			pi := u.intern(dep)
-			ps = append(ps, pi)
-			u.tests[pi] = append(u.tests[pi], t)
+		ps := make([]int, 0, len(node.DependsOn.Nodes))
+		for _, dep := range node.DependsOn.Nodes {
+			ps = append(ps, u.intern(dep))
 		}
 		u.testParents[t] = ps
+		u.isTest.add(t)
+		parentsOf = append(parentsOf, ps)
 	}
+	u.tests = make([][]int, len(u.ids))
+	u.isTest.each(func(t int) {
+		for _, pi := range u.testParents[t] {
+			u.tests[pi] = append(u.tests[pi], t)
+		}
+	})
+}
+
+// testsOf returns the enabled tests that depend on index i.
+func (u *universe) testsOf(i int) []int {
+	if i < len(u.tests) {
+		return u.tests[i]
+	}
+	return nil
+}
+
+// parentsOfTest returns the nodes test t depends on and whether t is an
+// enabled test.
+func (u *universe) parentsOfTest(t int) ([]int, bool) {
+	if !u.isTest.has(t) {
+		return nil, false
+	}
+	return u.testParents[t], true
 }
 
 func allIn(idx []int, set bitset) bool {
@@ -271,3 +324,10 @@ func newProjectGraph(p *project.Project) *projectGraph {
 func (g *projectGraph) Parents(id string) []string  { return g.parents[id] }
 func (g *projectGraph) Children(id string) []string { return g.children[id] }
 func (g *projectGraph) Nodes() []string             { return g.order }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
