@@ -129,3 +129,43 @@ func openBench(b *testing.B, path string) adapter.Adapter {
 	b.Cleanup(func() { _ = a.Close() })
 	return a
 }
+
+// nullWarehouse accepts every statement instantly. It is used only to
+// measure the engine's own cost per node, never to claim behaviour.
+type nullWarehouse struct{ duckdb.Dialect }
+
+func (nullWarehouse) Exec(context.Context, string) (adapter.Result, error) {
+	return adapter.Result{RowsAffected: 0}, nil
+}
+func (nullWarehouse) Query(context.Context, string, ...any) ([]string, [][]any, error) {
+	return []string{"n"}, [][]any{{int64(0)}}, nil
+}
+func (nullWarehouse) ListRelations(context.Context, string, string) (map[string]adapter.RelationInfo, error) {
+	return nil, nil
+}
+func (nullWarehouse) CreateSchema(context.Context, string, string) error { return nil }
+func (nullWarehouse) Materialize(context.Context, adapter.Materialization) (adapter.Result, error) {
+	return adapter.Result{RowsAffected: 1}, nil
+}
+func (nullWarehouse) LoadTable(context.Context, adapter.Relation, []adapter.Column, [][]any) (adapter.Result, error) {
+	return adapter.Result{}, nil
+}
+func (nullWarehouse) Close() error { return nil }
+
+// BenchmarkEngineOnly is the engine's own cost per node on 1,000 models:
+// planning, scheduling, rendering, compiled files, events, run_results.
+func BenchmarkEngineOnly(b *testing.B) {
+	for _, threads := range []int{1, 4} {
+		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
+			p := trivialProject(b.TempDir(), 1000, "view")
+			all := ids(p)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, err := Run(context.Background(), nullWarehouse{}, sqlCompiler{p}, p, all, Options{Command: "run", Threads: threads}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N)/1000, "ms/node")
+		})
+	}
+}

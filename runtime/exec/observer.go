@@ -67,6 +67,8 @@ type NodeEvent struct {
 	ThreadID    string    // "Thread-N"
 	StartedAt   time.Time // UTC; execute phase start
 	CompletedAt time.Time // UTC; zero in NodeStart
+
+	waitFile func() error // runner-internal: the compiled file's write
 }
 
 // RunSummary describes a finished run.

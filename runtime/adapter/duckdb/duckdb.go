@@ -471,27 +471,31 @@ func (a *Adapter) buildView(ctx context.Context, m adapter.Materialization) (ada
 
 func (a *Adapter) buildViewOnce(ctx context.Context, m adapter.Materialization) (adapter.Result, error) {
 	name := a.RelationName(m.Relation)
-	tx, err := a.db.BeginTx(ctx, nil)
+	create := "CREATE OR REPLACE VIEW " + name + " AS\n" + m.SQL
+	_, err := a.db.ExecContext(ctx, create)
+	if err != nil && strings.Contains(err.Error(), "is of type Table") {
+		// A table of that name: replace it with the view in one transaction.
+		err = a.inTx(ctx, "DROP TABLE "+name, create)
+	}
 	if err != nil {
-		return adapter.Result{RowsAffected: -1}, cleanErr(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	kind, err := a.relationKind(ctx, tx, m.Relation)
-	if err != nil {
-		return adapter.Result{RowsAffected: -1}, err
-	}
-	if kind == "table" {
-		if _, err := tx.ExecContext(ctx, "DROP TABLE "+name); err != nil {
-			return adapter.Result{RowsAffected: -1}, cleanErr(err)
-		}
-	}
-	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE VIEW "+name+" AS\n"+m.SQL); err != nil {
-		return adapter.Result{RowsAffected: -1}, cleanErr(err)
-	}
-	if err := tx.Commit(); err != nil {
 		return adapter.Result{RowsAffected: -1}, cleanErr(err)
 	}
 	return adapter.Result{RowsAffected: -1, Message: "CREATE VIEW"}, nil
+}
+
+// inTx runs statements in one transaction.
+func (a *Adapter) inTx(ctx context.Context, stmts ...string) error {
+	tx, err := a.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // buildTable creates the new table under a temporary name, then drops the
@@ -519,33 +523,18 @@ func (a *Adapter) buildTable(ctx context.Context, r adapter.Relation, selectSQL 
 	return adapter.Result{RowsAffected: n, Message: fmt.Sprintf("CREATE TABLE (%d rows)", n)}, nil
 }
 
+// swap drops r (table or view) and renames tmp to r in one transaction.
 func (a *Adapter) swap(ctx context.Context, r, tmp adapter.Relation) (int64, error) {
 	var n int64
 	if err := a.db.QueryRowContext(ctx, "SELECT count(*) FROM "+a.RelationName(tmp)).Scan(&n); err != nil {
 		return 0, cleanErr(err)
 	}
-	tx, err := a.db.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, cleanErr(err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	kind, err := a.relationKind(ctx, tx, r)
-	if err != nil {
-		return 0, err
-	}
-	switch kind {
-	case "table":
-		_, err = tx.ExecContext(ctx, "DROP TABLE "+a.RelationName(r))
-	case "view":
-		_, err = tx.ExecContext(ctx, "DROP VIEW "+a.RelationName(r))
+	rename := "ALTER TABLE " + a.RelationName(tmp) + " RENAME TO " + a.QuoteIdent(r.Identifier)
+	err := a.inTx(ctx, "DROP TABLE IF EXISTS "+a.RelationName(r), rename)
+	if err != nil && strings.Contains(err.Error(), "is of type View") {
+		err = a.inTx(ctx, "DROP VIEW "+a.RelationName(r), rename)
 	}
 	if err != nil {
-		return 0, cleanErr(err)
-	}
-	if _, err := tx.ExecContext(ctx, "ALTER TABLE "+a.RelationName(tmp)+" RENAME TO "+a.QuoteIdent(r.Identifier)); err != nil {
-		return 0, cleanErr(err)
-	}
-	if err := tx.Commit(); err != nil {
 		return 0, cleanErr(err)
 	}
 	return n, nil
