@@ -1,6 +1,477 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 
-// newRunCommands is replaced by the runtime work; placeholder so the tree builds.
-func newRunCommands(a *App) []*cobra.Command { return nil }
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/techstore-analytics/techstore/runtime/adapter"
+	"github.com/techstore-analytics/techstore/runtime/compile"
+	"github.com/techstore-analytics/techstore/runtime/exec"
+	"github.com/techstore-analytics/techstore/runtime/profile"
+	"github.com/techstore-analytics/techstore/runtime/project"
+	"github.com/techstore-analytics/techstore/runtime/selector"
+)
+
+// runFlags are the flags shared by run, test, build, seed and retry.
+type runFlags struct {
+	Select        []string
+	Exclude       []string
+	Selector      string
+	Threads       int
+	FailFast      bool
+	FullRefresh   bool
+	StoreFailures bool
+	LogFormat     string
+	Quiet         bool
+}
+
+func (f *runFlags) add(c *cobra.Command, selection bool) {
+	fl := c.Flags()
+	if selection {
+		fl.StringArrayVarP(&f.Select, "select", "s", nil, "nodes to run, in dbt selector syntax (repeatable)")
+		fl.StringArrayVar(&f.Exclude, "exclude", nil, "nodes to leave out (repeatable)")
+		fl.StringVar(&f.Selector, "selector", "", "a named selector from selectors.yml")
+	}
+	fl.IntVar(&f.Threads, "threads", 0, "nodes run at once (default: the profile's threads, else 4)")
+	fl.BoolVarP(&f.FailFast, "fail-fast", "x", false, "stop at the first failure, cancelling running nodes")
+	fl.BoolVar(&f.FullRefresh, "full-refresh", false, "rebuild incremental models from scratch")
+	fl.BoolVar(&f.StoreFailures, "store-failures", false, "keep each failing test's rows in a table (schema <target schema>_test_failures)")
+	fl.StringVar(&f.LogFormat, "log-format", "text", "progress log format: text or json")
+	fl.BoolVarP(&f.Quiet, "quiet", "q", false, "print only errors and the summary")
+}
+
+// newRunCommands builds run, test, build, seed, show, retry and run-operation.
+func newRunCommands(a *App) []*cobra.Command {
+	type spec struct {
+		use, short string
+		types      []project.ResourceType
+	}
+	var cmds []*cobra.Command
+	for _, s := range []spec{
+		{"run", "Build the selected models in the warehouse", []project.ResourceType{project.Model}},
+		{"test", "Run the data tests of the selected nodes", []project.ResourceType{project.Test}},
+		{"build", "Build seeds and models and run their tests, in DAG order", []project.ResourceType{project.Model, project.Seed, project.Test}},
+		{"seed", "Load seeds/*.csv as tables", []project.ResourceType{project.Seed}},
+	} {
+		f := &runFlags{}
+		c := &cobra.Command{
+			Use:   s.use,
+			Short: s.short,
+			Args:  cobra.NoArgs,
+			RunE: func(cmd *cobra.Command, _ []string) error {
+				return runNodes(cmd.Context(), a, cmd.OutOrStdout(), s.use, f, s.types, nil)
+			},
+		}
+		f.add(c, true)
+		cmds = append(cmds, c)
+	}
+	return append(cmds, newRetryCmd(a), newShowCmd(a), newRunOperationCmd(a))
+}
+
+// session is a loaded project on a resolved target.
+type session struct {
+	cfg    adapter.Config
+	reg    *adapter.Registry
+	engine *compile.Engine
+	vars   map[string]any
+}
+
+func loadSession(ctx context.Context, a *App) (*session, error) {
+	cfg, err := profile.Resolve(a.ProjectDir, a.ProfilesDir, a.Target)
+	if err != nil {
+		return nil, err
+	}
+	reg := newRegistry()
+	dialect, err := reg.Dialect(cfg)
+	if err != nil {
+		return nil, err
+	}
+	vars, err := parseMapping("--vars", a.Vars)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := compile.Load(ctx, a.ProjectDir, compile.Options{Target: cfg, Dialect: dialect, Vars: vars})
+	if err != nil {
+		return nil, err
+	}
+	return &session{cfg: cfg, reg: reg, engine: eng, vars: vars}, nil
+}
+
+// parseMapping reads a YAML or JSON mapping given on the command line.
+func parseMapping(flag, s string) (map[string]any, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal([]byte(s), &m); err != nil {
+		return nil, fmt.Errorf("%s %q: want a YAML or JSON mapping such as '{key: value}': %w", flag, s, err)
+	}
+	return m, nil
+}
+
+func (s *session) targetDir() string { return filepath.Join(s.engine.Project.Root, "target") }
+
+// compiler adapts the compile engine to what the runner needs.
+type compiler struct{ e *compile.Engine }
+
+func (c compiler) Render(n *project.Node, inc bool) (string, error) {
+	return c.e.Render(n, compile.RenderContext{IsIncremental: inc})
+}
+func (c compiler) RenderSQL(name, text string, n *project.Node) (string, error) {
+	return c.e.RenderSQL(name, text, n)
+}
+func (c compiler) Relation(id string) adapter.Relation { return c.e.Relation(id) }
+
+// runNodes runs a command over a selection; ids, when given, replace the
+// selection (retry).
+func runNodes(ctx context.Context, a *App, out io.Writer, command string, f *runFlags, types []project.ResourceType, ids []string) error {
+	if f.LogFormat != "text" && f.LogFormat != "json" {
+		return fmt.Errorf("--log-format %q: use text or json", f.LogFormat)
+	}
+	s, err := loadSession(ctx, a)
+	if err != nil {
+		return err
+	}
+	p := s.engine.Project
+	if ids == nil {
+		var sels *selector.Selectors
+		if p.SelectorsFile != "" {
+			sels, err = selector.LoadSelectors(filepath.Join(p.Root, p.SelectorsFile))
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+		res, err := selector.Select(p, s.engine.DAG, selector.Spec{Select: f.Select, Exclude: f.Exclude, Selector: f.Selector, ResourceTypes: types}, sels)
+		if err != nil {
+			return err
+		}
+		for _, w := range res.Warnings {
+			fmt.Fprintln(os.Stderr, "warning:", w)
+		}
+		for _, id := range res.IDs {
+			if n, ok := p.Nodes[id]; ok && n.Config.Enabled {
+				ids = append(ids, id)
+			}
+		}
+	}
+	if err := s.engine.WriteManifest(filepath.Join(s.targetDir(), "manifest.json")); err != nil {
+		return fmt.Errorf("write manifest: %w", err)
+	}
+	threads := f.Threads
+	if threads <= 0 {
+		threads = s.cfg.Threads
+	}
+	if threads <= 0 {
+		threads = 4
+	}
+	if len(ids) == 0 {
+		fmt.Fprintln(out, "Nothing to do: the selection matched no nodes. Try `techstore ls` with the same --select.")
+		return nil
+	}
+	ad, err := s.reg.Open(ctx, s.cfg)
+	if err != nil {
+		return err
+	}
+	defer ad.Close()
+	args := map[string]any{
+		"which": command, "select": f.Select, "exclude": f.Exclude, "selector": f.Selector,
+		"threads": threads, "fail_fast": f.FailFast, "full_refresh": f.FullRefresh,
+		"store_failures": f.StoreFailures, "target": s.cfg.Name, "vars": s.vars,
+		"project_dir": p.Root, "log_format": f.LogFormat,
+	}
+	printer := &exec.Printer{W: out, Format: f.LogFormat, Quiet: f.Quiet}
+	observers := append([]exec.Observer{printer}, extraObservers(ctx, a, s.cfg, p)...)
+	sum, err := exec.Run(ctx, ad, compiler{s.engine}, p, ids, exec.Options{
+		Command: command, Threads: threads, FailFast: f.FailFast, FullRefresh: f.FullRefresh,
+		StoreFailures: f.StoreFailures, TargetDir: s.targetDir(), TargetName: s.cfg.Name,
+		TargetSchema: s.cfg.Schema, Args: args, Observers: observers,
+	})
+	if err != nil {
+		return err
+	}
+	if !sum.OK() {
+		return &ExitError{Code: 1}
+	}
+	return nil
+}
+
+func newRetryCmd(a *App) *cobra.Command {
+	f := &runFlags{}
+	c := &cobra.Command{
+		Use:   "retry",
+		Short: "Re-run what errored, failed or was skipped in the last run_results.json",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			root, err := filepath.Abs(a.ProjectDir)
+			if err != nil {
+				return err
+			}
+			rr, err := exec.ReadRunResults(filepath.Join(root, "target", "run_results.json"))
+			if err != nil {
+				return err
+			}
+			which, _ := rr.Args["which"].(string)
+			switch which {
+			case "run", "test", "build", "seed":
+			default:
+				return fmt.Errorf("retry: the last run_results.json records command %q; only run, test, build and seed can be retried", which)
+			}
+			ids := rr.RetryIDs()
+			if len(ids) == 0 {
+				fmt.Fprintln(cmd.OutOrStdout(), "Nothing to retry: the last "+which+" had no errors, failures or skips.")
+				return nil
+			}
+			// The previous invocation's options apply unless given again.
+			if !cmd.Flags().Changed("full-refresh") {
+				f.FullRefresh, _ = rr.Args["full_refresh"].(bool)
+			}
+			if !cmd.Flags().Changed("store-failures") {
+				f.StoreFailures, _ = rr.Args["store_failures"].(bool)
+			}
+			if !cmd.Flags().Changed("fail-fast") {
+				f.FailFast, _ = rr.Args["fail_fast"].(bool)
+			}
+			if !cmd.Flags().Changed("threads") {
+				if t, ok := rr.Args["threads"].(float64); ok {
+					f.Threads = int(t)
+				}
+			}
+			return runNodes(cmd.Context(), a, cmd.OutOrStdout(), which, f, nil, ids)
+		},
+	}
+	f.add(c, false)
+	return c
+}
+
+func newShowCmd(a *App) *cobra.Command {
+	var sel, inline, output string
+	var limit int
+	c := &cobra.Command{
+		Use:   "show",
+		Short: "Query the warehouse and print rows: a model's compiled SQL or an inline query",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if (sel == "") == (inline == "") {
+				return errors.New("show: give exactly one of --select MODEL or --inline \"SQL\"")
+			}
+			if output != "table" && output != "json" && output != "csv" {
+				return fmt.Errorf("show: --output %q: use table, json or csv", output)
+			}
+			ctx := cmd.Context()
+			s, err := loadSession(ctx, a)
+			if err != nil {
+				return err
+			}
+			var q, title string
+			if sel != "" {
+				n, err := pickOne(s, sel)
+				if err != nil {
+					return err
+				}
+				if q, err = s.engine.Render(n, compile.RenderContext{}); err != nil {
+					return err
+				}
+				title = fmt.Sprintf("Previewing node '%s':", n.Name)
+			} else {
+				if q, err = s.engine.RenderSQL("--inline", inline, nil); err != nil {
+					return err
+				}
+				title = "Previewing inline node:"
+			}
+			q = strings.TrimRight(strings.TrimSpace(q), ";")
+			if limit >= 0 {
+				q = fmt.Sprintf("select * from (\n%s\n) techstore_show limit %d", q, limit)
+			}
+			ad, err := s.reg.Open(ctx, s.cfg)
+			if err != nil {
+				return err
+			}
+			defer ad.Close()
+			cols, rows, err := ad.Query(ctx, q)
+			if err != nil {
+				return fmt.Errorf("show: %w", err)
+			}
+			return printRows(cmd.OutOrStdout(), output, title, cols, rows)
+		},
+	}
+	fl := c.Flags()
+	fl.StringVarP(&sel, "select", "s", "", "the model (or seed, or test) to preview")
+	fl.StringVar(&inline, "inline", "", "a SQL query to run (templates allowed: {{ ref \"m\" }})")
+	fl.IntVar(&limit, "limit", 5, "rows to show; -1 for all")
+	fl.StringVar(&output, "output", "table", "table, json or csv")
+	return c
+}
+
+// pickOne resolves --select to exactly one model, seed or test.
+func pickOne(s *session, sel string) (*project.Node, error) {
+	p := s.engine.Project
+	res, err := selector.Select(p, s.engine.DAG, selector.Spec{Select: []string{sel}, Indirect: selector.IndirectEmpty}, nil)
+	if err != nil {
+		return nil, err
+	}
+	var found []*project.Node
+	for _, id := range res.IDs {
+		if n, ok := p.Nodes[id]; ok {
+			found = append(found, n)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return nil, fmt.Errorf("show: --select %q matches no model, seed or test", sel)
+	}
+	names := make([]string, 0, len(found))
+	for _, n := range found {
+		names = append(names, n.Name)
+	}
+	return nil, fmt.Errorf("show: --select %q matches %d nodes (%s); name one", sel, len(found), strings.Join(names, ", "))
+}
+
+func printRows(w io.Writer, format, title string, cols []string, rows [][]any) error {
+	cells := make([][]string, len(rows))
+	for i, r := range rows {
+		cells[i] = make([]string, len(r))
+		for j, v := range r {
+			cells[i][j] = cellText(v)
+		}
+	}
+	switch format {
+	case "json":
+		objs := make([]map[string]any, len(rows))
+		for i, r := range rows {
+			o := make(map[string]any, len(cols))
+			for j, c := range cols {
+				o[c] = jsonValue(r[j])
+			}
+			objs[i] = o
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(map[string]any{"columns": cols, "rows": objs})
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write(cols)
+		for _, r := range cells {
+			_ = cw.Write(r)
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	width := make([]int, len(cols))
+	for j, c := range cols {
+		width[j] = len(c)
+	}
+	for _, r := range cells {
+		for j, v := range r {
+			width[j] = max(width[j], len([]rune(v)))
+		}
+	}
+	line := func(vals []string) string {
+		parts := make([]string, len(vals))
+		for j, v := range vals {
+			parts[j] = v + strings.Repeat(" ", width[j]-len([]rune(v)))
+		}
+		return "| " + strings.Join(parts, " | ") + " |"
+	}
+	fmt.Fprintln(w, title)
+	fmt.Fprintln(w, line(cols))
+	dashes := make([]string, len(cols))
+	for j := range cols {
+		dashes[j] = strings.Repeat("-", width[j])
+	}
+	fmt.Fprintln(w, line(dashes))
+	for _, r := range cells {
+		fmt.Fprintln(w, line(r))
+	}
+	return nil
+}
+
+func cellText(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case []byte:
+		return string(v)
+	case interface{ Format(string) string }:
+		return v.Format("2006-01-02 15:04:05")
+	}
+	return fmt.Sprint(v)
+}
+
+func jsonValue(v any) any {
+	switch v := v.(type) {
+	case []byte:
+		return string(v)
+	case bool, string, nil, int64, int32, int, float64, float32:
+		return v
+	case fmt.Stringer:
+		return v.String()
+	}
+	if b, err := json.Marshal(v); err == nil && json.Valid(b) {
+		return json.RawMessage(b)
+	}
+	return fmt.Sprint(v)
+}
+
+func newRunOperationCmd(a *App) *cobra.Command {
+	var argsText string
+	c := &cobra.Command{
+		Use:   "run-operation MACRO",
+		Short: "Render a macro and run its SQL (maintenance tasks)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, pos []string) error {
+			ctx := cmd.Context()
+			s, err := loadSession(ctx, a)
+			if err != nil {
+				return err
+			}
+			margs, err := parseMapping("--args", argsText)
+			if err != nil {
+				return err
+			}
+			var q string
+			if margs == nil {
+				q, err = s.engine.Macro(pos[0])
+			} else {
+				q, err = s.engine.Macro(pos[0], margs)
+			}
+			if err != nil {
+				return fmt.Errorf("run-operation %s: %w", pos[0], err)
+			}
+			out := cmd.OutOrStdout()
+			if strings.TrimSpace(q) == "" {
+				fmt.Fprintf(out, "Macro %s rendered no SQL; nothing to run.\n", pos[0])
+				return nil
+			}
+			ad, err := s.reg.Open(ctx, s.cfg)
+			if err != nil {
+				return err
+			}
+			defer ad.Close()
+			res, err := ad.Exec(ctx, q)
+			if err != nil {
+				return fmt.Errorf("run-operation %s: %w\nSQL:\n%s", pos[0], err, q)
+			}
+			if res.RowsAffected >= 0 {
+				fmt.Fprintf(out, "Ran operation %s (%d rows affected)\n", pos[0], res.RowsAffected)
+			} else {
+				fmt.Fprintf(out, "Ran operation %s\n", pos[0])
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&argsText, "args", "", "the macro's argument, a YAML/JSON mapping, e.g. '{days: 30}'")
+	return c
+}
