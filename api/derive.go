@@ -224,9 +224,7 @@ func derive(g *Gold) (*derived, error) {
 	prods := g.ProductPerformance.Rows()
 	for i := range prods {
 		p := &prods[i]
-		if p.Category != nil {
-			cat[*p.Category] += float64(p.Revenue)
-		}
+		cat[p.Category] += float64(p.Revenue)
 		if s.BestProduct == nil || p.Revenue > s.BestProduct.Revenue || (p.Revenue == s.BestProduct.Revenue && p.ProductID < s.BestProduct.ProductID) {
 			s.BestProduct = &ProductRevenue{ProductID: p.ProductID, ProductName: p.ProductName, Revenue: p.Revenue}
 		}

@@ -96,7 +96,11 @@ func newFixtureServer(t *testing.T) *testServer {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
 	buildWarehouse(t, path)
-	return startServer(t, &DuckDB{Path: path}, "s3cret")
+	s := startServer(t, &DuckDB{Path: path}, "s3cret")
+	if s.Store.Current() == nil {
+		t.Fatalf("the fixture does not load: %s", s.Store.LastReload().Error)
+	}
+	return s
 }
 
 type response struct {

@@ -17,18 +17,16 @@ import (
 
 // CategoryOperations is one row of gold.gold_category_operations.
 //
-// Per category operational figures.
+// One row per top-level product category. Choices where metrics.md is silent: orders of any status count (so cancellations show); a category is in an order when one of its products is; ratings are the reviews of the category's products (avg_rating over given ratings, 2 decimals; review_count every review); categories without orders keep their row with zeros.
 type CategoryOperations struct {
-	Category            string      `json:"category" doc:"Category name."`
-	Orders              *int64      `json:"orders" doc:"Orders containing the category." nullable:"true"`
-	CancelledOrders     *int64      `json:"cancelled_orders" doc:"Cancelled orders containing the category." nullable:"true"`
-	CancellationRatePct *table.Dec2 `json:"cancellation_rate_pct" doc:"cancelled / orders x 100." nullable:"true"`
-	AvgProcessingDays   *float64    `json:"avg_processing_days" doc:"Mean processing days." nullable:"true"`
-	AvgRating           *table.Dec2 `json:"avg_rating" doc:"Mean rating." nullable:"true"`
-	ReviewCount         *int64      `json:"review_count" doc:"Reviews." nullable:"true"`
-}
-
-// CategoryOperationsList is a page of gold_category_operations rows.
+	Category            string      `json:"category" doc:"Top-level category name."`
+	Orders              int64       `json:"orders" doc:"Orders (any status) containing at least one product of the category."`
+	CancelledOrders     int64       `json:"cancelled_orders" doc:"Those orders that were cancelled."`
+	CancellationRatePct *table.Dec2 `json:"cancellation_rate_pct" doc:"cancelled_orders / orders x 100; NULL without orders." nullable:"true"`
+	AvgProcessingDays   *float64    `json:"avg_processing_days" doc:"Mean days from order date to actual delivery over the category's delivered orders, 4 decimals." nullable:"true"`
+	AvgRating           *table.Dec2 `json:"avg_rating" doc:"Mean rating of the category's products' reviews, 2 decimals." nullable:"true"`
+	ReviewCount         int64       `json:"review_count" doc:"Reviews of the category's products."`
+} // CategoryOperationsList is a page of gold_category_operations rows.
 type CategoryOperationsList struct {
 	Items  []CategoryOperations `json:"items" doc:"The rows of this page."`
 	Total  int                  `json:"total" doc:"Rows matching the filters, over all pages."`
@@ -74,34 +72,22 @@ func categoryOperationsSpec() table.Spec[CategoryOperations] {
 				Name:     "orders",
 				Type:     "bigint",
 				Sortable: true,
-				Scan: func(r *CategoryOperations, v any) (err error) {
-					r.Orders, err = table.Nullable(v, table.Int64)
-					return err
-				},
-				Cmp:    func(a, b *CategoryOperations) int { return cmp.Compare(*a.Orders, *b.Orders) },
-				IsNull: func(r *CategoryOperations) bool { return r.Orders == nil },
+				Scan:     func(r *CategoryOperations, v any) (err error) { r.Orders, err = table.Int64(v); return err },
+				Cmp:      func(a, b *CategoryOperations) int { return cmp.Compare(a.Orders, b.Orders) },
+				IsNull:   func(r *CategoryOperations) bool { return false },
 				Str: func(r *CategoryOperations) string {
-					if r.Orders == nil {
-						return ""
-					}
-					return strconv.FormatInt(*r.Orders, 10)
+					return strconv.FormatInt(r.Orders, 10)
 				},
 			},
 			{
 				Name:     "cancelled_orders",
 				Type:     "bigint",
 				Sortable: true,
-				Scan: func(r *CategoryOperations, v any) (err error) {
-					r.CancelledOrders, err = table.Nullable(v, table.Int64)
-					return err
-				},
-				Cmp:    func(a, b *CategoryOperations) int { return cmp.Compare(*a.CancelledOrders, *b.CancelledOrders) },
-				IsNull: func(r *CategoryOperations) bool { return r.CancelledOrders == nil },
+				Scan:     func(r *CategoryOperations, v any) (err error) { r.CancelledOrders, err = table.Int64(v); return err },
+				Cmp:      func(a, b *CategoryOperations) int { return cmp.Compare(a.CancelledOrders, b.CancelledOrders) },
+				IsNull:   func(r *CategoryOperations) bool { return false },
 				Str: func(r *CategoryOperations) string {
-					if r.CancelledOrders == nil {
-						return ""
-					}
-					return strconv.FormatInt(*r.CancelledOrders, 10)
+					return strconv.FormatInt(r.CancelledOrders, 10)
 				},
 			},
 			{
@@ -159,17 +145,11 @@ func categoryOperationsSpec() table.Spec[CategoryOperations] {
 				Name:     "review_count",
 				Type:     "bigint",
 				Sortable: true,
-				Scan: func(r *CategoryOperations, v any) (err error) {
-					r.ReviewCount, err = table.Nullable(v, table.Int64)
-					return err
-				},
-				Cmp:    func(a, b *CategoryOperations) int { return cmp.Compare(*a.ReviewCount, *b.ReviewCount) },
-				IsNull: func(r *CategoryOperations) bool { return r.ReviewCount == nil },
+				Scan:     func(r *CategoryOperations, v any) (err error) { r.ReviewCount, err = table.Int64(v); return err },
+				Cmp:      func(a, b *CategoryOperations) int { return cmp.Compare(a.ReviewCount, b.ReviewCount) },
+				IsNull:   func(r *CategoryOperations) bool { return false },
 				Str: func(r *CategoryOperations) string {
-					if r.ReviewCount == nil {
-						return ""
-					}
-					return strconv.FormatInt(*r.ReviewCount, 10)
+					return strconv.FormatInt(r.ReviewCount, 10)
 				},
 			},
 		},
@@ -184,7 +164,7 @@ type ListCategoryOperationsInput struct {
 
 // GetCategoryOperationsInput is the path of GET /api/operations/categories/{category}.
 type GetCategoryOperationsInput struct {
-	Category string `path:"category" doc:"Category name."`
+	Category string `path:"category" doc:"Top-level category name."`
 }
 
 // registerCategoryOperations registers the generated operations of gold_category_operations;
@@ -196,7 +176,7 @@ func registerCategoryOperations(api huma.API, cur func() *Gold, withList bool) {
 			Method:      http.MethodGet,
 			Path:        "/api/operations/categories",
 			Summary:     "List gold_category_operations rows",
-			Description: "Per category operational figures. Paginated (limit, offset); sortable by: category, orders, cancelled_orders, cancellation_rate_pct, avg_processing_days, avg_rating, review_count.",
+			Description: "One row per top-level product category. Choices where metrics.md is silent: orders of any status count (so cancellations show); a category is in an order when one of its products is; ratings are the reviews of the category's products (avg_rating over given ratings, 2 decimals; review_count every review); categories without orders keep their row with zeros. Paginated (limit, offset); sortable by: category, orders, cancelled_orders, cancellation_rate_pct, avg_processing_days, avg_rating, review_count.",
 			Tags:        []string{"operations"},
 		}, func(ctx context.Context, in *ListCategoryOperationsInput) (*table.Out[CategoryOperationsList], error) {
 			g := cur()

@@ -16,18 +16,16 @@ import (
 
 // CohortRetention is one row of gold.gold_cohort_retention.
 //
-// One row per (cohort_month, months_since_registration).
+// One row per (registration cohort month, months since registration) for offsets 0 up to the month of the as-of date. Cohorts are the months of the surviving customers' registration dates. Choices where metrics.md is silent: a customer is active in a month when they have a revenue order dated in it; cohort_revenue is the revenue of those orders; cumulative_revenue_per_customer is the cohort's revenue from offset 0 to this one divided by the cohort size.
 type CohortRetention struct {
-	CohortMonth                  string      `json:"cohort_month" doc:"Month of registration." format:"date"`
-	MonthsSinceRegistration      int32       `json:"months_since_registration" doc:"Month offset."`
-	CohortSize                   int64       `json:"cohort_size" doc:"Customers in the cohort."`
-	ActiveCustomers              int64       `json:"active_customers" doc:"Customers with a revenue order in that month."`
-	RetentionPct                 *table.Dec2 `json:"retention_pct" doc:"active / cohort_size x 100." nullable:"true"`
-	CohortRevenue                *table.Dec2 `json:"cohort_revenue" doc:"Revenue in that month." nullable:"true"`
-	CumulativeRevenuePerCustomer *table.Dec2 `json:"cumulative_revenue_per_customer" doc:"Cumulative revenue per cohort customer." nullable:"true"`
-}
-
-// CohortRetentionList is a page of gold_cohort_retention rows.
+	CohortMonth                  string      `json:"cohort_month" doc:"First day of the month the cohort's customers registered in." format:"date"`
+	MonthsSinceRegistration      int32       `json:"months_since_registration" doc:"Months from the cohort month (0 = the registration month itself)."`
+	CohortSize                   int64       `json:"cohort_size" doc:"Surviving customers who registered in the cohort month."`
+	ActiveCustomers              int64       `json:"active_customers" doc:"Cohort customers with a revenue order in that month."`
+	RetentionPct                 *table.Dec2 `json:"retention_pct" doc:"active_customers / cohort_size x 100." nullable:"true"`
+	CohortRevenue                table.Dec2  `json:"cohort_revenue" doc:"Revenue of the cohort's revenue orders in that month."`
+	CumulativeRevenuePerCustomer table.Dec2  `json:"cumulative_revenue_per_customer" doc:"Cohort revenue from its registration month to this one, per cohort customer."`
+} // CohortRetentionList is a page of gold_cohort_retention rows.
 type CohortRetentionList struct {
 	Items  []CohortRetention `json:"items" doc:"The rows of this page."`
 	Total  int               `json:"total" doc:"Rows matching the filters, over all pages."`
@@ -54,7 +52,7 @@ func cohortRetentionSpec() table.Spec[CohortRetention] {
 		Model:       "gold_cohort_retention",
 		Path:        "/api/sales/cohorts",
 		Key:         "",
-		Filters:     []string{},
+		Filters:     []string{"cohort_month"},
 		DefaultSort: "cohort_month",
 		Columns: []table.Col[CohortRetention]{
 			{
@@ -127,17 +125,11 @@ func cohortRetentionSpec() table.Spec[CohortRetention] {
 				Name:     "cohort_revenue",
 				Type:     "decimal(18,2)",
 				Sortable: true,
-				Scan: func(r *CohortRetention, v any) (err error) {
-					r.CohortRevenue, err = table.Nullable(v, table.Dec)
-					return err
-				},
-				Cmp:    func(a, b *CohortRetention) int { return cmp.Compare(*a.CohortRevenue, *b.CohortRevenue) },
-				IsNull: func(r *CohortRetention) bool { return r.CohortRevenue == nil },
+				Scan:     func(r *CohortRetention, v any) (err error) { r.CohortRevenue, err = table.Dec(v); return err },
+				Cmp:      func(a, b *CohortRetention) int { return cmp.Compare(a.CohortRevenue, b.CohortRevenue) },
+				IsNull:   func(r *CohortRetention) bool { return false },
 				Str: func(r *CohortRetention) string {
-					if r.CohortRevenue == nil {
-						return ""
-					}
-					return strconv.FormatFloat(float64(*r.CohortRevenue), 'f', 2, 64)
+					return strconv.FormatFloat(float64(r.CohortRevenue), 'f', 2, 64)
 				},
 			},
 			{
@@ -145,18 +137,15 @@ func cohortRetentionSpec() table.Spec[CohortRetention] {
 				Type:     "decimal(18,2)",
 				Sortable: true,
 				Scan: func(r *CohortRetention, v any) (err error) {
-					r.CumulativeRevenuePerCustomer, err = table.Nullable(v, table.Dec)
+					r.CumulativeRevenuePerCustomer, err = table.Dec(v)
 					return err
 				},
 				Cmp: func(a, b *CohortRetention) int {
-					return cmp.Compare(*a.CumulativeRevenuePerCustomer, *b.CumulativeRevenuePerCustomer)
+					return cmp.Compare(a.CumulativeRevenuePerCustomer, b.CumulativeRevenuePerCustomer)
 				},
-				IsNull: func(r *CohortRetention) bool { return r.CumulativeRevenuePerCustomer == nil },
+				IsNull: func(r *CohortRetention) bool { return false },
 				Str: func(r *CohortRetention) string {
-					if r.CumulativeRevenuePerCustomer == nil {
-						return ""
-					}
-					return strconv.FormatFloat(float64(*r.CumulativeRevenuePerCustomer), 'f', 2, 64)
+					return strconv.FormatFloat(float64(r.CumulativeRevenuePerCustomer), 'f', 2, 64)
 				},
 			},
 		},
@@ -166,7 +155,8 @@ func cohortRetentionSpec() table.Spec[CohortRetention] {
 // ListCohortRetentionInput is the query of GET /api/sales/cohorts.
 type ListCohortRetentionInput struct {
 	table.Page
-	Sort string `query:"sort" enum:"cohort_month,-cohort_month,months_since_registration,-months_since_registration,cohort_size,-cohort_size,active_customers,-active_customers,retention_pct,-retention_pct,cohort_revenue,-cohort_revenue,cumulative_revenue_per_customer,-cumulative_revenue_per_customer" doc:"Order by a numeric or date column; prefix - for descending (e.g. -cumulative_revenue_per_customer). Default cohort_month."`
+	Sort        string `query:"sort" enum:"cohort_month,-cohort_month,months_since_registration,-months_since_registration,cohort_size,-cohort_size,active_customers,-active_customers,retention_pct,-retention_pct,cohort_revenue,-cohort_revenue,cumulative_revenue_per_customer,-cumulative_revenue_per_customer" doc:"Order by a numeric or date column; prefix - for descending (e.g. -cumulative_revenue_per_customer). Default cohort_month."`
+	CohortMonth string `query:"cohort_month" doc:"Only rows whose cohort_month equals this value."`
 }
 
 // registerCohortRetention registers the generated operations of gold_cohort_retention;
@@ -178,14 +168,16 @@ func registerCohortRetention(api huma.API, cur func() *Gold, withList bool) {
 			Method:      http.MethodGet,
 			Path:        "/api/sales/cohorts",
 			Summary:     "List gold_cohort_retention rows",
-			Description: "One row per (cohort_month, months_since_registration). Paginated (limit, offset); sortable by: cohort_month, months_since_registration, cohort_size, active_customers, retention_pct, cohort_revenue, cumulative_revenue_per_customer.",
+			Description: "One row per (registration cohort month, months since registration) for offsets 0 up to the month of the as-of date. Cohorts are the months of the surviving customers' registration dates. Choices where metrics.md is silent: a customer is active in a month when they have a revenue order dated in it; cohort_revenue is the revenue of those orders; cumulative_revenue_per_customer is the cohort's revenue from offset 0 to this one divided by the cohort size. Paginated (limit, offset); sortable by: cohort_month, months_since_registration, cohort_size, active_customers, retention_pct, cohort_revenue, cumulative_revenue_per_customer.",
 			Tags:        []string{"sales"},
 		}, func(ctx context.Context, in *ListCohortRetentionInput) (*table.Out[CohortRetentionList], error) {
 			g := cur()
 			if g == nil {
 				return nil, table.NoSnapshot()
 			}
-			b, err := g.CohortRetention.List(table.Query{Sort: in.Sort, Offset: in.Offset, Limit: in.Limit, Filters: []table.Filter{}})
+			b, err := g.CohortRetention.List(table.Query{Sort: in.Sort, Offset: in.Offset, Limit: in.Limit, Filters: []table.Filter{
+				{Column: "cohort_month", Value: in.CohortMonth},
+			}})
 			if err != nil {
 				return nil, err
 			}

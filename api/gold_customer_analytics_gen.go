@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -17,28 +18,38 @@ import (
 
 // CustomerAnalytics is one row of gold.gold_customer_analytics.
 //
-// One row per surviving customer, with RFM scores, segment and CLV.
+// One row per surviving customer (duplicates merged on the normalized email) with the value of their revenue orders (status not cancelled, payment not failed or refunded), recency and tenure to the as-of date, purchase frequency, lifetime value, RFM scores and segment. Choices where metrics.md is silent: registration_date is a date; a customer without revenue orders has avg_order_value, recency_days, tenure_days and the scores NULL, purchase_frequency_per_year 0 and clv equal to minus the acquisition cost; clv is computed from the unrounded average and frequency, then rounded; purchase_frequency_per_year has 4 decimals.
 type CustomerAnalytics struct {
-	CustomerID               int64       `json:"customer_id" doc:"Surviving customer id."`
-	Name                     string      `json:"name" doc:"Full name, cleaned."`
-	Email                    string      `json:"email" doc:"Normalized email (lower case, trimmed)."`
-	Country                  *string     `json:"country" doc:"Country name." nullable:"true"`
-	City                     *string     `json:"city" doc:"City, NULL when unknown." nullable:"true"`
-	RegistrationDate         string      `json:"registration_date" doc:"Date the customer registered." format:"date"`
-	FirstOrderDate           *string     `json:"first_order_date" doc:"Date of the first revenue order (NULL if none)." format:"date" nullable:"true"`
-	LastOrderDate            *string     `json:"last_order_date" doc:"Date of the last revenue order (NULL if none)." format:"date" nullable:"true"`
-	TotalOrders              int64       `json:"total_orders" doc:"Count of revenue orders."`
-	TotalRevenue             table.Dec2  `json:"total_revenue" doc:"Sum of total_amount of revenue orders."`
-	AvgOrderValue            *table.Dec2 `json:"avg_order_value" doc:"total_revenue / total_orders." nullable:"true"`
+	CustomerID               int64       `json:"customer_id" doc:"Surviving customer id (the earliest registration of the person)."`
+	Name                     string      `json:"name" doc:"Full name, cleaned (trimmed, single-spaced; title-cased when it was typed all upper or all lower case)."`
+	Email                    string      `json:"email" doc:"Email, lower case and trimmed."`
+	Country                  *string     `json:"country" doc:"Country name (Spain, United States, ...)." nullable:"true"`
+	City                     *string     `json:"city" doc:"City; NULL when unknown." nullable:"true"`
+	RegistrationDate         string      `json:"registration_date" doc:"Date the customer first registered." format:"date"`
+	FirstOrderDate           *string     `json:"first_order_date" doc:"Date of the first revenue order; NULL when none." format:"date" nullable:"true"`
+	LastOrderDate            *string     `json:"last_order_date" doc:"Date of the latest revenue order; NULL when none." format:"date" nullable:"true"`
+	TotalOrders              int64       `json:"total_orders" doc:"Number of revenue orders."`
+	TotalRevenue             table.Dec2  `json:"total_revenue" doc:"Sum of total_amount over the revenue orders."`
+	AvgOrderValue            *table.Dec2 `json:"avg_order_value" doc:"total_revenue / total_orders; NULL without revenue orders." nullable:"true"`
 	RecencyDays              *int32      `json:"recency_days" doc:"Days from the last revenue order to the as-of date." nullable:"true"`
 	TenureDays               *int32      `json:"tenure_days" doc:"Days from the first revenue order to the as-of date." nullable:"true"`
-	PurchaseFrequencyPerYear *float64    `json:"purchase_frequency_per_year" doc:"total_orders / (greatest(tenure_days, 30) / 365.25)." nullable:"true"`
-	Clv                      table.Dec2  `json:"clv" doc:"Customer lifetime value."`
-	RScore                   *int32      `json:"r_score" doc:"Recency quintile, 5 = most recent." nullable:"true"`
-	FScore                   *int32      `json:"f_score" doc:"Frequency quintile." nullable:"true"`
-	MScore                   *int32      `json:"m_score" doc:"Monetary quintile." nullable:"true"`
-	RfmScore                 *string     `json:"rfm_score" doc:"The three scores as text, e.g. '545'." nullable:"true"`
-	Segment                  string      `json:"segment" doc:"RFM segment." enum:"VIP,Loyal,New,At Risk,Lost,Regular,No Purchases"`
+	PurchaseFrequencyPerYear float64     `json:"purchase_frequency_per_year" doc:"Revenue orders per year, total_orders / (greatest(tenure_days, 30) / 365.25), 4 decimals; 0 without revenue orders."`
+	Clv                      table.Dec2  `json:"clv" doc:"Customer lifetime value, avg_order_value x purchase_frequency_per_year x clv_lifespan_years - customer_acquisition_cost (project vars, 3 and 25.00 by default)."`
+	RScore                   *int32      `json:"r_score" doc:"Recency quintile 1-5 among customers with revenue orders (5 = bought most recently); NULL without revenue orders." enum:"1,2,3,4,5" nullable:"true"`
+	FScore                   *int32      `json:"f_score" doc:"Frequency quintile 1-5 (5 = most revenue orders); NULL without revenue orders." enum:"1,2,3,4,5" nullable:"true"`
+	MScore                   *int32      `json:"m_score" doc:"Monetary quintile 1-5 (5 = highest total revenue); NULL without revenue orders." enum:"1,2,3,4,5" nullable:"true"`
+	RfmScore                 *string     `json:"rfm_score" doc:"The three scores as text, recency then frequency then monetary (e.g. '545')." nullable:"true"`
+	Segment                  string      `json:"segment" doc:"First match of: VIP (R, F and M >= 4), Loyal (all >= 3), New (R >= 4 and F = 1), At Risk (R <= 2 and F >= 2), Lost (R <= 2 and F <= 2), else Regular; No Purchases without revenue orders." enum:"VIP,Loyal,New,At Risk,Lost,Regular,No Purchases"`
+}
+
+// TransformSchema admits null in the enums of nullable columns.
+func (CustomerAnalytics) TransformSchema(_ huma.Registry, s *huma.Schema) *huma.Schema {
+	for _, c := range []string{"r_score", "f_score", "m_score"} {
+		if p := s.Properties[c]; p != nil && len(p.Enum) > 0 && !slices.Contains(p.Enum, any(nil)) {
+			p.Enum = append(p.Enum, nil)
+		}
+	}
+	return s
 }
 
 // CustomerAnalyticsList is a page of gold_customer_analytics rows.
@@ -74,6 +85,21 @@ const (
 	ColCustomerAnalyticsRfmScore                 = "rfm_score"
 	ColCustomerAnalyticsSegment                  = "segment"
 )
+
+// CustomerAnalyticsRScoreValues lists the accepted values of gold_customer_analytics.r_score.
+func CustomerAnalyticsRScoreValues() []string {
+	return []string{"1", "2", "3", "4", "5"}
+}
+
+// CustomerAnalyticsFScoreValues lists the accepted values of gold_customer_analytics.f_score.
+func CustomerAnalyticsFScoreValues() []string {
+	return []string{"1", "2", "3", "4", "5"}
+}
+
+// CustomerAnalyticsMScoreValues lists the accepted values of gold_customer_analytics.m_score.
+func CustomerAnalyticsMScoreValues() []string {
+	return []string{"1", "2", "3", "4", "5"}
+}
 
 // CustomerAnalyticsSegmentValues lists the accepted values of gold_customer_analytics.segment.
 func CustomerAnalyticsSegmentValues() []string {
@@ -276,18 +302,15 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 				Type:     "double",
 				Sortable: true,
 				Scan: func(r *CustomerAnalytics, v any) (err error) {
-					r.PurchaseFrequencyPerYear, err = table.Nullable(v, table.Float64)
+					r.PurchaseFrequencyPerYear, err = table.Float64(v)
 					return err
 				},
 				Cmp: func(a, b *CustomerAnalytics) int {
-					return cmp.Compare(*a.PurchaseFrequencyPerYear, *b.PurchaseFrequencyPerYear)
+					return cmp.Compare(a.PurchaseFrequencyPerYear, b.PurchaseFrequencyPerYear)
 				},
-				IsNull: func(r *CustomerAnalytics) bool { return r.PurchaseFrequencyPerYear == nil },
+				IsNull: func(r *CustomerAnalytics) bool { return false },
 				Str: func(r *CustomerAnalytics) string {
-					if r.PurchaseFrequencyPerYear == nil {
-						return ""
-					}
-					return strconv.FormatFloat(*r.PurchaseFrequencyPerYear, 'f', -1, 64)
+					return strconv.FormatFloat(r.PurchaseFrequencyPerYear, 'f', -1, 64)
 				},
 			},
 			{
@@ -392,7 +415,7 @@ type ListCustomerAnalyticsInput struct {
 
 // GetCustomerAnalyticsInput is the path of GET /api/customers/analytics/{customer_id}.
 type GetCustomerAnalyticsInput struct {
-	CustomerID int64 `path:"customer_id" doc:"Surviving customer id."`
+	CustomerID int64 `path:"customer_id" doc:"Surviving customer id (the earliest registration of the person)."`
 }
 
 // registerCustomerAnalytics registers the generated operations of gold_customer_analytics;
@@ -404,7 +427,7 @@ func registerCustomerAnalytics(api huma.API, cur func() *Gold, withList bool) {
 			Method:      http.MethodGet,
 			Path:        "/api/customers/analytics",
 			Summary:     "List gold_customer_analytics rows",
-			Description: "One row per surviving customer, with RFM scores, segment and CLV. Paginated (limit, offset); sortable by: customer_id, registration_date, first_order_date, last_order_date, total_orders, total_revenue, avg_order_value, recency_days, tenure_days, purchase_frequency_per_year, clv, r_score, f_score, m_score.",
+			Description: "One row per surviving customer (duplicates merged on the normalized email) with the value of their revenue orders (status not cancelled, payment not failed or refunded), recency and tenure to the as-of date, purchase frequency, lifetime value, RFM scores and segment. Choices where metrics.md is silent: registration_date is a date; a customer without revenue orders has avg_order_value, recency_days, tenure_days and the scores NULL, purchase_frequency_per_year 0 and clv equal to minus the acquisition cost; clv is computed from the unrounded average and frequency, then rounded; purchase_frequency_per_year has 4 decimals. Paginated (limit, offset); sortable by: customer_id, registration_date, first_order_date, last_order_date, total_orders, total_revenue, avg_order_value, recency_days, tenure_days, purchase_frequency_per_year, clv, r_score, f_score, m_score.",
 			Tags:        []string{"customers"},
 		}, func(ctx context.Context, in *ListCustomerAnalyticsInput) (*table.Out[CustomerAnalyticsList], error) {
 			g := cur()

@@ -138,7 +138,7 @@ func GoldColumns() map[string][]table.Column {
 			{Name: "price", Type: "decimal(18,2)"},
 			{Name: "cost", Type: "decimal(18,2)"},
 			{Name: "stock", Type: "integer"},
-			{Name: "margin_pct", Type: "decimal(5,2)"},
+			{Name: "margin_pct", Type: "decimal(18,2)"},
 			{Name: "units_sold", Type: "bigint"},
 			{Name: "revenue", Type: "decimal(18,2)"},
 			{Name: "net_revenue", Type: "decimal(18,2)"},
@@ -153,7 +153,7 @@ func GoldColumns() map[string][]table.Column {
 			{Name: "review_count", Type: "bigint"},
 			{Name: "last_sale_date", Type: "date"},
 			{Name: "days_since_last_sale", Type: "integer"},
-			{Name: "revenue_rank", Type: "bigint"},
+			{Name: "revenue_rank", Type: "integer"},
 		},
 		"gold_rating_trends": {
 			{Name: "review_month", Type: "date"},

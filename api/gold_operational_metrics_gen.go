@@ -16,19 +16,17 @@ import (
 
 // OperationalMetrics is one row of gold.gold_operational_metrics.
 //
-// One row, the current operational snapshot.
+// One row, the operational snapshot as of the as-of date. Choices where metrics.md is silent: stock figures cover every product (active or not); the 90 days are the as-of date and the 89 before it; avg_processing_days averages actual_delivery - order_date over every delivered order (4 decimals); cancellation_rate_pct counts cancelled orders among all orders; low_rated_products uses the product table's avg_rating (2 decimals) and review_count.
 type OperationalMetrics struct {
-	CriticalStockProducts      *int64      `json:"critical_stock_products" doc:"Products with stock < 10." nullable:"true"`
-	InventoryValueCost         *table.Dec2 `json:"inventory_value_cost" doc:"Sum of stock x cost." nullable:"true"`
-	InventoryValueRetail       *table.Dec2 `json:"inventory_value_retail" doc:"Sum of stock x price." nullable:"true"`
-	ProductsWithoutMovement90d *int64      `json:"products_without_movement_90d" doc:"Active products with no sale in 90 days." nullable:"true"`
-	AvgProcessingDays          *float64    `json:"avg_processing_days" doc:"Mean days from order to delivery." nullable:"true"`
-	CancellationRatePct        *table.Dec2 `json:"cancellation_rate_pct" doc:"Cancelled / all orders x 100." nullable:"true"`
-	LowRatedProducts           *int64      `json:"low_rated_products" doc:"Products with avg_rating < 3 and at least 3 reviews." nullable:"true"`
-	AsOfDate                   string      `json:"as_of_date" doc:"The as-of date." format:"date"`
-}
-
-// OperationalMetricsList is a page of gold_operational_metrics rows.
+	CriticalStockProducts      int64       `json:"critical_stock_products" doc:"Products with fewer than 10 units in stock."`
+	InventoryValueCost         table.Dec2  `json:"inventory_value_cost" doc:"Sum of stock x cost over all products."`
+	InventoryValueRetail       table.Dec2  `json:"inventory_value_retail" doc:"Sum of stock x price over all products."`
+	ProductsWithoutMovement90d int64       `json:"products_without_movement_90d" doc:"Active products with no sale in a revenue order in the 90 days up to the as-of date."`
+	AvgProcessingDays          *float64    `json:"avg_processing_days" doc:"Mean days from order date to actual delivery over delivered orders." nullable:"true"`
+	CancellationRatePct        *table.Dec2 `json:"cancellation_rate_pct" doc:"Cancelled orders / all orders x 100." nullable:"true"`
+	LowRatedProducts           int64       `json:"low_rated_products" doc:"Products with avg_rating below 3.0 and at least 3 reviews."`
+	AsOfDate                   string      `json:"as_of_date" doc:"The date the snapshot is measured to (project var as_of_date, else the date of the latest order)." format:"date"`
+} // OperationalMetricsList is a page of gold_operational_metrics rows.
 type OperationalMetricsList struct {
 	Items  []OperationalMetrics `json:"items" doc:"The rows of this page."`
 	Total  int                  `json:"total" doc:"Rows matching the filters, over all pages."`
@@ -64,54 +62,37 @@ func operationalMetricsSpec() table.Spec[OperationalMetrics] {
 				Type:     "bigint",
 				Sortable: true,
 				Scan: func(r *OperationalMetrics, v any) (err error) {
-					r.CriticalStockProducts, err = table.Nullable(v, table.Int64)
+					r.CriticalStockProducts, err = table.Int64(v)
 					return err
 				},
 				Cmp: func(a, b *OperationalMetrics) int {
-					return cmp.Compare(*a.CriticalStockProducts, *b.CriticalStockProducts)
+					return cmp.Compare(a.CriticalStockProducts, b.CriticalStockProducts)
 				},
-				IsNull: func(r *OperationalMetrics) bool { return r.CriticalStockProducts == nil },
+				IsNull: func(r *OperationalMetrics) bool { return false },
 				Str: func(r *OperationalMetrics) string {
-					if r.CriticalStockProducts == nil {
-						return ""
-					}
-					return strconv.FormatInt(*r.CriticalStockProducts, 10)
+					return strconv.FormatInt(r.CriticalStockProducts, 10)
 				},
 			},
 			{
 				Name:     "inventory_value_cost",
 				Type:     "decimal(18,2)",
 				Sortable: true,
-				Scan: func(r *OperationalMetrics, v any) (err error) {
-					r.InventoryValueCost, err = table.Nullable(v, table.Dec)
-					return err
-				},
-				Cmp:    func(a, b *OperationalMetrics) int { return cmp.Compare(*a.InventoryValueCost, *b.InventoryValueCost) },
-				IsNull: func(r *OperationalMetrics) bool { return r.InventoryValueCost == nil },
+				Scan:     func(r *OperationalMetrics, v any) (err error) { r.InventoryValueCost, err = table.Dec(v); return err },
+				Cmp:      func(a, b *OperationalMetrics) int { return cmp.Compare(a.InventoryValueCost, b.InventoryValueCost) },
+				IsNull:   func(r *OperationalMetrics) bool { return false },
 				Str: func(r *OperationalMetrics) string {
-					if r.InventoryValueCost == nil {
-						return ""
-					}
-					return strconv.FormatFloat(float64(*r.InventoryValueCost), 'f', 2, 64)
+					return strconv.FormatFloat(float64(r.InventoryValueCost), 'f', 2, 64)
 				},
 			},
 			{
 				Name:     "inventory_value_retail",
 				Type:     "decimal(18,2)",
 				Sortable: true,
-				Scan: func(r *OperationalMetrics, v any) (err error) {
-					r.InventoryValueRetail, err = table.Nullable(v, table.Dec)
-					return err
-				},
-				Cmp: func(a, b *OperationalMetrics) int {
-					return cmp.Compare(*a.InventoryValueRetail, *b.InventoryValueRetail)
-				},
-				IsNull: func(r *OperationalMetrics) bool { return r.InventoryValueRetail == nil },
+				Scan:     func(r *OperationalMetrics, v any) (err error) { r.InventoryValueRetail, err = table.Dec(v); return err },
+				Cmp:      func(a, b *OperationalMetrics) int { return cmp.Compare(a.InventoryValueRetail, b.InventoryValueRetail) },
+				IsNull:   func(r *OperationalMetrics) bool { return false },
 				Str: func(r *OperationalMetrics) string {
-					if r.InventoryValueRetail == nil {
-						return ""
-					}
-					return strconv.FormatFloat(float64(*r.InventoryValueRetail), 'f', 2, 64)
+					return strconv.FormatFloat(float64(r.InventoryValueRetail), 'f', 2, 64)
 				},
 			},
 			{
@@ -119,18 +100,15 @@ func operationalMetricsSpec() table.Spec[OperationalMetrics] {
 				Type:     "bigint",
 				Sortable: true,
 				Scan: func(r *OperationalMetrics, v any) (err error) {
-					r.ProductsWithoutMovement90d, err = table.Nullable(v, table.Int64)
+					r.ProductsWithoutMovement90d, err = table.Int64(v)
 					return err
 				},
 				Cmp: func(a, b *OperationalMetrics) int {
-					return cmp.Compare(*a.ProductsWithoutMovement90d, *b.ProductsWithoutMovement90d)
+					return cmp.Compare(a.ProductsWithoutMovement90d, b.ProductsWithoutMovement90d)
 				},
-				IsNull: func(r *OperationalMetrics) bool { return r.ProductsWithoutMovement90d == nil },
+				IsNull: func(r *OperationalMetrics) bool { return false },
 				Str: func(r *OperationalMetrics) string {
-					if r.ProductsWithoutMovement90d == nil {
-						return ""
-					}
-					return strconv.FormatInt(*r.ProductsWithoutMovement90d, 10)
+					return strconv.FormatInt(r.ProductsWithoutMovement90d, 10)
 				},
 			},
 			{
@@ -171,17 +149,11 @@ func operationalMetricsSpec() table.Spec[OperationalMetrics] {
 				Name:     "low_rated_products",
 				Type:     "bigint",
 				Sortable: true,
-				Scan: func(r *OperationalMetrics, v any) (err error) {
-					r.LowRatedProducts, err = table.Nullable(v, table.Int64)
-					return err
-				},
-				Cmp:    func(a, b *OperationalMetrics) int { return cmp.Compare(*a.LowRatedProducts, *b.LowRatedProducts) },
-				IsNull: func(r *OperationalMetrics) bool { return r.LowRatedProducts == nil },
+				Scan:     func(r *OperationalMetrics, v any) (err error) { r.LowRatedProducts, err = table.Int64(v); return err },
+				Cmp:      func(a, b *OperationalMetrics) int { return cmp.Compare(a.LowRatedProducts, b.LowRatedProducts) },
+				IsNull:   func(r *OperationalMetrics) bool { return false },
 				Str: func(r *OperationalMetrics) string {
-					if r.LowRatedProducts == nil {
-						return ""
-					}
-					return strconv.FormatInt(*r.LowRatedProducts, 10)
+					return strconv.FormatInt(r.LowRatedProducts, 10)
 				},
 			},
 			{
@@ -214,7 +186,7 @@ func registerOperationalMetrics(api huma.API, cur func() *Gold, withList bool) {
 			Method:      http.MethodGet,
 			Path:        "/api/operations/metrics",
 			Summary:     "List gold_operational_metrics rows",
-			Description: "One row, the current operational snapshot. Paginated (limit, offset); sortable by: critical_stock_products, inventory_value_cost, inventory_value_retail, products_without_movement_90d, avg_processing_days, cancellation_rate_pct, low_rated_products, as_of_date.",
+			Description: "One row, the operational snapshot as of the as-of date. Choices where metrics.md is silent: stock figures cover every product (active or not); the 90 days are the as-of date and the 89 before it; avg_processing_days averages actual_delivery - order_date over every delivered order (4 decimals); cancellation_rate_pct counts cancelled orders among all orders; low_rated_products uses the product table's avg_rating (2 decimals) and review_count. Paginated (limit, offset); sortable by: critical_stock_products, inventory_value_cost, inventory_value_retail, products_without_movement_90d, avg_processing_days, cancellation_rate_pct, low_rated_products, as_of_date.",
 			Tags:        []string{"operations"},
 		}, func(ctx context.Context, in *ListOperationalMetricsInput) (*table.Out[OperationalMetricsList], error) {
 			g := cur()

@@ -6,6 +6,7 @@ package api
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -16,16 +17,14 @@ import (
 
 // PaymentMethods is one row of gold.gold_payment_methods.
 //
-// Per payment method.
+// One row per payment method. Choices where metrics.md is silent: orders without a payment method are grouped as 'unknown'; orders and share_pct count every order (any status); revenue sums the revenue orders only; failed_pct is the share of the method's orders whose payment_status is failed.
 type PaymentMethods struct {
-	PaymentMethod string      `json:"payment_method" doc:"Payment method (unknown when NULL in source)."`
-	Orders        *int64      `json:"orders" doc:"Orders." nullable:"true"`
-	SharePct      *table.Dec2 `json:"share_pct" doc:"Share of orders in percent." nullable:"true"`
-	Revenue       *table.Dec2 `json:"revenue" doc:"Revenue." nullable:"true"`
-	FailedPct     *table.Dec2 `json:"failed_pct" doc:"Failed payments in percent." nullable:"true"`
-}
-
-// PaymentMethodsList is a page of gold_payment_methods rows.
+	PaymentMethod string     `json:"payment_method" doc:"Payment method, or unknown when the order has none." enum:"credit_card,debit_card,paypal,bank_transfer,apple_pay,google_pay,unknown"`
+	Orders        int64      `json:"orders" doc:"Orders paid (or attempted) with the method."`
+	SharePct      table.Dec2 `json:"share_pct" doc:"orders / all orders x 100."`
+	Revenue       table.Dec2 `json:"revenue" doc:"Sum of total_amount of the method's revenue orders."`
+	FailedPct     table.Dec2 `json:"failed_pct" doc:"Orders whose payment failed / orders x 100."`
+} // PaymentMethodsList is a page of gold_payment_methods rows.
 type PaymentMethodsList struct {
 	Items  []PaymentMethods `json:"items" doc:"The rows of this page."`
 	Total  int              `json:"total" doc:"Rows matching the filters, over all pages."`
@@ -44,12 +43,18 @@ const (
 	ColPaymentMethodsFailedPct     = "failed_pct"
 )
 
+// PaymentMethodsPaymentMethodValues lists the accepted values of gold_payment_methods.payment_method.
+func PaymentMethodsPaymentMethodValues() []string {
+	return []string{"credit_card", "debit_card", "paypal", "bank_transfer", "apple_pay", "google_pay", "unknown"}
+}
+
 // paymentMethodsSpec describes gold.gold_payment_methods for the snapshot store.
 func paymentMethodsSpec() table.Spec[PaymentMethods] {
 	return table.Spec[PaymentMethods]{
 		Model:       "gold_payment_methods",
 		Path:        "/api/operations/payment-methods",
-		Key:         "",
+		Key:         "payment_method",
+		KeyOf:       func(r *PaymentMethods) string { return r.PaymentMethod },
 		Filters:     []string{},
 		DefaultSort: "payment_method",
 		Columns: []table.Col[PaymentMethods]{
@@ -68,59 +73,44 @@ func paymentMethodsSpec() table.Spec[PaymentMethods] {
 				Name:     "orders",
 				Type:     "bigint",
 				Sortable: true,
-				Scan:     func(r *PaymentMethods, v any) (err error) { r.Orders, err = table.Nullable(v, table.Int64); return err },
-				Cmp:      func(a, b *PaymentMethods) int { return cmp.Compare(*a.Orders, *b.Orders) },
-				IsNull:   func(r *PaymentMethods) bool { return r.Orders == nil },
+				Scan:     func(r *PaymentMethods, v any) (err error) { r.Orders, err = table.Int64(v); return err },
+				Cmp:      func(a, b *PaymentMethods) int { return cmp.Compare(a.Orders, b.Orders) },
+				IsNull:   func(r *PaymentMethods) bool { return false },
 				Str: func(r *PaymentMethods) string {
-					if r.Orders == nil {
-						return ""
-					}
-					return strconv.FormatInt(*r.Orders, 10)
+					return strconv.FormatInt(r.Orders, 10)
 				},
 			},
 			{
 				Name:     "share_pct",
 				Type:     "decimal(5,2)",
 				Sortable: true,
-				Scan:     func(r *PaymentMethods, v any) (err error) { r.SharePct, err = table.Nullable(v, table.Dec); return err },
-				Cmp:      func(a, b *PaymentMethods) int { return cmp.Compare(*a.SharePct, *b.SharePct) },
-				IsNull:   func(r *PaymentMethods) bool { return r.SharePct == nil },
+				Scan:     func(r *PaymentMethods, v any) (err error) { r.SharePct, err = table.Dec(v); return err },
+				Cmp:      func(a, b *PaymentMethods) int { return cmp.Compare(a.SharePct, b.SharePct) },
+				IsNull:   func(r *PaymentMethods) bool { return false },
 				Str: func(r *PaymentMethods) string {
-					if r.SharePct == nil {
-						return ""
-					}
-					return strconv.FormatFloat(float64(*r.SharePct), 'f', 2, 64)
+					return strconv.FormatFloat(float64(r.SharePct), 'f', 2, 64)
 				},
 			},
 			{
 				Name:     "revenue",
 				Type:     "decimal(18,2)",
 				Sortable: true,
-				Scan:     func(r *PaymentMethods, v any) (err error) { r.Revenue, err = table.Nullable(v, table.Dec); return err },
-				Cmp:      func(a, b *PaymentMethods) int { return cmp.Compare(*a.Revenue, *b.Revenue) },
-				IsNull:   func(r *PaymentMethods) bool { return r.Revenue == nil },
+				Scan:     func(r *PaymentMethods, v any) (err error) { r.Revenue, err = table.Dec(v); return err },
+				Cmp:      func(a, b *PaymentMethods) int { return cmp.Compare(a.Revenue, b.Revenue) },
+				IsNull:   func(r *PaymentMethods) bool { return false },
 				Str: func(r *PaymentMethods) string {
-					if r.Revenue == nil {
-						return ""
-					}
-					return strconv.FormatFloat(float64(*r.Revenue), 'f', 2, 64)
+					return strconv.FormatFloat(float64(r.Revenue), 'f', 2, 64)
 				},
 			},
 			{
 				Name:     "failed_pct",
 				Type:     "decimal(5,2)",
 				Sortable: true,
-				Scan: func(r *PaymentMethods, v any) (err error) {
-					r.FailedPct, err = table.Nullable(v, table.Dec)
-					return err
-				},
-				Cmp:    func(a, b *PaymentMethods) int { return cmp.Compare(*a.FailedPct, *b.FailedPct) },
-				IsNull: func(r *PaymentMethods) bool { return r.FailedPct == nil },
+				Scan:     func(r *PaymentMethods, v any) (err error) { r.FailedPct, err = table.Dec(v); return err },
+				Cmp:      func(a, b *PaymentMethods) int { return cmp.Compare(a.FailedPct, b.FailedPct) },
+				IsNull:   func(r *PaymentMethods) bool { return false },
 				Str: func(r *PaymentMethods) string {
-					if r.FailedPct == nil {
-						return ""
-					}
-					return strconv.FormatFloat(float64(*r.FailedPct), 'f', 2, 64)
+					return strconv.FormatFloat(float64(r.FailedPct), 'f', 2, 64)
 				},
 			},
 		},
@@ -133,6 +123,11 @@ type ListPaymentMethodsInput struct {
 	Sort string `query:"sort" enum:"payment_method,-payment_method,orders,-orders,share_pct,-share_pct,revenue,-revenue,failed_pct,-failed_pct" doc:"Order by a numeric or date column; prefix - for descending (e.g. -failed_pct). Default payment_method."`
 }
 
+// GetPaymentMethodsInput is the path of GET /api/operations/payment-methods/{payment_method}.
+type GetPaymentMethodsInput struct {
+	PaymentMethod string `path:"payment_method" doc:"Payment method, or unknown when the order has none."`
+}
+
 // registerPaymentMethods registers the generated operations of gold_payment_methods;
 // withList false leaves its list path to a hand-written operation.
 func registerPaymentMethods(api huma.API, cur func() *Gold, withList bool) {
@@ -142,7 +137,7 @@ func registerPaymentMethods(api huma.API, cur func() *Gold, withList bool) {
 			Method:      http.MethodGet,
 			Path:        "/api/operations/payment-methods",
 			Summary:     "List gold_payment_methods rows",
-			Description: "Per payment method. Paginated (limit, offset); sortable by: payment_method, orders, share_pct, revenue, failed_pct.",
+			Description: "One row per payment method. Choices where metrics.md is silent: orders without a payment method are grouped as 'unknown'; orders and share_pct count every order (any status); revenue sums the revenue orders only; failed_pct is the share of the method's orders whose payment_status is failed. Paginated (limit, offset); sortable by: payment_method, orders, share_pct, revenue, failed_pct.",
 			Tags:        []string{"operations"},
 		}, func(ctx context.Context, in *ListPaymentMethodsInput) (*table.Out[PaymentMethodsList], error) {
 			g := cur()
@@ -156,4 +151,23 @@ func registerPaymentMethods(api huma.API, cur func() *Gold, withList bool) {
 			return &table.Out[PaymentMethodsList]{Body: b}, nil
 		})
 	}
+	huma.Register(api, huma.Operation{
+		OperationID: "get-payment-methods",
+		Method:      http.MethodGet,
+		Path:        "/api/operations/payment-methods/{payment_method}",
+		Summary:     "Get one gold_payment_methods row by payment_method",
+		Description: "The gold_payment_methods row whose payment_method is the path value; 404 when there is none.",
+		Tags:        []string{"operations"},
+	}, func(ctx context.Context, in *GetPaymentMethodsInput) (*table.Out[PaymentMethods], error) {
+		g := cur()
+		if g == nil {
+			return nil, table.NoSnapshot()
+		}
+		k := in.PaymentMethod
+		b, ok := g.PaymentMethods.Get(k)
+		if !ok {
+			return nil, huma.Error404NotFound(fmt.Sprintf("no gold_payment_methods row has payment_method %s; list the rows at /api/operations/payment-methods", k))
+		}
+		return &table.Out[PaymentMethods]{Body: b}, nil
+	})
 }

@@ -17,35 +17,33 @@ import (
 
 // ProductPerformance is one row of gold.gold_product_performance.
 //
-// One row per product, with sales, profit, inventory and rating figures.
+// One row per product, sold or not, with the sales of revenue orders only: units, revenue before and after line discounts, cost of goods, profit, last-12-month units, inventory turnover and months of inventory, stock and sales categories, ratings and a revenue rank. Choices where metrics.md is silent: the last 12 months are the 365 days ending on the as-of date (as-of date - 364 to the as-of date); the ratios have 4 decimals; avg_rating and review_count count every review of the product (review_count includes reviews without a rating, avg_rating averages the given ratings, 2 decimals); profit is revenue - cogs (before line discounts), as metrics.md defines it.
 type ProductPerformance struct {
 	ProductID         int64       `json:"product_id" doc:"Product id."`
 	ProductName       string      `json:"product_name" doc:"Product name."`
-	Category          *string     `json:"category" doc:"Top-level category name." nullable:"true"`
-	Subcategory       *string     `json:"subcategory" doc:"Subcategory name." nullable:"true"`
-	Brand             *string     `json:"brand" doc:"Brand, canonical spelling." nullable:"true"`
-	Price             table.Dec2  `json:"price" doc:"List price."`
-	Cost              table.Dec2  `json:"cost" doc:"Unit cost."`
-	Stock             int32       `json:"stock" doc:"Units in stock."`
+	Category          string      `json:"category" doc:"Top-level category."`
+	Subcategory       *string     `json:"subcategory" doc:"Subcategory." nullable:"true"`
+	Brand             string      `json:"brand" doc:"Canonical brand name."`
+	Price             table.Dec2  `json:"price" doc:"Current retail price."`
+	Cost              table.Dec2  `json:"cost" doc:"Current unit cost."`
+	Stock             int32       `json:"stock" doc:"Units in stock now."`
 	MarginPct         *table.Dec2 `json:"margin_pct" doc:"(price - cost) / price x 100." nullable:"true"`
 	UnitsSold         int64       `json:"units_sold" doc:"Units sold in revenue orders."`
-	Revenue           table.Dec2  `json:"revenue" doc:"Sum of quantity x unit_price."`
-	NetRevenue        table.Dec2  `json:"net_revenue" doc:"Sum of line_total."`
-	Cogs              table.Dec2  `json:"cogs" doc:"Sum of quantity x unit_cost."`
+	Revenue           table.Dec2  `json:"revenue" doc:"Sum of quantity x unit_price over revenue-order lines (before line discounts)."`
+	NetRevenue        table.Dec2  `json:"net_revenue" doc:"Sum of line_total over revenue-order lines (after line discounts)."`
+	Cogs              table.Dec2  `json:"cogs" doc:"Cost of goods sold, sum of quantity x unit_cost over revenue-order lines."`
 	Profit            table.Dec2  `json:"profit" doc:"revenue - cogs."`
-	UnitsSoldLast12m  *int64      `json:"units_sold_last_12m" doc:"Units sold in the 365 days up to the as-of date." nullable:"true"`
-	InventoryTurnover *float64    `json:"inventory_turnover" doc:"units_sold_last_12m / stock." nullable:"true"`
-	MonthsOfInventory *float64    `json:"months_of_inventory" doc:"stock / (units_sold_last_12m / 12)." nullable:"true"`
-	StockStatus       string      `json:"stock_status" doc:"Stock band." enum:"Critical,Low,Medium,High"`
-	SalesCategory     string      `json:"sales_category" doc:"Sales band by units sold." enum:"Best Seller,Good,Average,Slow,No Sales"`
-	AvgRating         *table.Dec2 `json:"avg_rating" doc:"Mean rating." nullable:"true"`
-	ReviewCount       *int64      `json:"review_count" doc:"Number of reviews." nullable:"true"`
-	LastSaleDate      *string     `json:"last_sale_date" doc:"Date of the last revenue order with this product." format:"date" nullable:"true"`
+	UnitsSoldLast12m  int64       `json:"units_sold_last_12m" doc:"Units in revenue orders dated in the 365 days up to the as-of date."`
+	InventoryTurnover *float64    `json:"inventory_turnover" doc:"units_sold_last_12m / stock (current stock stands for the average); NULL when stock is 0." nullable:"true"`
+	MonthsOfInventory *float64    `json:"months_of_inventory" doc:"stock / (units_sold_last_12m / 12), months the stock lasts at the last year's pace; NULL without sales in the last 12 months." nullable:"true"`
+	StockStatus       string      `json:"stock_status" doc:"Critical (stock < 10), Low (< 50), Medium (< 100) or High (>= 100)." enum:"Critical,Low,Medium,High"`
+	SalesCategory     string      `json:"sales_category" doc:"By units_sold, Best Seller (>= 100), Good (>= 50), Average (>= 10), Slow (> 0) or No Sales." enum:"Best Seller,Good,Average,Slow,No Sales"`
+	AvgRating         *table.Dec2 `json:"avg_rating" doc:"Mean of the product's non-NULL ratings, 2 decimals; NULL when none." nullable:"true"`
+	ReviewCount       int64       `json:"review_count" doc:"Number of reviews of the product (with or without a rating)."`
+	LastSaleDate      *string     `json:"last_sale_date" doc:"Date of the latest revenue order containing the product; NULL when never sold." format:"date" nullable:"true"`
 	DaysSinceLastSale *int32      `json:"days_since_last_sale" doc:"Days from last_sale_date to the as-of date." nullable:"true"`
-	RevenueRank       int64       `json:"revenue_rank" doc:"RANK() by revenue descending."`
-}
-
-// ProductPerformanceList is a page of gold_product_performance rows.
+	RevenueRank       int32       `json:"revenue_rank" doc:"RANK() by revenue, highest first (ties share a rank; unsold products share the last)."`
+} // ProductPerformanceList is a page of gold_product_performance rows.
 type ProductPerformanceList struct {
 	Items  []ProductPerformance `json:"items" doc:"The rows of this page."`
 	Total  int                  `json:"total" doc:"Rows matching the filters, over all pages."`
@@ -128,16 +126,10 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Name:     "category",
 				Type:     "varchar",
 				Sortable: false,
-				Scan: func(r *ProductPerformance, v any) (err error) {
-					r.Category, err = table.Nullable(v, table.String)
-					return err
-				},
-				IsNull: func(r *ProductPerformance) bool { return r.Category == nil },
+				Scan:     func(r *ProductPerformance, v any) (err error) { r.Category, err = table.String(v); return err },
+				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
-					if r.Category == nil {
-						return ""
-					}
-					return *r.Category
+					return r.Category
 				},
 			},
 			{
@@ -160,16 +152,10 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Name:     "brand",
 				Type:     "varchar",
 				Sortable: false,
-				Scan: func(r *ProductPerformance, v any) (err error) {
-					r.Brand, err = table.Nullable(v, table.String)
-					return err
-				},
-				IsNull: func(r *ProductPerformance) bool { return r.Brand == nil },
+				Scan:     func(r *ProductPerformance, v any) (err error) { r.Brand, err = table.String(v); return err },
+				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
-					if r.Brand == nil {
-						return ""
-					}
-					return *r.Brand
+					return r.Brand
 				},
 			},
 			{
@@ -207,7 +193,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 			},
 			{
 				Name:     "margin_pct",
-				Type:     "decimal(5,2)",
+				Type:     "decimal(18,2)",
 				Sortable: true,
 				Scan: func(r *ProductPerformance, v any) (err error) {
 					r.MarginPct, err = table.Nullable(v, table.Dec)
@@ -281,17 +267,11 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Name:     "units_sold_last_12m",
 				Type:     "bigint",
 				Sortable: true,
-				Scan: func(r *ProductPerformance, v any) (err error) {
-					r.UnitsSoldLast12m, err = table.Nullable(v, table.Int64)
-					return err
-				},
-				Cmp:    func(a, b *ProductPerformance) int { return cmp.Compare(*a.UnitsSoldLast12m, *b.UnitsSoldLast12m) },
-				IsNull: func(r *ProductPerformance) bool { return r.UnitsSoldLast12m == nil },
+				Scan:     func(r *ProductPerformance, v any) (err error) { r.UnitsSoldLast12m, err = table.Int64(v); return err },
+				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.UnitsSoldLast12m, b.UnitsSoldLast12m) },
+				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
-					if r.UnitsSoldLast12m == nil {
-						return ""
-					}
-					return strconv.FormatInt(*r.UnitsSoldLast12m, 10)
+					return strconv.FormatInt(r.UnitsSoldLast12m, 10)
 				},
 			},
 			{
@@ -369,17 +349,11 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Name:     "review_count",
 				Type:     "bigint",
 				Sortable: true,
-				Scan: func(r *ProductPerformance, v any) (err error) {
-					r.ReviewCount, err = table.Nullable(v, table.Int64)
-					return err
-				},
-				Cmp:    func(a, b *ProductPerformance) int { return cmp.Compare(*a.ReviewCount, *b.ReviewCount) },
-				IsNull: func(r *ProductPerformance) bool { return r.ReviewCount == nil },
+				Scan:     func(r *ProductPerformance, v any) (err error) { r.ReviewCount, err = table.Int64(v); return err },
+				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.ReviewCount, b.ReviewCount) },
+				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
-					if r.ReviewCount == nil {
-						return ""
-					}
-					return strconv.FormatInt(*r.ReviewCount, 10)
+					return strconv.FormatInt(r.ReviewCount, 10)
 				},
 			},
 			{
@@ -418,13 +392,13 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 			},
 			{
 				Name:     "revenue_rank",
-				Type:     "bigint",
+				Type:     "integer",
 				Sortable: true,
-				Scan:     func(r *ProductPerformance, v any) (err error) { r.RevenueRank, err = table.Int64(v); return err },
+				Scan:     func(r *ProductPerformance, v any) (err error) { r.RevenueRank, err = table.Int32(v); return err },
 				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.RevenueRank, b.RevenueRank) },
 				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
-					return strconv.FormatInt(r.RevenueRank, 10)
+					return strconv.FormatInt(int64(r.RevenueRank), 10)
 				},
 			},
 		},
@@ -455,7 +429,7 @@ func registerProductPerformance(api huma.API, cur func() *Gold, withList bool) {
 			Method:      http.MethodGet,
 			Path:        "/api/products/performance",
 			Summary:     "List gold_product_performance rows",
-			Description: "One row per product, with sales, profit, inventory and rating figures. Paginated (limit, offset); sortable by: product_id, price, cost, stock, margin_pct, units_sold, revenue, net_revenue, cogs, profit, units_sold_last_12m, inventory_turnover, months_of_inventory, avg_rating, review_count, last_sale_date, days_since_last_sale, revenue_rank.",
+			Description: "One row per product, sold or not, with the sales of revenue orders only: units, revenue before and after line discounts, cost of goods, profit, last-12-month units, inventory turnover and months of inventory, stock and sales categories, ratings and a revenue rank. Choices where metrics.md is silent: the last 12 months are the 365 days ending on the as-of date (as-of date - 364 to the as-of date); the ratios have 4 decimals; avg_rating and review_count count every review of the product (review_count includes reviews without a rating, avg_rating averages the given ratings, 2 decimals); profit is revenue - cogs (before line discounts), as metrics.md defines it. Paginated (limit, offset); sortable by: product_id, price, cost, stock, margin_pct, units_sold, revenue, net_revenue, cogs, profit, units_sold_last_12m, inventory_turnover, months_of_inventory, avg_rating, review_count, last_sale_date, days_since_last_sale, revenue_rank.",
 			Tags:        []string{"products"},
 		}, func(ctx context.Context, in *ListProductPerformanceInput) (*table.Out[ProductPerformanceList], error) {
 			g := cur()

@@ -16,15 +16,13 @@ import (
 
 // RatingTrends is one row of gold.gold_rating_trends.
 //
-// Per (review month, category).
+// One row per (review month, top-level category) that has reviews. Choices where metrics.md is silent: months without reviews of a category have no row; avg_rating averages the given ratings (NULL when every review of the month lacks one), review_count counts every review.
 type RatingTrends struct {
-	ReviewMonth string      `json:"review_month" doc:"Month of the reviews." format:"date"`
-	Category    *string     `json:"category" doc:"Category." nullable:"true"`
-	AvgRating   *table.Dec2 `json:"avg_rating" doc:"Mean rating." nullable:"true"`
-	ReviewCount *int64      `json:"review_count" doc:"Reviews." nullable:"true"`
-}
-
-// RatingTrendsList is a page of gold_rating_trends rows.
+	ReviewMonth string      `json:"review_month" doc:"First day of the month the reviews were written in." format:"date"`
+	Category    string      `json:"category" doc:"Top-level category of the reviewed products."`
+	AvgRating   *table.Dec2 `json:"avg_rating" doc:"Mean of the non-NULL ratings, 2 decimals." nullable:"true"`
+	ReviewCount int64       `json:"review_count" doc:"Number of reviews."`
+} // RatingTrendsList is a page of gold_rating_trends rows.
 type RatingTrendsList struct {
 	Items  []RatingTrends `json:"items" doc:"The rows of this page."`
 	Total  int            `json:"total" doc:"Rows matching the filters, over all pages."`
@@ -66,16 +64,10 @@ func ratingTrendsSpec() table.Spec[RatingTrends] {
 				Name:     "category",
 				Type:     "varchar",
 				Sortable: false,
-				Scan: func(r *RatingTrends, v any) (err error) {
-					r.Category, err = table.Nullable(v, table.String)
-					return err
-				},
-				IsNull: func(r *RatingTrends) bool { return r.Category == nil },
+				Scan:     func(r *RatingTrends, v any) (err error) { r.Category, err = table.String(v); return err },
+				IsNull:   func(r *RatingTrends) bool { return false },
 				Str: func(r *RatingTrends) string {
-					if r.Category == nil {
-						return ""
-					}
-					return *r.Category
+					return r.Category
 				},
 			},
 			{
@@ -96,17 +88,11 @@ func ratingTrendsSpec() table.Spec[RatingTrends] {
 				Name:     "review_count",
 				Type:     "bigint",
 				Sortable: true,
-				Scan: func(r *RatingTrends, v any) (err error) {
-					r.ReviewCount, err = table.Nullable(v, table.Int64)
-					return err
-				},
-				Cmp:    func(a, b *RatingTrends) int { return cmp.Compare(*a.ReviewCount, *b.ReviewCount) },
-				IsNull: func(r *RatingTrends) bool { return r.ReviewCount == nil },
+				Scan:     func(r *RatingTrends, v any) (err error) { r.ReviewCount, err = table.Int64(v); return err },
+				Cmp:      func(a, b *RatingTrends) int { return cmp.Compare(a.ReviewCount, b.ReviewCount) },
+				IsNull:   func(r *RatingTrends) bool { return false },
 				Str: func(r *RatingTrends) string {
-					if r.ReviewCount == nil {
-						return ""
-					}
-					return strconv.FormatInt(*r.ReviewCount, 10)
+					return strconv.FormatInt(r.ReviewCount, 10)
 				},
 			},
 		},
@@ -129,7 +115,7 @@ func registerRatingTrends(api huma.API, cur func() *Gold, withList bool) {
 			Method:      http.MethodGet,
 			Path:        "/api/operations/rating-trends",
 			Summary:     "List gold_rating_trends rows",
-			Description: "Per (review month, category). Paginated (limit, offset); sortable by: review_month, avg_rating, review_count.",
+			Description: "One row per (review month, top-level category) that has reviews. Choices where metrics.md is silent: months without reviews of a category have no row; avg_rating averages the given ratings (NULL when every review of the month lacks one), review_count counts every review. Paginated (limit, offset); sortable by: review_month, avg_rating, review_count.",
 			Tags:        []string{"operations"},
 		}, func(ctx context.Context, in *ListRatingTrendsInput) (*table.Out[RatingTrendsList], error) {
 			g := cur()

@@ -16,22 +16,20 @@ import (
 
 // SalesMetrics is one row of gold.gold_sales_metrics.
 //
-// One row per (period_type, period_start).
+// One row per (period_type, period_start) for days, ISO weeks (Monday start), months, quarters and years, every period from the first to the last order date (of any order), with zeros where nothing sold; the figures count revenue orders. Choices where metrics.md is silent: a previous-year figure is NULL when that period lies before the first order date (and yoy_growth_pct is NULL also when it is 0); a day's previous year is the same date twelve months earlier (29 February compares with 28 February); seasonality_index compares a month or quarter with the mean of the periods of its type in the same calendar year that the table holds (partial first and last years average over the periods they have), and is NULL for days, weeks and years; ratios have 4 decimals.
 type SalesMetrics struct {
 	PeriodType        string      `json:"period_type" doc:"day, week, month, quarter or year." enum:"day,week,month,quarter,year"`
-	PeriodStart       string      `json:"period_start" doc:"First date of the period." format:"date"`
-	Revenue           table.Dec2  `json:"revenue" doc:"Revenue in the period."`
-	Orders            int64       `json:"orders" doc:"Revenue orders in the period."`
-	UniqueCustomers   int64       `json:"unique_customers" doc:"Distinct customers with a revenue order."`
-	UnitsSold         int64       `json:"units_sold" doc:"Units in revenue orders."`
-	AvgOrderValue     *table.Dec2 `json:"avg_order_value" doc:"revenue / orders." nullable:"true"`
-	OrdersPerCustomer *float64    `json:"orders_per_customer" doc:"orders / unique_customers." nullable:"true"`
-	RevenuePrevYear   *table.Dec2 `json:"revenue_prev_year" doc:"Revenue of the same period one year earlier." nullable:"true"`
-	YoyGrowthPct      *table.Dec2 `json:"yoy_growth_pct" doc:"Year-over-year growth in percent." nullable:"true"`
-	SeasonalityIndex  *float64    `json:"seasonality_index" doc:"Revenue / mean revenue of the year's periods of that type." nullable:"true"`
-}
-
-// SalesMetricsList is a page of gold_sales_metrics rows.
+	PeriodStart       string      `json:"period_start" doc:"First date of the period (a Monday for weeks)." format:"date"`
+	Revenue           table.Dec2  `json:"revenue" doc:"Sum of total_amount of the revenue orders dated in the period."`
+	Orders            int64       `json:"orders" doc:"Number of revenue orders in the period."`
+	UniqueCustomers   int64       `json:"unique_customers" doc:"Distinct surviving customers with a revenue order in the period."`
+	UnitsSold         int64       `json:"units_sold" doc:"Units in the revenue orders of the period."`
+	AvgOrderValue     *table.Dec2 `json:"avg_order_value" doc:"revenue / orders; NULL when there are no orders." nullable:"true"`
+	OrdersPerCustomer *float64    `json:"orders_per_customer" doc:"orders / unique_customers, 4 decimals; NULL when there are no customers." nullable:"true"`
+	RevenuePrevYear   *table.Dec2 `json:"revenue_prev_year" doc:"Revenue of the same period one year earlier (for weeks, the ISO week with the same number); NULL when that period is before the data starts." nullable:"true"`
+	YoyGrowthPct      *table.Dec2 `json:"yoy_growth_pct" doc:"(revenue - revenue_prev_year) / revenue_prev_year x 100; NULL when there is no previous year or it had no revenue." nullable:"true"`
+	SeasonalityIndex  *float64    `json:"seasonality_index" doc:"For month and quarter rows, revenue / the mean revenue of the periods of that type in the same calendar year (1 = an average period), 4 decimals; NULL otherwise." nullable:"true"`
+} // SalesMetricsList is a page of gold_sales_metrics rows.
 type SalesMetricsList struct {
 	Items  []SalesMetrics `json:"items" doc:"The rows of this page."`
 	Total  int            `json:"total" doc:"Rows matching the filters, over all pages."`
@@ -240,7 +238,7 @@ func registerSalesMetrics(api huma.API, cur func() *Gold, withList bool) {
 			Method:      http.MethodGet,
 			Path:        "/api/sales/metrics",
 			Summary:     "List gold_sales_metrics rows",
-			Description: "One row per (period_type, period_start). Paginated (limit, offset); sortable by: period_start, revenue, orders, unique_customers, units_sold, avg_order_value, orders_per_customer, revenue_prev_year, yoy_growth_pct, seasonality_index.",
+			Description: "One row per (period_type, period_start) for days, ISO weeks (Monday start), months, quarters and years, every period from the first to the last order date (of any order), with zeros where nothing sold; the figures count revenue orders. Choices where metrics.md is silent: a previous-year figure is NULL when that period lies before the first order date (and yoy_growth_pct is NULL also when it is 0); a day's previous year is the same date twelve months earlier (29 February compares with 28 February); seasonality_index compares a month or quarter with the mean of the periods of its type in the same calendar year that the table holds (partial first and last years average over the periods they have), and is NULL for days, weeks and years; ratios have 4 decimals. Paginated (limit, offset); sortable by: period_start, revenue, orders, unique_customers, units_sold, avg_order_value, orders_per_customer, revenue_prev_year, yoy_growth_pct, seasonality_index.",
 			Tags:        []string{"sales"},
 		}, func(ctx context.Context, in *ListSalesMetricsInput) (*table.Out[SalesMetricsList], error) {
 			g := cur()

@@ -94,8 +94,8 @@ func TestWriterWhileServing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(`INSERT INTO gold.gold_customer_analytics (customer_id, name, email, registration_date, total_orders, total_revenue, clv, segment)
-		VALUES (6, 'Fay New', 'fay@example.com', DATE '2026-10-01', 0, 0, -25, 'No Purchases')`); err != nil {
+	if _, err := db.Exec(`INSERT INTO gold.gold_customer_analytics (customer_id, name, email, registration_date, total_orders, total_revenue, purchase_frequency_per_year, clv, segment)
+		VALUES (6, 'Fay New', 'fay@example.com', DATE '2026-10-01', 0, 0, 0, -25, 'No Purchases')`); err != nil {
 		t.Fatalf("writer could not write while the server runs: %v", err)
 	}
 	// While the writer holds the file, the API keeps answering from memory.

@@ -72,6 +72,9 @@ type genModel struct {
 	Strconv  bool
 	// FirstSortable is an example sort column for docs.
 	FirstSortable string
+	// NullableEnums are nullable columns with accepted values: their
+	// schema enum must admit null.
+	NullableEnums []string
 }
 
 type genField struct {
@@ -103,6 +106,9 @@ func newGenModel(m Model) (*genModel, error) {
 			g.Strconv = true
 		}
 		g.Fields = append(g.Fields, f)
+		if len(c.Enum) > 0 && !c.NotNull {
+			g.NullableEnums = append(g.NullableEnums, c.Name)
+		}
 		if c.Sortable() {
 			sortKeys = append(sortKeys, c.Name, "-"+c.Name)
 			sortable = append(sortable, c.Name)

@@ -18,6 +18,9 @@ import (
 	"fmt"
 {{- end}}
 	"net/http"
+{{- if .NullableEnums}}
+	"slices"
+{{- end}}
 {{- if .Strconv}}
 	"strconv"
 {{- end}}
@@ -38,6 +41,18 @@ type {{.Type}} struct {
 {{- end}}
 }
 
+{{- if .NullableEnums}}
+// TransformSchema admits null in the enums of nullable columns.
+func ({{.Type}}) TransformSchema(_ huma.Registry, s *huma.Schema) *huma.Schema {
+	for _, c := range []string{ {{- range $i, $c := .NullableEnums}}{{if $i}}, {{end}}{{q $c}}{{end -}} } {
+		if p := s.Properties[c]; p != nil && len(p.Enum) > 0 && !slices.Contains(p.Enum, any(nil)) {
+			p.Enum = append(p.Enum, nil)
+		}
+	}
+	return s
+}
+
+{{end -}}
 // {{.Type}}List is a page of {{.Name}} rows.
 type {{.Type}}List struct {
 	Items  []{{.Type}} ` + "`" + `json:"items" doc:"The rows of this page."` + "`" + `

@@ -4,7 +4,7 @@ INSERT INTO gold.gold_customer_analytics (customer_id, name, email, country, cit
  (1, 'Ana Ruiz',  'ana@example.com', 'Spain',   'Madrid', DATE '2024-01-10', DATE '2024-02-01', DATE '2026-10-20', 5, 600.00, 120.00, 11, 1003, 1.82, 900.50, 5, 4, 4, '544', 'VIP'),
  (2, 'Ben Ode',   'ben@example.com', 'Spain',   'Sevilla', DATE '2024-03-05', DATE '2024-04-01', DATE '2026-06-01', 3, 250.00, 83.33, 152, 943, 1.16, 300.00, 3, 3, 3, '333', 'Loyal'),
  (3, 'Cai Lin',   'cai@example.com', 'France',  'Paris', DATE '2023-11-20', DATE '2023-12-01', DATE '2026-10-30', 6, 700.00, 116.67, 1, 1065, 2.06, 1200.25, 5, 5, 5, '555', 'VIP'),
- (4, 'Dee Park',  'dee@example.com', NULL,      NULL, DATE '2025-05-05', NULL, NULL, 0, 0.00, NULL, NULL, NULL, NULL, -25.00, NULL, NULL, NULL, NULL, 'No Purchases'),
+ (4, 'Dee Park',  'dee@example.com', NULL,      NULL, DATE '2025-05-05', NULL, NULL, 0, 0.00, NULL, NULL, NULL, 0.0, -25.00, NULL, NULL, NULL, NULL, 'No Purchases'),
  (5, 'Eve Stone', 'eve@example.com', 'Germany', 'Berlin', DATE '2024-06-15', DATE '2024-07-01', DATE '2025-08-01', 2, 150.00, 75.00, 456, 852, 0.86, 120.00, 1, 2, 2, '122', 'At Risk');
 
 INSERT INTO gold.gold_product_performance (product_id, product_name, category, subcategory, brand, price, cost, stock, margin_pct, units_sold, revenue, net_revenue, cogs, profit, units_sold_last_12m, inventory_turnover, months_of_inventory, stock_status, sales_category, avg_rating, review_count, last_sale_date, days_since_last_sale, revenue_rank) VALUES
