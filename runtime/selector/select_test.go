@@ -233,3 +233,41 @@ func TestSelectErrors(t *testing.T) {
 		t.Error("nil project: no error")
 	}
 }
+
+// FuzzSelect evaluates arbitrary selectors over the fixture: no panics,
+// and every selection is a duplicate-free, topologically ordered list of
+// enabled nodes with a reason each.
+func FuzzSelect(f *testing.F) {
+	for _, s := range []string{"silver_orders", "+tag:gold", "@silver_products", "source:techstore+", "2+x+3",
+		"tag:silver,config.materialized:table", "path:models/**", "test_type:data", "fqn:*", "gold_disabled+"} {
+		f.Add(s, "tag:pii", uint8(0))
+	}
+	modes := []string{"", IndirectEager, IndirectCautious, IndirectBuildable, IndirectEmpty}
+	f.Fuzz(func(t *testing.T, sel, excl string, mode uint8) {
+		p := fixtureProject()
+		order := fixtureOrder()
+		res, err := Select(p, newTestGraph(p, order), Spec{Select: []string{sel}, Exclude: []string{excl},
+			Indirect: modes[int(mode)%len(modes)]}, nil)
+		if err != nil {
+			return
+		}
+		pos := map[string]int{}
+		for i, id := range order {
+			pos[id] = i
+		}
+		last := -1
+		for _, id := range res.IDs {
+			if id == modelID(gdis) {
+				t.Fatalf("%q selected the disabled model", sel)
+			}
+			i, ok := pos[id]
+			if !ok || i <= last {
+				t.Fatalf("%q: %s out of order or unknown in %v", sel, id, res.IDs)
+			}
+			last = i
+			if len(res.Why[id]) == 0 {
+				t.Fatalf("%q: no reason for %s", sel, id)
+			}
+		}
+	})
+}
