@@ -31,11 +31,31 @@ const TmpMarker = "__tmp_"
 func Register(r *adapter.Registry) {
 	r.Register(Type, func(ctx context.Context, cfg adapter.Config) (adapter.Adapter, error) {
 		return Open(ctx, cfg)
-	}, func(adapter.Config) (adapter.Dialect, error) { return Dialect{}, nil })
+	}, func(cfg adapter.Config) (adapter.Dialect, error) { return DialectFor(cfg), nil })
 }
 
 // Dialect spells DuckDB relation names; it needs no connection.
-type Dialect struct{}
+type Dialect struct {
+	// Catalog is the database's catalog name (the file name without its
+	// extension: warehouse/techstore.duckdb is "techstore"). A schema of
+	// the same name would be ambiguous in DuckDB, so relations in it are
+	// written with the catalog first.
+	Catalog string
+}
+
+// DialectFor returns the dialect of a target.
+func DialectFor(cfg adapter.Config) Dialect {
+	p, _ := cfg.Fields["path"].(string)
+	return Dialect{Catalog: catalogName(p)}
+}
+
+func catalogName(path string) string {
+	if path == "" || path == ":memory:" {
+		return "memory"
+	}
+	base := filepath.Base(path)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
 
 // Type implements adapter.Dialect.
 func (Dialect) Type() string { return Type }
@@ -52,8 +72,11 @@ func (Dialect) QuoteIdent(name string) string {
 // catalog first when set.
 func (d Dialect) RelationName(r adapter.Relation) string {
 	parts := make([]string, 0, 3)
-	if r.Database != "" {
+	switch {
+	case r.Database != "":
 		parts = append(parts, d.QuoteIdent(r.Database))
+	case d.Catalog != "" && strings.EqualFold(r.Schema, d.Catalog):
+		parts = append(parts, d.QuoteIdent(d.Catalog))
 	}
 	if r.Schema != "" {
 		parts = append(parts, d.QuoteIdent(r.Schema))
@@ -165,7 +188,7 @@ func OpenWith(ctx context.Context, cfg adapter.Config, opt Options) (*Adapter, e
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	a := &Adapter{db: sql.OpenDB(conn), path: path}
+	a := &Adapter{Dialect: Dialect{Catalog: catalogName(path)}, db: sql.OpenDB(conn), path: path}
 	if !opt.ReadOnly {
 		if err := a.dropLeftovers(ctx); err != nil {
 			_ = a.db.Close()

@@ -90,13 +90,15 @@ func TestRelationName(t *testing.T) {
 		want string
 	}{
 		{"schema and table", adapter.Relation{Schema: "gold", Identifier: "gold_x"}, `"gold"."gold_x"`},
+		{"schema named like the file gets the catalog", adapter.Relation{Schema: "techstore", Identifier: "orders"}, `"techstore"."techstore"."orders"`},
 		{"catalog", adapter.Relation{Database: "w", Schema: "s", Identifier: "t"}, `"w"."s"."t"`},
 		{"quote inside", adapter.Relation{Schema: "s", Identifier: `a"b`}, `"s"."a""b"`},
 		{"no schema", adapter.Relation{Identifier: "t"}, `"t"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := (Dialect{}).RelationName(tc.rel); got != tc.want {
+			d := DialectFor(cfgFor("/w/warehouse/techstore.duckdb"))
+			if got := d.RelationName(tc.rel); got != tc.want {
 				t.Errorf("got %s, want %s", got, tc.want)
 			}
 		})
@@ -294,6 +296,27 @@ func TestOpenDropsLeftovers(t *testing.T) {
 	}
 	if _, ok := rels["g__tmp_0badcafe"]; ok || len(rels) != 1 {
 		t.Errorf("relations after open: %v, want only g", rels)
+	}
+}
+
+// TestSchemaNamedLikeCatalog builds in a schema named like the database
+// file, which DuckDB finds ambiguous unless the catalog is spelled out.
+func TestSchemaNamedLikeCatalog(t *testing.T) {
+	a, err := Open(context.Background(), cfgFor(filepath.Join(t.TempDir(), "techstore.duckdb")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	ctx := context.Background()
+	rel := adapter.Relation{Schema: "techstore", Identifier: "orders"}
+	if _, err := a.Materialize(ctx, adapter.Materialization{Relation: rel, Kind: "table", SQL: "select 1 as id"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Materialize(ctx, adapter.Materialization{Relation: rel, Kind: "table", SQL: "select 2 as id"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := rowsOf(t, a, "select id from "+a.RelationName(rel)); len(got) != 1 || got[0] != "2" {
+		t.Errorf("got %v, want [2]", got)
 	}
 }
 
