@@ -59,7 +59,7 @@ func Select(p *project.Project, g Graph, spec Spec, sel *Selectors) (Result, err
 	if g == nil {
 		g = newProjectGraph(p)
 	}
-	ev := &evaluator{u: newUniverse(p, g), mode: mode, sel: sel}
+	ev := &evaluator{u: newUniverse(p, g), mode: mode, sel: sel, res: map[Expr]bitset{}, leafOf: map[*Criterion]*leaf{}}
 	if spec.State != nil {
 		ev.state = newStateCompare(spec.State, p)
 	}
@@ -128,7 +128,9 @@ type evaluator struct {
 	mode      string
 	sel       *Selectors
 	state     *stateCompare
-	leaves    []*leaf
+	roots     []Expr          // the positive expressions, for Why
+	res       map[Expr]bitset // direct result of each positive expression
+	leafOf    map[*Criterion]*leaf
 	warnings  []string
 	active    []string // named selectors being evaluated, to catch cycles
 	byDefault bool     // no criteria: everything was selected
@@ -177,6 +179,9 @@ func (ev *evaluator) evalArgs(flag string, args []string, positive bool) (sets, 
 			if err != nil {
 				return sets{}, fmt.Errorf("%s %s: %w", flag, item.String(), err)
 			}
+			if positive {
+				ev.roots = append(ev.roots, item)
+			}
 			if positive && s.direct.and(ev.u.enabled).empty() {
 				ev.warn(fmt.Sprintf("The selection criterion '%s' does not match any enabled nodes", item.String()))
 			}
@@ -205,6 +210,9 @@ func (ev *evaluator) evalSelector(name string, positive, top bool) (sets, error)
 	if err != nil {
 		return sets{}, fmt.Errorf("selector %s (%s:%d): %w", name, ev.sel.Path, ns.Line, err)
 	}
+	if top && positive {
+		ev.roots = append(ev.roots, ns.Definition)
+	}
 	if top && s.direct.and(ev.u.enabled).empty() {
 		ev.warn(fmt.Sprintf("The selector '%s' does not match any enabled nodes", name))
 	}
@@ -212,6 +220,14 @@ func (ev *evaluator) evalSelector(name string, positive, top bool) (sets, error)
 }
 
 func (ev *evaluator) eval(e Expr, positive bool, label string) (sets, error) {
+	s, err := ev.evalExpr(e, positive, label)
+	if err == nil && positive && e != nil {
+		ev.res[e] = s.direct
+	}
+	return s, err
+}
+
+func (ev *evaluator) evalExpr(e Expr, positive bool, label string) (sets, error) {
 	switch x := e.(type) {
 	case *Criterion:
 		return ev.evalCriterion(x, positive, label)
@@ -312,7 +328,7 @@ func (ev *evaluator) evalCriterion(c *Criterion, positive bool, label string) (s
 	}
 	l.set = set
 	if positive {
-		ev.leaves = append(ev.leaves, l)
+		ev.leafOf[c] = l
 	}
 	mode := ev.mode
 	if c.Indirect != "" {
@@ -391,9 +407,9 @@ func (ev *evaluator) explain(i int, chosen bitset) []string {
 	if ev.byDefault {
 		return []string{"selected by default: no --select was given"}
 	}
-	for _, l := range ev.leaves {
-		if l.set.has(i) {
-			add(l.reason(ev.u, i))
+	for _, r := range ev.roots {
+		if ev.res[r].has(i) {
+			ev.why(r, i, add, 0)
 		}
 	}
 	if len(why) == 0 {
@@ -418,6 +434,41 @@ func (ev *evaluator) explain(i int, chosen bitset) []string {
 		add("selected")
 	}
 	return why
+}
+
+// why adds the reasons expression e (whose result holds i) selected i: a
+// union through the items that hold i, an intersection through all its
+// items, a difference through its include side, a criterion through how it
+// reached i (tests added indirectly have no criterion reason).
+func (ev *evaluator) why(e Expr, i int, add func(string), depth int) {
+	if depth > 64 {
+		return
+	}
+	switch x := e.(type) {
+	case *Criterion:
+		l := ev.leafOf[x]
+		if l == nil || !l.set.has(i) {
+			return
+		}
+		add(l.reason(ev.u, i))
+		if x.Method == MethodSelector {
+			if ns, ok := ev.sel.Lookup(x.Value); ok && ev.res[ns.Definition].has(i) {
+				ev.why(ns.Definition, i, add, depth+1)
+			}
+		}
+	case *Union:
+		for _, it := range x.Items {
+			if ev.res[it].has(i) {
+				ev.why(it, i, add, depth+1)
+			}
+		}
+	case *Intersection:
+		for _, it := range x.Items {
+			ev.why(it, i, add, depth+1)
+		}
+	case *Difference:
+		ev.why(x.Include, i, add, depth+1)
+	}
 }
 
 // reason says how the leaf reached index i (i must be in l.set).

@@ -183,6 +183,8 @@ func TestWhy(t *testing.T) {
 		{"at ancestor", Spec{Select: []string{"@silver_products"}}, modelID(bp),
 			[]string{"upstream of silver_products (which matched silver_products) via @silver_products"}},
 		{"by default", Spec{}, modelID(so), []string{"selected by default: no --select was given"}},
+		{"intersection gives every side", Spec{Select: []string{"tag:silver,tag:pii"}}, modelID(sc), []string{"matched tag:silver", "matched tag:pii"}},
+		{"a failed intersection gives no reason", Spec{Select: []string{"tag:hourly,tag:pii silver_orders"}}, modelID(so), []string{"matched silver_orders"}},
 		{"excluded criteria give no reason", Spec{Select: []string{"tag:silver"}, Exclude: []string{"tag:pii"}}, modelID(so), []string{"matched tag:silver"}},
 	}
 	for _, tc := range tests {

@@ -62,6 +62,15 @@ func TestSelectorsFile(t *testing.T) {
 			t.Errorf("why = %q, want %q", got, want)
 		}
 	})
+	t.Run("why goes into referenced selectors", func(t *testing.T) {
+		p := fixtureProject()
+		res := mustSelect(t, p, Spec{Selector: "via_reference"}, sel)
+		want := []string{"selector via_reference: matched selector:silver_tables",
+			"selector silver_tables: matched tag:silver", "selector silver_tables: matched config.materialized:table"}
+		if got := res.Why[modelID(sc)]; !slices.Equal(got, want) {
+			t.Errorf("why = %q\nwant %q", got, want)
+		}
+	})
 	t.Run("selector matching nothing warns", func(t *testing.T) {
 		p := fixtureProject()
 		empty := mustParseSelectors(t, "selectors:\n  - name: none\n    definition: tag:nope\n")
