@@ -3,6 +3,8 @@ package selector
 import (
 	"strings"
 	"testing"
+
+	"github.com/techstore-analytics/techstore/runtime/project"
 )
 
 func TestFnmatch(t *testing.T) {
@@ -60,6 +62,30 @@ func TestMatchPath(t *testing.T) {
 	for _, tc := range tests {
 		if got := matchPath(strings.Split(tc.pattern, "/"), strings.Split(tc.path, "/")); got != tc.want {
 			t.Errorf("matchPath(%q, %q) = %v, want %v", tc.pattern, tc.path, got, tc.want)
+		}
+	}
+}
+
+func TestFQNPlainNameFastPathAgreesWithDBT(t *testing.T) {
+	// The plain-name fast path must agree with dbt's is_selected_node
+	// applied to the fqn and to the fqn without its project.
+	fqns := [][]string{
+		{"techstore", "silver", "silver_orders"},
+		{"techstore", "silver_orders"},
+		{"silver_orders"},
+		{"pkg.sub", "silver", "x"},
+		{"techstore", "a.b", "c"},
+		{"techstore", "gold", "gold.v2"},
+	}
+	values := []string{"silver_orders", "silver", "techstore", "pkg", "a", "b", "c", "x", "gold", "gold.v2", "sub", "nothing"}
+	for _, fqn := range fqns {
+		n := &project.Node{Name: fqn[len(fqn)-1], FQN: fqn}
+		for _, v := range values {
+			parts := strings.Split(v, ".")
+			general := selectedByFQN(fqn, v, parts) || len(fqn) > 1 && selectedByFQN(fqn[1:], v, parts) || n.Name == v
+			if got := fqnPredicate(v)(n, nil); got != general {
+				t.Errorf("fqn %v, value %q: fast path %v, general %v", fqn, v, got, general)
+			}
 		}
 	}
 }

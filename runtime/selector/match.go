@@ -130,6 +130,30 @@ func fqnPredicate(v string) predicate {
 	if v == "*" {
 		return func(n *project.Node, s *project.Source) bool { return n != nil }
 	}
+	if len(parts) == 1 && !hasWildcard(v) {
+		// A plain name: the node's name, its fqn's last part, or its first
+		// fqn part with or without the project (a folder or the project).
+		return func(n *project.Node, s *project.Source) bool {
+			if n == nil {
+				return false
+			}
+			if n.Name == v {
+				return true
+			}
+			fqn := n.FQN
+			if len(fqn) == 0 {
+				return false
+			}
+			if fqn[len(fqn)-1] == v || fqn[0] == v || len(fqn) > 1 && fqn[1] == v {
+				return true
+			}
+			if strings.Contains(fqn[0], ".") || len(fqn) > 1 && strings.Contains(fqn[1], ".") {
+				// Dotted parts: dbt flattens them; take the general path.
+				return selectedByFQN(fqn, v, parts) || len(fqn) > 1 && selectedByFQN(fqn[1:], v, parts)
+			}
+			return false
+		}
+	}
 	return func(n *project.Node, s *project.Source) bool {
 		if n == nil {
 			return false
