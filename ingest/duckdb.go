@@ -194,7 +194,7 @@ func duckLoad(ctx context.Context, c driver.Conn, catalog string, existing map[s
 		if wrap != nil {
 			s = wrap(s)
 		}
-		rep, err := Generate(ctx, cfg, s)
+		rep, err := generatePiped(ctx, cfg, s)
 		if err != nil {
 			return Report{}, err
 		}
