@@ -42,7 +42,9 @@ func (p *pipeSink) send(op pipeOp) error {
 	}
 }
 
-func (p *pipeSink) Open(_ context.Context, t int) error { return p.send(pipeOp{kind: opOpen, table: t}) }
+func (p *pipeSink) Open(_ context.Context, t int) error {
+	return p.send(pipeOp{kind: opOpen, table: t})
+}
 
 func (p *pipeSink) Append(t int, vals []any) error {
 	if p.cur[t] == nil {
