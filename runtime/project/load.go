@@ -32,7 +32,7 @@ type stringList []string
 
 func (s *stringList) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode {
-		if n.Tag == "!!null" {
+		if n.ShortTag() == "!!null" {
 			return nil
 		}
 		*s = []string{n.Value}

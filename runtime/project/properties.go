@@ -226,7 +226,13 @@ func applyProperties(p *Project, set *Settings, files []found, byName map[string
 			defer wg.Done()
 			defer func() { <-sem }()
 			parsed[i].file = f.rel
-			if err := yaml.Unmarshal([]byte(f.text), &parsed[i].doc); err != nil {
+			var err error
+			if doc, ok := fastYAML(f.text); ok {
+				err = doc.Decode(&parsed[i].doc)
+			} else {
+				err = yaml.Unmarshal([]byte(f.text), &parsed[i].doc)
+			}
+			if err != nil {
 				parsed[i].err = yamlError(f.rel, err)
 			}
 		}()
