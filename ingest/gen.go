@@ -580,7 +580,8 @@ func (g *generator) productsTable(ctx context.Context, s Sink) (int64, int64, er
 		dims := fmt.Sprintf("%d x %d x %d mm", r.Between(sc.dims[0][0], sc.dims[0][1]), r.Between(sc.dims[1][0], sc.dims[1][1]), r.Between(sc.dims[2][0], sc.dims[2][1]))
 		launch := date(g.start.AddDate(0, 0, -r.Between(30, 3*365)))
 		active := true
-		popularity := sc.popularityUp / math.Pow(float64(rank[i]+1), 1.05)
+		// Cheaper products sell more units.
+		popularity := sc.popularityUp / math.Pow(float64(rank[i]+1), 1.05) * 30000 / float64(price+30000)
 		switch x := r.Float64(); {
 		case x < 0.025: // just launched: not sold yet
 			launch = date(g.end.AddDate(0, 0, -r.Between(0, 20)))
@@ -592,7 +593,7 @@ func (g *generator) productsTable(ctx context.Context, s Sink) (int64, int64, er
 		created := launch.Add(-time.Duration(r.Between(1, 30*24)) * time.Hour)
 		g.products[i] = product{price: price, cost: cost, quality: r.Normal(4.0, 0.45, 2.6, 4.8), noun: sc.noun}
 		pop[i] = popularity
-		vals[0], vals[1], vals[2], vals[3], vals[4] = int64(i+1), name, m.name+": "+sc.tagline+".", cat, sub
+		vals[0], vals[1], vals[2], vals[3], vals[4] = int64(i+1), name, m.brand+" "+m.name+": "+sc.tagline+".", cat, sub
 		vals[5], vals[6], vals[7], vals[8], vals[9] = brand, m.name, price, cost, stock
 		vals[10], vals[11], vals[12], vals[13], vals[14] = int64((grams+5)/10), dims, launch, active, created
 		if err := s.Append(tProducts, vals); err != nil {
