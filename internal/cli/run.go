@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
@@ -404,7 +405,10 @@ func cellText(v any) string {
 		return ""
 	case []byte:
 		return string(v)
-	case interface{ Format(string) string }:
+	case time.Time:
+		if v.Equal(v.Truncate(24 * time.Hour)) {
+			return v.Format("2006-01-02")
+		}
 		return v.Format("2006-01-02 15:04:05")
 	}
 	return fmt.Sprint(v)
@@ -414,8 +418,10 @@ func jsonValue(v any) any {
 	switch v := v.(type) {
 	case []byte:
 		return string(v)
-	case bool, string, nil, int64, int32, int, float64, float32:
+	case bool, string, nil, int64, int32, int, float64, float32, time.Time:
 		return v
+	case interface{ Float64() float64 }: // DECIMAL
+		return v.Float64()
 	case fmt.Stringer:
 		return v.String()
 	}

@@ -71,7 +71,9 @@ func (p *Printer) RunEnd(ctx context.Context, sum RunSummary) {
 		case StatusError, StatusFail:
 			errs = append(errs, ev)
 		case StatusWarn:
-			warns = append(warns, ev)
+			if !p.Quiet {
+				warns = append(warns, ev)
+			}
 		}
 	}
 	switch {
@@ -102,6 +104,9 @@ func (p *Printer) RunEnd(ctx context.Context, sum RunSummary) {
 	done := fmt.Sprintf("Done. PASS=%d WARN=%d ERROR=%d SKIP=%d TOTAL=%d",
 		c[StatusSuccess]+c[StatusPass], c[StatusWarn], c[StatusError]+c[StatusFail], c[StatusSkipped], len(sum.Results))
 	lines = append(lines, "", done)
+	if p.Quiet && len(lines) > 0 && lines[0] == "" {
+		lines = lines[1:]
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.Format == "json" {

@@ -166,8 +166,8 @@ func (r *runner) run(ctx context.Context) (RunSummary, error) {
 		runErr = err
 	}
 
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	var failFastBy string
 
 	if runErr == nil {
@@ -213,7 +213,7 @@ func (r *runner) run(ctx context.Context) (RunSummary, error) {
 				if r.opt.FailFast && !stopping {
 					failFastBy = id
 					stopping = true
-					cancel()
+					cancel(fmt.Errorf("--fail-fast after %s failed", id))
 				}
 				r.skipDescendants(ctx, id, results, total)
 				continue
@@ -371,7 +371,11 @@ func (r *runner) execNode(ctx context.Context, n *project.Node, slot, total int)
 
 func (r *runner) errorMessage(ctx context.Context, n *project.Node, compiled string, err error) string {
 	if ctx.Err() != nil {
-		return fmt.Sprintf("%s %s cancelled: %v", n.ResourceType, n.Name, err)
+		why := "the run was interrupted"
+		if c := context.Cause(ctx); c != nil && !errors.Is(c, context.Canceled) {
+			why = c.Error()
+		}
+		return fmt.Sprintf("%s %s cancelled: %s", n.ResourceType, n.Name, why)
 	}
 	where := ""
 	if compiled != "" {
