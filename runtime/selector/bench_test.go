@@ -4,13 +4,14 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/techstore-analytics/techstore/runtime/dag"
 	"github.com/techstore-analytics/techstore/runtime/project"
 )
 
 // benchProject builds a layered 10,000-node graph: 50 sources, 2,000 bronze
 // models (one source each), 4,000 silver models (two earlier models each),
 // 1,500 gold models (three silver models each) and 2,450 generic tests,
-// listed in topological order.
+// listed in topological order. The benchmark selects over the engine's DAG.
 func benchProject() (*project.Project, []string) {
 	p := &project.Project{Name: "techstore", Nodes: map[string]*project.Node{}, Sources: map[string]*project.Source{}, Macros: map[string]*project.Macro{}}
 	var order, models []string
@@ -53,7 +54,18 @@ func benchProject() (*project.Project, []string) {
 
 func BenchmarkSelect(b *testing.B) {
 	p, order := benchProject()
-	g := newTestGraph(p, order)
+	parents := make(map[string][]string, len(order))
+	for _, id := range order {
+		if n := p.Nodes[id]; n != nil {
+			parents[id] = n.DependsOn.Nodes
+		} else {
+			parents[id] = nil
+		}
+	}
+	g, err := dag.New(parents) // the engine's DAG, as the CLI passes it
+	if err != nil {
+		b.Fatal(err)
+	}
 	prev := &State{Path: "bench", Nodes: map[string]*StateNode{}, Sources: map[string]*StateSource{}}
 	for id, n := range p.Nodes {
 		sum := n.Checksum

@@ -18,6 +18,7 @@ type universe struct {
 	enabled  bitset            // selectable: known and enabled nodes, and sources
 	graphLen int               // ids [0, graphLen) came from Graph.Nodes, in its order
 	known    int               // ids that are project nodes or sources
+	gindex   indexer           // the graph's own index of ids [0, graphLen), or nil
 
 	parents, children [][]int
 	pDone, cDone      bitset
@@ -39,8 +40,18 @@ func newUniverse(p *project.Project, g Graph) *universe {
 	u := &universe{p: p, g: g, index: make(map[string]int, n),
 		ids: make([]string, 0, n), node: make([]*project.Node, 0, n), src: make([]*project.Source, 0, n),
 		enabled: make(bitset, 0, n/64+1), graphLen: len(graphIDs)}
-	for _, id := range graphIDs {
-		u.intern(id)
+	if ix, ok := g.(indexer); ok && len(graphIDs) > 0 && ix.Index(graphIDs[0]) == 0 &&
+		ix.Index(graphIDs[len(graphIDs)-1]) == len(graphIDs)-1 {
+		// The graph numbers its nodes in Nodes() order already: use its
+		// index instead of building another map.
+		u.gindex = ix
+		for _, id := range graphIDs {
+			u.add(id)
+		}
+	} else {
+		for _, id := range graphIDs {
+			u.intern(id)
+		}
 	}
 	u.graphLen = len(u.ids)
 	if u.known == len(p.Nodes)+len(p.Sources) {
@@ -48,7 +59,7 @@ func newUniverse(p *project.Project, g Graph) *universe {
 	}
 	var extra []string
 	for id := range p.Sources {
-		if _, ok := u.index[id]; !ok {
+		if _, ok := u.lookup(id); !ok {
 			extra = append(extra, id)
 		}
 	}
@@ -58,7 +69,7 @@ func newUniverse(p *project.Project, g Graph) *universe {
 	}
 	extra = extra[:0]
 	for id := range p.Nodes {
-		if _, ok := u.index[id]; !ok {
+		if _, ok := u.lookup(id); !ok {
 			extra = append(extra, id)
 		}
 	}
@@ -88,14 +99,35 @@ func (u *universe) order(set bitset) []int {
 
 func (u *universe) size() int { return len(u.ids) }
 
+// indexer is implemented by graphs that number their nodes in Nodes()
+// order (the engine's DAG); Index returns -1 for an unknown id.
+type indexer interface{ Index(id string) int }
+
+// lookup returns the index of a known id.
+func (u *universe) lookup(id string) (int, bool) {
+	if u.gindex != nil {
+		if i := u.gindex.Index(id); i >= 0 && i < u.graphLen {
+			return i, true
+		}
+	}
+	i, ok := u.index[id]
+	return i, ok
+}
+
 // intern returns the index of id, numbering it if it is new.
 func (u *universe) intern(id string) int {
-	if i, ok := u.index[id]; ok {
+	if i, ok := u.lookup(id); ok {
 		return i
 	}
+	i := u.add(id)
+	u.index[id] = i
+	return i
+}
+
+// add numbers id (not yet known) and records what it is.
+func (u *universe) add(id string) int {
 	i := len(u.ids)
 	u.ids = append(u.ids, id)
-	u.index[id] = i
 	n := u.p.Nodes[id]
 	var s *project.Source
 	if n == nil {
