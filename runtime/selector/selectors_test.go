@@ -3,6 +3,7 @@ package selector
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -155,4 +156,33 @@ func TestLoadSelectorsMissingAndEmpty(t *testing.T) {
 			t.Errorf("ParseSelectors(%q) = %+v, %v; want no selectors", text, s, err)
 		}
 	}
+}
+
+// FuzzParseSelectors feeds arbitrary text as selectors.yml: no panics, and
+// what parses has named, defined, uniquely named selectors.
+func FuzzParseSelectors(f *testing.F) {
+	seed, err := os.ReadFile("testdata/selectors.yml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(seed))
+	f.Add("selectors:\n  - name: a\n    definition: {union: [x, {exclude: [y]}]}\n")
+	f.Add("selectors:\n  - name: a\n    definition: selector:a\n")
+	f.Add("selectors: [{name: &x a, definition: *x}]\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		s, err := ParseSelectors("selectors.yml", []byte(text))
+		if err != nil {
+			if !strings.Contains(err.Error(), "selectors.yml") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, ns := range s.All {
+			if ns.Name == "" || ns.Definition == nil || seen[ns.Name] {
+				t.Fatalf("bad selector %+v in %q", ns, text)
+			}
+			seen[ns.Name] = true
+		}
+	})
 }
