@@ -2,6 +2,7 @@ package cli
 
 import (
 	"github.com/techstore-analytics/techstore/runtime/adapter"
+	"github.com/techstore-analytics/techstore/runtime/adapter/databricks"
 	"github.com/techstore-analytics/techstore/runtime/adapter/duckdb"
 )
 
@@ -10,5 +11,6 @@ import (
 func newRegistry() *adapter.Registry {
 	r := adapter.NewRegistry()
 	duckdb.Register(r)
+	databricks.Register(r) // types databricks and spark
 	return r
 }

@@ -9,7 +9,10 @@ SPARK_RUN_DIR=${SPARK_RUN_DIR:-${TMPDIR:-/tmp}/techstore-spark}
 SPARK_HOST=${SPARK_HOST:-127.0.0.1}
 SPARK_PORT=${SPARK_PORT:-10001}
 SPARK_HTTP_PATH=${SPARK_HTTP_PATH:-cliservice}
-SPARK_PYSPARK_VERSION=${SPARK_PYSPARK_VERSION:-3.5.*}
+# Delta 3.3.2 is built against Spark 3.5.3; with later 3.5.x pyspark
+# releases CREATE OR REPLACE TABLE ... AS SELECT fails ("does not support
+# truncate in batch mode"), so the pin is exact.
+SPARK_PYSPARK_VERSION=${SPARK_PYSPARK_VERSION:-3.5.3}
 SPARK_DELTA_PACKAGE=${SPARK_DELTA_PACKAGE:-io.delta:delta-spark_2.12:3.3.2}
 SPARK_DRIVER_MEMORY=${SPARK_DRIVER_MEMORY:-3g}
 SPARK_PID_FILE=$SPARK_RUN_DIR/thriftserver.pid

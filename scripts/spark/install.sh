@@ -14,7 +14,13 @@ if ! command -v java >/dev/null 2>&1; then
 fi
 
 mkdir -p "$SPARK_CACHE" "$SPARK_IVY"
-if [ ! -x "$SPARK_VENV/bin/spark-submit" ]; then
+have=""
+if [ -x "$SPARK_VENV/bin/python" ]; then
+	have=$("$SPARK_VENV/bin/python" -c 'import pyspark; print(pyspark.__version__)' 2>/dev/null || true)
+fi
+if [ "$have" != "$SPARK_PYSPARK_VERSION" ] || [ ! -x "$SPARK_VENV/bin/spark-submit" ]; then
+	[ -n "$have" ] && echo "spark: venv has pyspark $have, want $SPARK_PYSPARK_VERSION; reinstalling" >&2
+	rm -rf "$SPARK_VENV"
 	echo "spark: creating $SPARK_VENV (pyspark==$SPARK_PYSPARK_VERSION)" >&2
 	python3 -m venv "$SPARK_VENV"
 	"$SPARK_VENV/bin/pip" install -q "pyspark==$SPARK_PYSPARK_VERSION"

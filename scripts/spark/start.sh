@@ -64,10 +64,14 @@ echo "spark: starting thrift server, log $SPARK_LOG"
 		--conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog \
 		--conf spark.sql.ansi.enabled=true \
 		--conf spark.sql.session.timeZone=UTC \
-		--conf spark.sql.shuffle.partitions=4 \
+		--conf spark.sql.shuffle.partitions=2 \
 		--conf spark.default.parallelism=2 \
 		--conf spark.ui.enabled=false \
-		--conf spark.databricks.delta.snapshotPartitions=2 \
+		--conf spark.databricks.delta.snapshotPartitions=1 \
+		--conf spark.databricks.delta.stateReconstructionValidation.enabled=false \
+		--conf spark.databricks.delta.stats.collect=false \
+		--conf spark.databricks.delta.catalog.update.enabled=true \
+		--conf spark.sql.adaptive.enabled=false \
 		--conf spark.databricks.delta.properties.defaults.enableDeletionVectors=false \
 		--conf "spark.sql.warehouse.dir=$SPARK_RUN_DIR/warehouse" \
 		--conf "spark.driver.extraJavaOptions=-Dderby.system.home=$SPARK_RUN_DIR -Duser.timezone=UTC" \

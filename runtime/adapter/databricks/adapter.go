@@ -105,6 +105,9 @@ type Adapter struct {
 	s     Settings
 	db    *sql.DB
 	stmts atomic.Int64
+	// loadBatchBytes caps the VALUES text of one LoadTable statement
+	// (0: maxStatementBytes).
+	loadBatchBytes int
 }
 
 // Open connects to the target's warehouse and checks the connection with
@@ -448,8 +451,10 @@ func cleanMessage(msg string) string {
 	}
 	msg = javaException.ReplaceAllString(msg, "")
 	// "[TABLE_OR_VIEW_NOT_FOUND] [TABLE_OR_VIEW_NOT_FOUND] The table ..."
-	if m := errorClass.FindString(msg); m != "" && strings.HasPrefix(msg[len(m):], m) {
-		msg = msg[len(m):]
+	if m := errorClass.FindString(msg); m != "" {
+		if rest := strings.TrimLeft(msg[len(m):], " \n"); strings.HasPrefix(rest, strings.TrimSpace(m)) {
+			msg = rest
+		}
 	}
 	// Spark appends the logical plan after "; line N pos M;" or ";\n".
 	if loc := sqlPosition.FindStringIndex(msg); loc != nil {
@@ -462,9 +467,17 @@ func cleanMessage(msg string) string {
 
 var (
 	javaException = regexp.MustCompile(`(?:[a-z][a-z0-9_]*\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): `)
-	errorClass    = regexp.MustCompile(`^\[[A-Z0-9_.]+\] `)
+	errorClass    = regexp.MustCompile(`^\[[A-Z0-9_.]+\]\s`)
 	sqlPosition   = regexp.MustCompile(`; line \d+ pos \d+;?`)
 )
+
+// httpStatus picks "HTTP 404 Not Found" out of a driver message.
+func httpStatus(msg string) string {
+	if i := strings.Index(msg, "unexpected HTTP status "); i >= 0 {
+		return "HTTP " + strings.TrimSpace(msg[i+len("unexpected HTTP status "):])
+	}
+	return "no SQL endpoint"
+}
 
 // connectError explains a failed first connection by the profile field to
 // change.
@@ -485,8 +498,8 @@ func connectError(s Settings, err error) error {
 		field, why = "host` / `port", fmt.Sprintf("nothing answers at %s (%s)", where, rootCause(msg))
 	case strings.Contains(msg, "401"), strings.Contains(msg, "403"), strings.Contains(msg, "Unauthorized"), strings.Contains(msg, "Forbidden"), strings.Contains(msg, "invalid_client"):
 		field, why = strings.Trim(cred, "`"), "the server rejected the credentials (HTTP 401/403); check "+cred
-	case strings.Contains(msg, "404"), strings.Contains(msg, "Not Found"):
-		field, why = "http_path", fmt.Sprintf("%s has no endpoint at http_path %q (HTTP 404)", where, s.HTTPPath)
+	case strings.Contains(msg, "HTTP status 404"), strings.Contains(msg, "HTTP status 405"), strings.Contains(msg, "Not Found"):
+		field, why = "http_path", fmt.Sprintf("%s has no SQL endpoint at http_path %q (%s)", where, s.HTTPPath, httpStatus(msg))
 	case strings.Contains(msg, "tls:"), strings.Contains(msg, "x509"), strings.Contains(msg, "malformed HTTP response"):
 		field, why = "host` / `use_ssl", fmt.Sprintf("TLS handshake with %s failed (%s)", where, rootCause(msg))
 	case errors.Is(err, context.DeadlineExceeded):

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -588,7 +589,11 @@ func (a *Adapter) LoadTable(ctx context.Context, r adapter.Relation, cols []adap
 		casts[i] = "CAST(" + q + " AS " + typ + ") AS " + q
 		defs[i] = q + " " + typ
 	}
-	batches, err := valueBatches(rel, cols, rows)
+	limit := a.loadBatchBytes
+	if limit <= 0 {
+		limit = maxStatementBytes
+	}
+	batches, err := valueBatches(rel, cols, rows, limit)
 	if err != nil {
 		return adapter.Result{RowsAffected: -1}, err
 	}
@@ -630,15 +635,15 @@ func (a *Adapter) LoadTable(ctx context.Context, r adapter.Relation, cols []adap
 }
 
 // valueBatches renders rows as VALUES tuples, cut into batches of about
-// maxStatementBytes.
-func valueBatches(rel string, cols []adapter.Column, rows [][]any) ([]string, error) {
+// limit bytes.
+func valueBatches(rel string, cols []adapter.Column, rows [][]any, limit int) ([]string, error) {
 	var batches []string
 	var b strings.Builder
 	for i, row := range rows {
 		if len(row) != len(cols) {
 			return nil, fmt.Errorf("load %s: row %d has %d values, want %d (%s)", rel, i+1, len(row), len(cols), columnNames(cols))
 		}
-		if b.Len() > maxStatementBytes {
+		if b.Len() >= limit {
 			batches = append(batches, b.String())
 			b.Reset()
 		}
@@ -650,9 +655,18 @@ func valueBatches(rel string, cols []adapter.Column, rows [][]any) ([]string, er
 			if j > 0 {
 				b.WriteString(", ")
 			}
-			if t, ok := v.(time.Time); ok {
-				// a string the CAST reads as the column's DATE or TIMESTAMP
-				v = t.UTC().Format("2006-01-02 15:04:05.999999")
+			// Every value goes in as text (an inline table wants one type
+			// per column); the CAST to the declared type reads it.
+			switch x := v.(type) {
+			case time.Time:
+				v = x.UTC().Format("2006-01-02 15:04:05.999999")
+			case float64:
+				v = strconv.FormatFloat(x, 'f', -1, 64)
+			case float32:
+				v = strconv.FormatFloat(float64(x), 'f', -1, 32)
+			case nil, string:
+			default:
+				v = fmt.Sprint(x)
 			}
 			lit, err := Literal(v)
 			if err != nil {
