@@ -21,8 +21,10 @@ const DefaultBatchRows = 2000
 // AdapterOptions are the options of LoadAdapter.
 type AdapterOptions struct {
 	Options
-	// Catalog is the Unity Catalog catalog ("" for the session default).
+	// Catalog is the Unity Catalog catalog ("" for the target's default).
 	Catalog string
+	// Schema holds the tables (Schema, "techstore", when empty).
+	Schema string
 	// BatchRows is the number of rows per INSERT (DefaultBatchRows when 0).
 	BatchRows int
 	// DDL tunes the DDL to the target (OptionsFor(a.Type()) by default).
@@ -47,21 +49,25 @@ func LoadAdapter(ctx context.Context, a adapter.Adapter, cfg Config, o AdapterOp
 	if batch <= 0 {
 		batch = DefaultBatchRows
 	}
+	schema := o.Schema
+	if schema == "" {
+		schema = Schema
+	}
 	rel := func(t string) string {
-		return a.RelationName(adapter.Relation{Database: o.Catalog, Schema: Schema, Identifier: t})
+		return a.RelationName(adapter.Relation{Database: o.Catalog, Schema: schema, Identifier: t})
 	}
 	stage := func(t string) string { return rel(t + stagingSuffix) }
-	where := "schema " + Schema
+	where := "schema " + schema
 	if o.Catalog != "" {
-		where = "schema " + o.Catalog + "." + Schema
+		where = "schema " + o.Catalog + "." + schema
 	}
 
-	if err := a.CreateSchema(ctx, o.Catalog, Schema); err != nil {
-		return Report{}, fmt.Errorf("create schema %s: %w", Schema, err)
+	if err := a.CreateSchema(ctx, o.Catalog, schema); err != nil {
+		return Report{}, fmt.Errorf("create schema %s: %w", schema, err)
 	}
-	rels, err := a.ListRelations(ctx, o.Catalog, Schema)
+	rels, err := a.ListRelations(ctx, o.Catalog, schema)
 	if err != nil {
-		return Report{}, fmt.Errorf("list relations of %s: %w", Schema, err)
+		return Report{}, fmt.Errorf("list relations of %s: %w", schema, err)
 	}
 	existing := map[string]int64{}
 	for _, t := range TableNames() {
