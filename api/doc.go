@@ -6,4 +6,4 @@
 // (Store), swapped atomically when a run finishes or on POST /admin/reload.
 package api
 
-//go:generate go run ../cmd/techstore generate --project-dir ..
+//go:generate go run ../generator/cmd/generate -contracts ../models/gold -out .

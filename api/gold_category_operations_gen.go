@@ -187,7 +187,7 @@ func registerCategoryOperations(api huma.API, cur func() *Gold, withList bool) {
 			if err != nil {
 				return nil, err
 			}
-			return &table.Out[CategoryOperationsList]{Body: b}, nil
+			return table.Respond[CategoryOperationsList](b), nil
 		})
 	}
 	huma.Register(api, huma.Operation{
@@ -207,6 +207,6 @@ func registerCategoryOperations(api huma.API, cur func() *Gold, withList bool) {
 		if !ok {
 			return nil, huma.Error404NotFound(fmt.Sprintf("no gold_category_operations row has category %s; list the rows at /api/operations/categories", k))
 		}
-		return &table.Out[CategoryOperations]{Body: b}, nil
+		return table.Respond[CategoryOperations](b), nil
 	})
 }

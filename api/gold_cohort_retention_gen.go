@@ -181,7 +181,7 @@ func registerCohortRetention(api huma.API, cur func() *Gold, withList bool) {
 			if err != nil {
 				return nil, err
 			}
-			return &table.Out[CohortRetentionList]{Body: b}, nil
+			return table.Respond[CohortRetentionList](b), nil
 		})
 	}
 }

@@ -441,7 +441,7 @@ func registerCustomerAnalytics(api huma.API, cur func() *Gold, withList bool) {
 			if err != nil {
 				return nil, err
 			}
-			return &table.Out[CustomerAnalyticsList]{Body: b}, nil
+			return table.Respond[CustomerAnalyticsList](b), nil
 		})
 	}
 	huma.Register(api, huma.Operation{
@@ -461,6 +461,6 @@ func registerCustomerAnalytics(api huma.API, cur func() *Gold, withList bool) {
 		if !ok {
 			return nil, huma.Error404NotFound(fmt.Sprintf("no gold_customer_analytics row has customer_id %s; list the rows at /api/customers/analytics", k))
 		}
-		return &table.Out[CustomerAnalytics]{Body: b}, nil
+		return table.Respond[CustomerAnalytics](b), nil
 	})
 }

@@ -197,7 +197,7 @@ func registerOperationalMetrics(api huma.API, cur func() *Gold, withList bool) {
 			if err != nil {
 				return nil, err
 			}
-			return &table.Out[OperationalMetricsList]{Body: b}, nil
+			return table.Respond[OperationalMetricsList](b), nil
 		})
 	}
 }

@@ -148,7 +148,7 @@ func registerPaymentMethods(api huma.API, cur func() *Gold, withList bool) {
 			if err != nil {
 				return nil, err
 			}
-			return &table.Out[PaymentMethodsList]{Body: b}, nil
+			return table.Respond[PaymentMethodsList](b), nil
 		})
 	}
 	huma.Register(api, huma.Operation{
@@ -168,6 +168,6 @@ func registerPaymentMethods(api huma.API, cur func() *Gold, withList bool) {
 		if !ok {
 			return nil, huma.Error404NotFound(fmt.Sprintf("no gold_payment_methods row has payment_method %s; list the rows at /api/operations/payment-methods", k))
 		}
-		return &table.Out[PaymentMethods]{Body: b}, nil
+		return table.Respond[PaymentMethods](b), nil
 	})
 }

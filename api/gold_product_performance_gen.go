@@ -445,7 +445,7 @@ func registerProductPerformance(api huma.API, cur func() *Gold, withList bool) {
 			if err != nil {
 				return nil, err
 			}
-			return &table.Out[ProductPerformanceList]{Body: b}, nil
+			return table.Respond[ProductPerformanceList](b), nil
 		})
 	}
 	huma.Register(api, huma.Operation{
@@ -465,6 +465,6 @@ func registerProductPerformance(api huma.API, cur func() *Gold, withList bool) {
 		if !ok {
 			return nil, huma.Error404NotFound(fmt.Sprintf("no gold_product_performance row has product_id %s; list the rows at /api/products/performance", k))
 		}
-		return &table.Out[ProductPerformance]{Body: b}, nil
+		return table.Respond[ProductPerformance](b), nil
 	})
 }

@@ -128,7 +128,7 @@ func registerRatingTrends(api huma.API, cur func() *Gold, withList bool) {
 			if err != nil {
 				return nil, err
 			}
-			return &table.Out[RatingTrendsList]{Body: b}, nil
+			return table.Respond[RatingTrendsList](b), nil
 		})
 	}
 }

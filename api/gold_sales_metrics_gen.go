@@ -251,7 +251,7 @@ func registerSalesMetrics(api huma.API, cur func() *Gold, withList bool) {
 			if err != nil {
 				return nil, err
 			}
-			return &table.Out[SalesMetricsList]{Body: b}, nil
+			return table.Respond[SalesMetricsList](b), nil
 		})
 	}
 }

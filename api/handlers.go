@@ -80,7 +80,7 @@ func registerHandwritten(api huma.API, s *Store) {
 		if err != nil {
 			return nil, err
 		}
-		return &table.Out[CustomerAnalyticsList]{Body: b}, nil
+		return table.Respond[CustomerAnalyticsList](b), nil
 	})
 	huma.Register(api, huma.Operation{
 		OperationID: "top-customers", Method: http.MethodGet, Path: "/api/customers/top-customers",
@@ -93,7 +93,7 @@ func registerHandwritten(api huma.API, s *Store) {
 		}
 		t := sn.Gold.CustomerAnalytics
 		order, _ := t.Order("-" + ColCustomerAnalyticsClv)
-		return &table.Out[CustomerAnalyticsList]{Body: t.Page(order, 0, in.Limit)}, nil
+		return table.Respond[CustomerAnalyticsList](t.Page(order, 0, in.Limit)), nil
 	})
 	huma.Register(api, huma.Operation{
 		OperationID: "top-performing-products", Method: http.MethodGet, Path: "/api/products/top-performers",
@@ -109,7 +109,7 @@ func registerHandwritten(api huma.API, s *Store) {
 		if !ok {
 			return nil, huma.Error422UnprocessableEntity("by must be one of revenue, profit, units_sold")
 		}
-		return &table.Out[ProductPerformanceList]{Body: t.Page(order, 0, in.Limit)}, nil
+		return table.Respond[ProductPerformanceList](t.Page(order, 0, in.Limit)), nil
 	})
 	huma.Register(api, huma.Operation{
 		OperationID: "list-low-stock-products", Method: http.MethodGet, Path: "/api/products/low-stock",
@@ -124,7 +124,7 @@ func registerHandwritten(api huma.API, s *Store) {
 		if in.IncludeLow {
 			idx = sn.derived.lowStock[1]
 		}
-		return &table.Out[ProductPerformanceList]{Body: sn.Gold.ProductPerformance.Page(idx, in.Offset, in.Limit)}, nil
+		return table.Respond[ProductPerformanceList](sn.Gold.ProductPerformance.Page(idx, in.Offset, in.Limit)), nil
 	})
 	huma.Register(api, huma.Operation{
 		OperationID: "list-sales-metrics", Method: http.MethodGet, Path: SalesMetricsPath,
@@ -153,7 +153,7 @@ func registerHandwritten(api huma.API, s *Store) {
 			hi := sort.Search(len(idx), func(i int) bool { return rows[idx[i]].PeriodStart > in.To })
 			idx = idx[:hi]
 		}
-		return &table.Out[SalesMetricsList]{Body: t.Page(idx, in.Offset, in.Limit)}, nil
+		return table.Respond[SalesMetricsList](t.Page(idx, in.Offset, in.Limit)), nil
 	})
 	huma.Register(api, huma.Operation{
 		OperationID: "sales-trends", Method: http.MethodGet, Path: "/api/sales/trends",
@@ -168,7 +168,7 @@ func registerHandwritten(api huma.API, s *Store) {
 		if !ok {
 			return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("no trend for period %q and metric %q: period is day, week, month, quarter or year; metric is revenue, orders, avg_order_value or unique_customers", in.Period, in.Metric))
 		}
-		return &table.Out[SalesTrend]{Body: b}, nil
+		return table.Respond[SalesTrend](table.Bytes(b)), nil
 	})
 	huma.Register(api, huma.Operation{
 		OperationID: "sales-summary", Method: http.MethodGet, Path: "/api/sales/summary",
@@ -179,7 +179,7 @@ func registerHandwritten(api huma.API, s *Store) {
 		if err != nil {
 			return nil, err
 		}
-		return &table.Out[SalesSummary]{Body: sn.derived.summary}, nil
+		return table.Respond[SalesSummary](table.Bytes(sn.derived.summary)), nil
 	})
 }
 

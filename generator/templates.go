@@ -146,7 +146,7 @@ func register{{.Type}}(api huma.API, cur func() *Gold, withList bool) {
 		if err != nil {
 			return nil, err
 		}
-		return &table.Out[{{.Type}}List]{Body: b}, nil
+		return table.Respond[{{.Type}}List](b), nil
 	})
 	}
 {{- with .Key}}
@@ -167,7 +167,7 @@ func register{{.Type}}(api huma.API, cur func() *Gold, withList bool) {
 		if !ok {
 			return nil, huma.Error404NotFound(fmt.Sprintf({{printf "no %s row has %s %%s; list the rows at %s" $.Model.Name .Name $.Model.API.Path | q}}, k))
 		}
-		return &table.Out[{{$.Model.Type}}]{Body: b}, nil
+		return table.Respond[{{$.Model.Type}}](b), nil
 	})
 {{- end}}
 }

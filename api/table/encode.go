@@ -23,11 +23,15 @@ func Encode(v any) ([]byte, error) { return jsonMarshal(v) }
 // rawJSON is a body already encoded.
 type rawJSON interface{ RawJSON() []byte }
 
-// MarshalJSONTo writes v as JSON: pre-encoded bodies as they are, anything
-// else with encoding/json (no HTML escaping). It is the API's JSON format.
+// MarshalJSONTo writes v as JSON: pre-encoded bodies as they are (then
+// their pooled buffer is released), anything else with encoding/json (no
+// HTML escaping). It is the API's JSON format.
 func MarshalJSONTo(w io.Writer, v any) error {
 	if r, ok := v.(rawJSON); ok {
 		_, err := w.Write(r.RawJSON())
+		if rel, ok := v.(interface{ Release() }); ok {
+			rel.Release()
+		}
 		return err
 	}
 	enc := json.NewEncoder(w)

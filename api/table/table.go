@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 )
@@ -89,6 +90,7 @@ type Table[R any] struct {
 	byKey   map[string]int32
 	orders  map[string][]int32            // sort key -> row order
 	filters map[string]map[string][]int32 // filter column -> value -> rows in default order
+	pool    sync.Pool                     // page buffers
 }
 
 // Load reads a gold table from src and builds its indexes.
@@ -228,12 +230,12 @@ func (t *Table[R]) Order(sortKey string) ([]int32, bool) {
 }
 
 // Get returns the pre-encoded JSON of the row with the key value.
-func (t *Table[R]) Get(key string) ([]byte, bool) {
+func (t *Table[R]) Get(key string) (Body, bool) {
 	i, ok := t.byKey[key]
 	if !ok {
-		return nil, false
+		return Body{}, false
 	}
-	return t.enc[i], true
+	return Bytes(t.enc[i]), true
 }
 
 // Row returns the row with the key value.
@@ -322,27 +324,32 @@ func sortableNames[R any](s *Spec[R]) []string {
 }
 
 // List answers a list request with the envelope {"items","total","limit","offset"}.
-func (t *Table[R]) List(q Query) ([]byte, error) {
+func (t *Table[R]) List(q Query) (Body, error) {
 	if t == nil {
-		return nil, NoSnapshot()
+		return Body{}, NoSnapshot()
 	}
 	idx, err := t.Select(q)
 	if err != nil {
-		return nil, err
+		return Body{}, err
 	}
 	return t.Page(idx, q.Offset, q.Limit), nil
 }
 
 // Page encodes the rows idx[offset:offset+limit] in the list envelope, with
-// total = len(idx).
-func (t *Table[R]) Page(idx []int32, offset, limit int) []byte {
+// total = len(idx), into a pooled buffer.
+func (t *Table[R]) Page(idx []int32, offset, limit int) Body {
 	lo, hi := min(offset, len(idx)), min(offset+limit, len(idx))
 	page := idx[lo:hi]
-	n := 64
+	n := 80
 	for _, i := range page {
 		n += len(t.enc[i]) + 1
 	}
-	b := make([]byte, 0, n)
+	bp, _ := t.pool.Get().(*[]byte)
+	if bp == nil || cap(*bp) < n {
+		b := make([]byte, 0, n)
+		bp = &b
+	}
+	b := (*bp)[:0]
 	b = append(b, `{"items":[`...)
 	for k, i := range page {
 		if k > 0 {
@@ -357,7 +364,8 @@ func (t *Table[R]) Page(idx []int32, offset, limit int) []byte {
 	b = append(b, `,"offset":`...)
 	b = strconv.AppendInt(b, int64(offset), 10)
 	b = append(b, '}')
-	return b
+	*bp = b
+	return Body{b: b, buf: bp, pool: &t.pool}
 }
 
 // NoSnapshot answers requests made before any gold snapshot loaded.
@@ -365,14 +373,32 @@ func NoSnapshot() error {
 	return huma.Error503ServiceUnavailable("no gold snapshot is loaded yet: build the gold layer (techstore build) and wait for the server to load it; see /ready")
 }
 
-// Raw is a response body already encoded as JSON whose OpenAPI schema is T's.
-type Raw[T any] []byte
+// Body is a response body already encoded as JSON, possibly in a pooled
+// buffer that goes back to its pool once written.
+type Body struct {
+	b    []byte
+	buf  *[]byte
+	pool *sync.Pool
+}
+
+// Bytes wraps pre-encoded JSON that is never reused.
+func Bytes(b []byte) Body { return Body{b: b} }
 
 // RawJSON returns the encoded body.
-func (r Raw[T]) RawJSON() []byte { return r }
+func (b Body) RawJSON() []byte { return b.b }
 
 // MarshalJSON returns the encoded body.
-func (r Raw[T]) MarshalJSON() ([]byte, error) { return r, nil }
+func (b Body) MarshalJSON() ([]byte, error) { return b.b, nil }
+
+// Release returns a pooled buffer; the body must not be used afterwards.
+func (b Body) Release() {
+	if b.pool != nil && b.buf != nil && cap(*b.buf) <= 1<<20 {
+		b.pool.Put(b.buf)
+	}
+}
+
+// Raw is a pre-encoded response body whose OpenAPI schema is T's.
+type Raw[T any] struct{ Body }
 
 // Schema describes the body as T.
 func (Raw[T]) Schema(reg huma.Registry) *huma.Schema {
@@ -381,7 +407,13 @@ func (Raw[T]) Schema(reg huma.Registry) *huma.Schema {
 
 // Out is an operation output with a pre-encoded JSON body.
 type Out[T any] struct {
-	Body Raw[T]
+	ContentLength int `header:"Content-Length"`
+	Body          Raw[T]
+}
+
+// Respond makes the output of a pre-encoded body.
+func Respond[T any](b Body) *Out[T] {
+	return &Out[T]{ContentLength: len(b.b), Body: Raw[T]{b}}
 }
 
 // Page is the pagination input shared by every list operation.
