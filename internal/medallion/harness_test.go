@@ -32,7 +32,7 @@ var projectPaths = []string{"project.yml", "selectors.yml", "models", "macros", 
 // newProject copies the project into a temporary folder with a profile
 // whose dev target is a DuckDB file there, so runs write their target/
 // and warehouse beside the copy and never in the repository.
-func newProject(t *testing.T) string {
+func newProject(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, p := range projectPaths {
@@ -100,7 +100,7 @@ func openSession(ctx context.Context, t *testing.T, dir, rawFile string) *sessio
 }
 
 // compile loads and renders the project with the given vars.
-func (s *session) compile(ctx context.Context, t *testing.T, vars map[string]any) {
+func (s *session) compile(ctx context.Context, t testing.TB, vars map[string]any) {
 	t.Helper()
 	e, err := compile.Load(ctx, s.dir, compile.Options{Target: s.cfg, Dialect: duckdb.Dialect{}, Vars: vars})
 	if err != nil {
