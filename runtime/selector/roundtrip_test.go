@@ -71,9 +71,9 @@ func TestStateThroughEngineManifest(t *testing.T) {
 		{"unchanged project is all old", base, "state:unmodified", allEnabled(), nil},
 		{"modified", changed, "state:modified", []string{sp, bo, gcl, bc, "gold_new", tRel}, nil},
 		{"new", changed, "state:new", []string{"gold_new"}, nil},
-		{"body", changed, "state:modified.body", []string{sp}, nil},
-		{"configs", changed, "state:modified.configs", []string{bo}, nil},
-		{"relation", changed, "state:modified.relation", []string{bc}, nil},
+		{"body", changed, "state:modified.body", []string{sp, "gold_new"}, nil},
+		{"configs", changed, "state:modified.configs", []string{bo, "gold_new"}, nil},
+		{"relation", changed, "state:modified.relation", []string{bc, "gold_new"}, nil},
 		{"macros", changed, "state:modified.macros", []string{gcl, tRel}, nil},
 	}
 	for _, tc := range tests {

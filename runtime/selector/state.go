@@ -215,7 +215,9 @@ func (sc *stateCompare) check(value string, n *project.Node, src *project.Source
 		case "modified":
 			return !ok || sc.sourceRelationChanged(src, old)
 		case "modified.relation":
-			return ok && sc.sourceRelationChanged(src, old)
+			return !ok || sc.sourceRelationChanged(src, old)
+		case "modified.configs":
+			return !ok
 		case "unmodified":
 			return ok && !sc.sourceRelationChanged(src, old)
 		}
@@ -231,14 +233,16 @@ func (sc *stateCompare) check(value string, n *project.Node, src *project.Source
 		return !ok || sc.modified(n, old)
 	case "unmodified":
 		return ok && !sc.modified(n, old)
+	// As in dbt, a node missing from the state counts as modified in body,
+	// configs and relation; macros are judged by the macros alone.
 	case "modified.body":
-		return ok && n.Checksum != old.Checksum
+		return !ok || n.Checksum != old.Checksum
 	case "modified.configs":
-		return ok && !sameConfig(n.Config, old.Config)
+		return !ok || !sameConfig(n.Config, old.Config)
 	case "modified.relation":
-		return ok && nodeRelationChanged(n, old)
+		return !ok || nodeRelationChanged(n, old)
 	case "modified.macros":
-		return ok && sc.macrosModified(n)
+		return sc.macrosModified(n)
 	}
 	return false
 }

@@ -41,9 +41,9 @@ func TestState(t *testing.T) {
 	}{
 		{"new", prev, []string{"state:new"}, nil, []string{gps}, nil},
 		{"old", prev, []string{"state:old"}, nil, []string{sO, sC, sP, bo, bc, bp, cc, so, sc, sp, soi, gdr, gcl, tNN, tUQ, tRel, tRev, tSrc}, nil},
-		{"body", prev, []string{"state:modified.body"}, nil, []string{so, tNN}, nil},
-		{"configs", prev, []string{"state:modified.configs"}, nil, []string{sc, tUQ, tRel}, nil},
-		{"relation", prev, []string{"state:modified.relation"}, nil, []string{bp, sP}, nil},
+		{"body (new nodes count)", prev, []string{"state:modified.body"}, nil, []string{so, gps, tNN}, nil},
+		{"configs", prev, []string{"state:modified.configs"}, nil, []string{sc, gps, tUQ, tRel}, nil},
+		{"relation", prev, []string{"state:modified.relation"}, nil, []string{bp, sP, gps}, nil},
 		{"macros, directly and through another macro", prev, []string{"state:modified.macros"}, nil, []string{gdr, gcl, tRev, tRel}, nil},
 		{"modified", prev, []string{"state:modified"}, nil, []string{gps, so, sc, bp, sP, gdr, gcl, tNN, tUQ, tRel, tRev}, nil},
 		{"modified and children", prev, []string{"state:modified+"}, nil, []string{sP, bp, sp, soi, gps, so, gdr, gcl, sc, tNN, tUQ, tRel, tRev}, nil},
