@@ -455,7 +455,7 @@ func (a *analyzer) from(t map[string]any, sc *scope) bool {
 			for i, r := range sc.rels {
 				side := i < nLeft
 				_ = side
-				os = append(os, a.fromRel(r, u)...)
+				os = append(os, a.fromRelAll(r, u)...)
 			}
 			a.addIndirect(Join, os)
 		}
@@ -482,18 +482,24 @@ func (a *analyzer) from(t map[string]any, sc *scope) bool {
 	}
 }
 
-// fromRel returns the origins of column name in relation r (nil if r's
-// columns are known and name is not among them).
-func (a *analyzer) fromRel(r *rel, name string) []origin {
+// fromRel returns the origins of column name in relation r; found is
+// false when r's columns are known and name is not among them. A column
+// with no origins (a constant) is found with an empty list.
+func (a *analyzer) fromRel(r *rel, name string) (os []origin, found bool) {
 	if !r.known {
-		return []origin{{ref: Ref{Node: r.id, Column: strings.ToLower(name)}, kind: pass}}
+		return []origin{{ref: Ref{Node: r.id, Column: strings.ToLower(name)}, kind: pass}}, true
 	}
 	for _, c := range r.cols {
 		if strings.EqualFold(c.name, name) {
-			return c.origins
+			return c.origins, true
 		}
 	}
-	return nil
+	return nil, false
+}
+
+func (a *analyzer) fromRelAll(r *rel, name string) []origin {
+	os, _ := a.fromRel(r, name)
+	return os
 }
 
 func hasCol(r *rel, name string) bool {
@@ -553,7 +559,7 @@ func (a *analyzer) star(e map[string]any, sc *scope) ([]col, bool) {
 				// A USING column in `*` is the coalesce of both sides.
 				var os []origin
 				for _, r2 := range sc.rels {
-					os = append(os, a.fromRel(r2, c.name)...)
+					os = append(os, a.fromRelAll(r2, c.name)...)
 				}
 				out = append(out, col{name: c.name, origins: os})
 				continue
@@ -717,14 +723,14 @@ func (a *analyzer) resolve(names []string, sc *scope) []origin {
 			q := names[len(names)-2]
 			for _, r := range s.rels {
 				if strings.EqualFold(r.alias, q) {
-					if os := a.fromRel(r, names[len(names)-1]); os != nil {
+					if os, ok := a.fromRel(r, names[len(names)-1]); ok {
 						return os
 					}
 					return []origin{{kind: Unknown, note: fmt.Sprintf("column %s not found in %s", names[len(names)-1], r.alias)}}
 				}
 			}
 			// Not a relation qualifier: a struct field of column names[0].
-			if os := a.resolveOne(names[0], s); os != nil {
+			if os, ok := a.resolveOne(names[0], s); ok {
 				res := make([]origin, len(os))
 				for i, o := range os {
 					res[i] = origin{ref: o.ref, kind: combine(Transformed, o.kind), note: o.note}
@@ -733,14 +739,14 @@ func (a *analyzer) resolve(names []string, sc *scope) []origin {
 			}
 			continue
 		}
-		if os := a.resolveOne(names[0], s); os != nil {
+		if os, ok := a.resolveOne(names[0], s); ok {
 			return os
 		}
 	}
 	return []origin{{kind: Unknown, note: fmt.Sprintf("column %s could not be resolved", full)}}
 }
 
-func (a *analyzer) resolveOne(name string, s *scope) []origin {
+func (a *analyzer) resolveOne(name string, s *scope) ([]origin, bool) {
 	var found []*rel
 	var unknown []*rel
 	for _, r := range s.rels {
@@ -758,32 +764,32 @@ func (a *analyzer) resolveOne(name string, s *scope) []origin {
 	case len(found) > 1 && s.using[strings.ToLower(name)] && len(unknown) == 0:
 		var os []origin
 		for _, r := range found {
-			os = append(os, a.fromRel(r, name)...)
+			os = append(os, a.fromRelAll(r, name)...)
 		}
-		return os
+		return os, true
 	case len(found) == 0 && len(unknown) == 1:
 		return a.fromRel(unknown[0], name)
 	case len(found) == 0 && len(unknown) == 0:
 		for _, it := range s.items {
 			if strings.EqualFold(it.name, name) {
-				return it.origins
+				return it.origins, true
 			}
 		}
-		return nil
+		return nil, false
 	case len(found) >= 1 && len(unknown) == 0:
-		return []origin{{kind: Unknown, note: fmt.Sprintf("column %s is ambiguous", name)}}
+		return []origin{{kind: Unknown, note: fmt.Sprintf("column %s is ambiguous", name)}}, true
 	default:
 		if s.using[strings.ToLower(name)] {
 			var os []origin
 			for _, r := range append(found, unknown...) {
-				os = append(os, a.fromRel(r, name)...)
+				os = append(os, a.fromRelAll(r, name)...)
 			}
-			return os
+			return os, true
 		}
 		var ids []string
 		for _, r := range append(found, unknown...) {
 			ids = append(ids, r.id)
 		}
-		return []origin{{kind: Unknown, note: fmt.Sprintf("column %s may come from any of %s (columns not known)", name, strings.Join(ids, ", "))}}
+		return []origin{{kind: Unknown, note: fmt.Sprintf("column %s may come from any of %s (columns not known)", name, strings.Join(ids, ", "))}}, true
 	}
 }

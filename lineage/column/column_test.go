@@ -193,6 +193,18 @@ func TestAnalyzeGolden(t *testing.T) {
 			complete: true,
 		},
 		{
+			name: "constant column through a union cte has no inputs",
+			sql: `with spine as (select 'day' as period_type, order_id from "bronze"."orders"
+			                     union all select 'week', order_id from "bronze"."returns")
+			      select s.period_type, s.order_id from spine s`,
+			cols: map[string][]string{
+				"period_type": {},
+				"order_id":    {"bronze_orders.order_id identity", "bronze_returns.order_id identity"},
+			},
+			order:    []string{"period_type", "order_id"},
+			complete: true,
+		},
+		{
 			name: "subquery in from and scalar subquery",
 			sql: `select s.cid as customer_id, s.total, (select max(amount) from "bronze"."returns") as biggest_return
 			      from (select customer_id as cid, sum(amount) as total from "bronze"."orders" group by 1) s`,
