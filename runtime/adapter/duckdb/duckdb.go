@@ -623,8 +623,30 @@ func (a *Adapter) buildIncremental(ctx context.Context, m adapter.Materializatio
 	defer func() { _ = tx.Rollback() }()
 	var n int64
 	if strategy == "merge" {
-		res, err := tx.ExecContext(ctx, "MERGE INTO "+target+" AS t USING temp.main."+stage+" AS s ON ("+strings.Join(on, " AND ")+
-			") WHEN MATCHED THEN UPDATE WHEN NOT MATCHED THEN INSERT")
+		cols, err := stageColumns(ctx, tx, "temp.main."+stage)
+		if err != nil {
+			return adapter.Result{RowsAffected: -1}, err
+		}
+		isKey := map[string]bool{}
+		for _, k := range m.UniqueKey {
+			isKey[strings.ToLower(k)] = true
+		}
+		var sets, names, vals []string
+		for _, c := range cols {
+			q := a.QuoteIdent(c)
+			names = append(names, q)
+			vals = append(vals, "s."+q)
+			if !isKey[strings.ToLower(c)] {
+				sets = append(sets, q+" = s."+q)
+			}
+		}
+		matched := ""
+		if len(sets) > 0 {
+			matched = " WHEN MATCHED THEN UPDATE SET " + strings.Join(sets, ", ")
+		}
+		// Columns are matched by name, as dbt does, not by position.
+		res, err := tx.ExecContext(ctx, "MERGE INTO "+target+" AS t USING temp.main."+stage+" AS s ON ("+strings.Join(on, " AND ")+")"+
+			matched+" WHEN NOT MATCHED THEN INSERT ("+strings.Join(names, ", ")+") VALUES ("+strings.Join(vals, ", ")+")")
 		if err != nil {
 			return adapter.Result{RowsAffected: -1}, cleanErr(err)
 		}
@@ -644,6 +666,16 @@ func (a *Adapter) buildIncremental(ctx context.Context, m adapter.Materializatio
 		return adapter.Result{RowsAffected: -1}, cleanErr(err)
 	}
 	return adapter.Result{RowsAffected: n, Message: fmt.Sprintf("%s %d", strings.ToUpper(strategy), n)}, nil
+}
+
+// stageColumns lists a relation's column names in order.
+func stageColumns(ctx context.Context, tx *sql.Tx, rel string) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT * FROM "+rel+" LIMIT 0")
+	if err != nil {
+		return nil, cleanErr(err)
+	}
+	defer rows.Close()
+	return rows.Columns()
 }
 
 // LoadTable implements adapter.Adapter: rows are appended as text into a
