@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -35,5 +36,25 @@ func TestLoadThroughAdapter(t *testing.T) {
 		if a.Status != 200 || !bytes.Equal(a.Body, d.Body) {
 			t.Errorf("%s: through the adapter %d %s\ndirect %d %s", p, a.Status, a.Body, d.Status, d.Body)
 		}
+	}
+}
+
+// A file named like the schema (gold.duckdb, whose catalog is "gold")
+// still loads: the loader qualifies names with the catalog.
+func TestLoadFileNamedLikeTheSchema(t *testing.T) {
+	dir := t.TempDir()
+	built := filepath.Join(dir, "warehouse.duckdb")
+	buildWarehouse(t, built)
+	path := filepath.Join(dir, "gold.duckdb")
+	if err := os.Rename(built, path); err != nil {
+		t.Fatal(err)
+	}
+	s := NewStore(&DuckDB{Path: path}, nil)
+	sn, err := s.Reload(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := sn.Counts["gold_customer_analytics"]; n != 5 {
+		t.Errorf("loaded %d customers, want 5", n)
 	}
 }

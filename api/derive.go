@@ -8,11 +8,13 @@ import (
 	"github.com/techstore-analytics/techstore/api/table"
 )
 
-// Periods and metrics of /api/sales/trends.
-var (
-	trendPeriods = []string{"day", "week", "month", "quarter", "year"}
-	trendMetrics = []string{"revenue", "orders", "avg_order_value", "unique_customers"}
-)
+// trendPeriods are the period types of /api/sales/trends.
+func trendPeriods() []string { return []string{"day", "week", "month", "quarter", "year"} }
+
+// trendMetrics are the metrics of /api/sales/trends.
+func trendMetrics() []string {
+	return []string{"revenue", "orders", "avg_order_value", "unique_customers"}
+}
 
 // MovingAverageWindow is the number of periods (the current one and the ones
 // before it) averaged by the trends' moving_average.
@@ -144,13 +146,13 @@ func derive(g *Gold) (*derived, error) {
 	}
 
 	// Trends.
-	for _, p := range trendPeriods {
+	for _, p := range trendPeriods() {
 		rows := byPeriod[p]
 		at := map[string]int{}
 		for i, r := range rows {
 			at[r.PeriodStart] = i
 		}
-		for _, m := range trendMetrics {
+		for _, m := range trendMetrics() {
 			vals := make([]*table.Dec2, len(rows))
 			for i, r := range rows {
 				vals[i] = metricValue(r, m)

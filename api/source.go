@@ -55,9 +55,12 @@ func (d *DuckDB) Open(ctx context.Context) (table.Source, io.Closer, error) {
 		db, err := sql.Open("duckdb", d.Path+"?access_mode=READ_ONLY")
 		if err == nil {
 			db.SetMaxOpenConns(1)
-			err = db.PingContext(ctx)
+			// Qualify with the file's catalog: a file named like the schema
+			// (gold.duckdb) would make "gold"."t" ambiguous.
+			var catalog string
+			err = db.QueryRowContext(ctx, "SELECT current_database()").Scan(&catalog)
 			if err == nil {
-				return &sqlSource{db: db, schema: schemaOr(d.Schema), quote: duckQuote}, db, nil
+				return &sqlSource{db: db, schema: duckQuote(catalog) + "." + duckQuote(schemaOr(d.Schema)), quote: duckQuote}, db, nil
 			}
 			db.Close()
 		}
@@ -95,7 +98,7 @@ func duckQuote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) 
 // contract only; no request text reaches SQL.
 type sqlSource struct {
 	db     *sql.DB
-	schema string
+	schema string // quoted, qualified schema
 	quote  func(string) string
 }
 
@@ -104,7 +107,7 @@ func (s *sqlSource) Select(ctx context.Context, model string, cols []string) ([]
 	for i, c := range cols {
 		q[i] = s.quote(c)
 	}
-	stmt := "SELECT " + strings.Join(q, ", ") + " FROM " + s.quote(s.schema) + "." + s.quote(model)
+	stmt := "SELECT " + strings.Join(q, ", ") + " FROM " + s.schema + "." + s.quote(model)
 	rows, err := s.db.QueryContext(ctx, stmt)
 	if err != nil {
 		return nil, fmt.Errorf("query %s.%s (does the table exist with the contract's columns? run techstore build): %w", s.schema, model, err)

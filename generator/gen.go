@@ -233,7 +233,14 @@ func tagLit(kv map[string]string, keys []string) string {
 	return "`" + s + "`"
 }
 
-var initialisms = map[string]string{"id": "ID", "url": "URL", "api": "API", "json": "JSON", "sql": "SQL", "uuid": "UUID", "ip": "IP"}
+// initialism spells common initialisms the Go way (id -> ID).
+func initialism(part string) (string, bool) {
+	switch part {
+	case "id", "url", "api", "json", "sql", "uuid", "ip":
+		return strings.ToUpper(part), true
+	}
+	return "", false
+}
 
 // goName turns snake_case into an exported Go name (customer_id -> CustomerID).
 func goName(s string) string {
@@ -242,7 +249,7 @@ func goName(s string) string {
 		if part == "" {
 			continue
 		}
-		if up, ok := initialisms[part]; ok {
+		if up, ok := initialism(part); ok {
 			b.WriteString(up)
 			continue
 		}
