@@ -268,3 +268,106 @@ func surfaceErrorMessage(b []byte) ([]byte, string, error) {
 	}
 	return b, "", nil
 }
+
+// Thrift operation states and status codes used by the fast path.
+const (
+	statusSuccess         = 0
+	statusSuccessWithInfo = 1
+	stateFinished         = 2
+)
+
+// rewriteExecuteSync turns runAsync (field 4 of TExecuteStatementReq) of an
+// ExecuteStatement call off, so Spark answers once the statement is done.
+// It reports whether the message was such a call.
+func rewriteExecuteSync(b []byte) ([]byte, bool, error) {
+	msg, err := readMessageHeader(b)
+	if err != nil || msg.Name != "ExecuteStatement" || msg.Type != 1 {
+		return b, false, nil //nolint:nilerr // not an ExecuteStatement call: pass through
+	}
+	args, _, err := readStruct(b, msg.Body)
+	if err != nil {
+		return nil, false, fmt.Errorf("read ExecuteStatement call: %w", err)
+	}
+	for _, a := range args {
+		if a.ID != 1 || a.Type != tStruct {
+			continue
+		}
+		req, _, err := readStruct(b, a.Value)
+		if err != nil {
+			return nil, false, fmt.Errorf("read ExecuteStatement request: %w", err)
+		}
+		for _, f := range req {
+			if f.ID == 4 && f.Type == tBool {
+				if b[f.Value] == 0 {
+					return b, true, nil
+				}
+				out := append([]byte(nil), b...)
+				out[f.Value] = 0
+				return out, true, nil
+			}
+		}
+		return b, false, nil // no runAsync field: leave the call alone
+	}
+	return b, false, nil
+}
+
+// addFinishedDirectResults gives a successful ExecuteStatement reply the
+// directResults {operationStatus: FINISHED} a Databricks warehouse sends,
+// so the driver reads the results at once instead of polling
+// GetOperationStatus (its first poll waits a full second). Only valid for
+// a statement run synchronously (see rewriteExecuteSync).
+func addFinishedDirectResults(b []byte) ([]byte, error) {
+	msg, err := readMessageHeader(b)
+	if err != nil || msg.Name != "ExecuteStatement" || msg.Type != 2 {
+		return b, nil //nolint:nilerr // not an ExecuteStatement reply: pass through
+	}
+	res, _, err := readStruct(b, msg.Body)
+	if err != nil {
+		return nil, fmt.Errorf("read ExecuteStatement reply: %w", err)
+	}
+	for _, r := range res {
+		if r.ID != 0 || r.Type != tStruct {
+			continue
+		}
+		fields, stop, err := readStruct(b, r.Value)
+		if err != nil {
+			return nil, fmt.Errorf("read ExecuteStatement response: %w", err)
+		}
+		code := int32(-1)
+		for _, f := range fields {
+			switch {
+			case f.ID == 1281:
+				return b, nil // already has direct results
+			case f.ID == 1 && f.Type == tStruct:
+				st, _, err := readStruct(b, f.Value)
+				if err != nil {
+					return nil, fmt.Errorf("read ExecuteStatement status: %w", err)
+				}
+				for _, sf := range st {
+					if sf.ID == 1 && sf.Type == tI32 {
+						code = int32(binary.BigEndian.Uint32(b[sf.Value:]))
+					}
+				}
+			}
+		}
+		if code != statusSuccess && code != statusSuccessWithInfo {
+			return b, nil
+		}
+		// directResults { 1: operationStatus { 1: status { 1: SUCCESS }, 2: FINISHED } }
+		ins := fieldHeader(tStruct, 1281)
+		ins = append(ins, fieldHeader(tStruct, 1)...)
+		ins = append(ins, fieldHeader(tStruct, 1)...)
+		ins = append(ins, fieldHeader(tI32, 1)...)
+		ins = binary.BigEndian.AppendUint32(ins, statusSuccess)
+		ins = append(ins, tStop)
+		ins = append(ins, fieldHeader(tI32, 2)...)
+		ins = binary.BigEndian.AppendUint32(ins, stateFinished)
+		ins = append(ins, tStop, tStop)
+		out := make([]byte, 0, len(b)+len(ins))
+		out = append(out, b[:stop]...)
+		out = append(out, ins...)
+		out = append(out, b[stop:]...)
+		return out, nil
+	}
+	return b, nil
+}

@@ -23,19 +23,28 @@ import (
 //     row-based and the driver sees zero rows);
 //   - copies Spark's errorMessage of a failed operation into displayMessage,
 //     the field the driver reports, so a failing statement carries Spark's
-//     text.
+//     text;
+//   - unless Async is set, runs statements synchronously and answers the
+//     driver with finished direct results, as a Databricks warehouse does
+//     for short statements, instead of letting it poll once a second.
 //
 // Everything else passes through Base unchanged.
 type SparkTransport struct {
 	Base     http.RoundTripper
 	User     string
 	Password string
+	// Async keeps the driver's asynchronous execution. By default the
+	// transport runs each statement synchronously (runAsync off) and marks
+	// the reply finished, which saves the driver's first status poll, a
+	// full second per statement.
+	Async bool
 }
 
 // RoundTrip implements http.RoundTripper.
 func (t *SparkTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	req2 := req.Clone(req.Context())
 	req2.SetBasicAuth(t.User, t.Password)
+	syncExec := false
 	if req.Body != nil && req.Body != http.NoBody {
 		body, err := io.ReadAll(req.Body)
 		_ = req.Body.Close()
@@ -46,6 +55,13 @@ func (t *SparkTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("spark transport: %w", err)
 		} else if changed {
 			body = out
+		}
+		if !t.Async {
+			out, isExec, err := rewriteExecuteSync(body)
+			if err != nil {
+				return nil, fmt.Errorf("spark transport: %w", err)
+			}
+			body, syncExec = out, isExec
 		}
 		req2.Body = io.NopCloser(bytes.NewReader(body))
 		req2.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
@@ -61,7 +77,7 @@ func (t *SparkTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	head, _ := br.Peek(8 + len("GetOperationStatus"))
 	// Copy: appending to head would write into the reader's buffer.
 	msg, herr := readMessageHeader(append(append([]byte(nil), head...), 0, 0, 0, 0))
-	if herr != nil || msg.Name != "GetOperationStatus" {
+	if herr != nil || (msg.Name != "GetOperationStatus" && !(syncExec && msg.Name == "ExecuteStatement")) {
 		resp.Body = readCloser{Reader: br, Closer: resp.Body}
 		return resp, nil
 	}
@@ -72,6 +88,11 @@ func (t *SparkTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if out, _, err := surfaceErrorMessage(body); err == nil {
 		body = out
+	}
+	if syncExec {
+		if out, err := addFinishedDirectResults(body); err == nil {
+			body = out
+		}
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))

@@ -403,3 +403,51 @@ func TestConnectError(t *testing.T) {
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
+
+func TestExecuteSyncFastPath(t *testing.T) {
+	// ExecuteStatement_args{1: req{2: statement "SELECT 1", 4: runAsync true}}
+	stmt := []byte{tString, 0, 2, 0, 0, 0, 8, 'S', 'E', 'L', 'E', 'C', 'T', ' ', '1'}
+	async := append(append([]byte{tStruct, 0, 1}, stmt...), tBool, 0, 4, 1, tStop, tStop)
+	sync := append(append([]byte{tStruct, 0, 1}, stmt...), tBool, 0, 4, 0, tStop, tStop)
+	t.Run("runAsync is turned off", func(t *testing.T) {
+		got, isExec, err := rewriteExecuteSync(thriftCall("ExecuteStatement", 1, async))
+		if err != nil || !isExec || !reflect.DeepEqual(got, thriftCall("ExecuteStatement", 1, sync)) {
+			t.Errorf("got %v, %v, %v", got, isExec, err)
+		}
+	})
+	t.Run("other calls pass", func(t *testing.T) {
+		in := thriftCall("FetchResults", 1, async)
+		got, isExec, err := rewriteExecuteSync(in)
+		if err != nil || isExec || !reflect.DeepEqual(got, in) {
+			t.Errorf("got %v, %v, %v", got, isExec, err)
+		}
+	})
+
+	status := func(code byte) []byte { return []byte{tStruct, 0, 1, tI32, 0, 1, 0, 0, 0, code, tStop} }
+	handle := []byte{tStruct, 0, 2, tBool, 0, 3, 1, tStop} // operationHandle{hasResultSet: true}
+	reply := func(code byte, extra []byte) []byte {
+		resp := append(append(append([]byte{}, status(code)...), handle...), extra...)
+		return thriftCall("ExecuteStatement", 2, append(append([]byte{tStruct, 0, 0}, append(resp, tStop)...), tStop))
+	}
+	direct := []byte{tStruct, 0x05, 0x01, // 1281 directResults
+		tStruct, 0, 1, // operationStatus
+		tStruct, 0, 1, tI32, 0, 1, 0, 0, 0, 0, tStop, // status SUCCESS
+		tI32, 0, 2, 0, 0, 0, 2, // FINISHED_STATE
+		tStop, tStop}
+	cases := []struct {
+		name     string
+		in, want []byte
+	}{
+		{"success gets finished direct results", reply(0, nil), reply(0, direct)},
+		{"an error reply is left for the driver", reply(3, nil), reply(3, nil)},
+		{"existing direct results are kept", reply(0, direct), reply(0, direct)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := addFinishedDirectResults(c.in)
+			if err != nil || !reflect.DeepEqual(got, c.want) {
+				t.Errorf("got %v, %v\nwant %v", got, err, c.want)
+			}
+		})
+	}
+}
