@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -294,7 +295,15 @@ func newShowCmd(a *App) *cobra.Command {
 			if limit >= 0 {
 				q = fmt.Sprintf("select * from (\n%s\n) techstore_show limit %d", q, limit)
 			}
-			ad, err := s.reg.Open(ctx, s.cfg)
+			// A preview only reads: open read-only where the adapter can,
+			// so it does not contend with other readers.
+			cfg := s.cfg
+			cfg.Fields = maps.Clone(s.cfg.Fields)
+			if cfg.Fields == nil {
+				cfg.Fields = map[string]any{}
+			}
+			cfg.Fields["read_only"] = true
+			ad, err := s.reg.Open(ctx, cfg)
 			if err != nil {
 				return err
 			}

@@ -124,7 +124,8 @@ type Options struct {
 // profile's `path` (":memory:" for an in-memory database). A relative path
 // is taken relative to the profile field `project_dir` when set, else to
 // the working directory. Leftover temporary relations of a killed run are
-// dropped.
+// dropped. The field `read_only: true` opens the file read-only (it must
+// exist); `settings:` holds DuckDB options set on every connection.
 func Open(ctx context.Context, cfg adapter.Config) (*Adapter, error) {
 	return OpenWith(ctx, cfg, Options{})
 }
@@ -137,6 +138,14 @@ func OpenWith(ctx context.Context, cfg adapter.Config, opt Options) (*Adapter, e
 	}
 	if opt.LockWait == 0 {
 		opt.LockWait = 2 * time.Second
+	}
+	if ro, _ := cfg.Fields["read_only"].(bool); ro {
+		opt.ReadOnly = true
+	}
+	if opt.ReadOnly && path != ":memory:" {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("target %q: warehouse file %s does not exist yet; run `techstore ingest` and `techstore build` first", cfg.Name, path)
+		}
 	}
 	dsn := path
 	if path != ":memory:" {

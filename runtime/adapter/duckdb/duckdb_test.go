@@ -446,3 +446,27 @@ func TestSettings(t *testing.T) {
 		})
 	}
 }
+
+func TestReadOnly(t *testing.T) {
+	a, p := openTemp(t)
+	mustExec(t, a, "create table t as select 1 as i")
+	_ = a.Close()
+	cfg := cfgFor(p)
+	cfg.Fields["read_only"] = true
+	ro, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if got := rowsOf(t, ro, "select i from t"); len(got) != 1 || got[0] != "1" {
+		t.Errorf("read %v", got)
+	}
+	if _, err := ro.Exec(context.Background(), "create table u as select 1"); err == nil || !strings.Contains(err.Error(), "read-only") {
+		t.Errorf("write on a read-only warehouse: %v", err)
+	}
+	missing := cfgFor(filepath.Join(t.TempDir(), "none.duckdb"))
+	missing.Fields["read_only"] = true
+	if _, err := Open(context.Background(), missing); err == nil || !strings.Contains(err.Error(), "does not exist yet") {
+		t.Errorf("missing file: %v", err)
+	}
+}
