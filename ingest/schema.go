@@ -286,12 +286,19 @@ type DatabricksOptions struct {
 	// KeyConstraints adds informational PRIMARY KEY and FOREIGN KEY
 	// constraints (Unity Catalog only). Databricks: true; Spark: false.
 	KeyConstraints bool
+	// GeneratedPartitions partitions orders and reviews by the generated
+	// date columns order_day and review_day. Databricks: true. Open-source
+	// Spark's Delta catalog refuses generated columns in SQL DDL.
+	GeneratedPartitions bool
+	// Cluster, without GeneratedPartitions, clusters orders and reviews
+	// (liquid clustering) by order_date and review_date.
+	Cluster bool
 }
 
 // OptionsFor returns the DDL options for an adapter type.
 func OptionsFor(adapterType string) DatabricksOptions {
 	if adapterType == "databricks" {
-		return DatabricksOptions{Identity: true, KeyConstraints: true}
+		return DatabricksOptions{Identity: true, KeyConstraints: true, GeneratedPartitions: true}
 	}
 	return DatabricksOptions{}
 }
@@ -315,17 +322,20 @@ func databricksCreate(t table, name string, o DatabricksOptions) []string {
 		if d := sparkDefault(c.def); d != "" {
 			b.WriteString(" DEFAULT " + d)
 		}
-		if i < len(t.columns)-1 || t.partCol != "" {
+		if i < len(t.columns)-1 || (t.partCol != "" && o.GeneratedPartitions) {
 			b.WriteString(",")
 		}
 		b.WriteString("\n")
 	}
-	if t.partCol != "" {
+	if t.partCol != "" && o.GeneratedPartitions {
 		fmt.Fprintf(&b, "    %s DATE GENERATED ALWAYS AS (CAST(%s AS DATE))\n", t.partCol, t.partition)
 	}
 	b.WriteString(") USING DELTA\n")
-	if t.partCol != "" {
+	switch {
+	case t.partCol != "" && o.GeneratedPartitions:
 		fmt.Fprintf(&b, "PARTITIONED BY (%s)\n", t.partCol)
+	case t.partCol != "" && o.Cluster:
+		fmt.Fprintf(&b, "CLUSTER BY (%s)\n", t.partition)
 	}
 	props := []string{"'delta.feature.allowColumnDefaults' = 'supported'", "'delta.autoOptimize.optimizeWrite' = 'true'"}
 	if t.autoCompact {

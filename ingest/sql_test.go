@@ -33,9 +33,13 @@ func TestDatabricksDDL(t *testing.T) {
 		}, []string{"UNIQUE", "LOCATION", "PARTITIONED BY (DATE(", "GENERATED ALWAYS AS IDENTITY"}},
 		{"spark", OptionsFor("spark"), []string{
 			"CREATE TABLE `main`.`techstore`.`customers` (\n    id BIGINT NOT NULL,\n",
-			"PARTITIONED BY (order_day)",
+			"    notes STRING\n) USING DELTA\nTBLPROPERTIES (",
 			"ADD CONSTRAINT orders_status_check CHECK",
-		}, []string{"IDENTITY", "PRIMARY KEY", "FOREIGN KEY", "UNIQUE", "LOCATION"}},
+		}, []string{"IDENTITY", "PRIMARY KEY", "FOREIGN KEY", "UNIQUE", "LOCATION", "GENERATED", "PARTITIONED", "CLUSTER"}},
+		{"clustered", DatabricksOptions{Cluster: true}, []string{
+			"    notes STRING\n) USING DELTA\nCLUSTER BY (order_date)\n",
+			"CLUSTER BY (review_date)",
+		}, []string{"PARTITIONED"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
