@@ -27,6 +27,7 @@ const (
 // from different goroutines at once; an implementation must be safe for
 // concurrent use and should return quickly (it runs on the scheduler's
 // worker). Errors are the observer's own business: it cannot fail a run.
+// A skipped node gets NodeEnd (status skipped) without a NodeStart.
 type Observer interface {
 	RunStart(ctx context.Context, info RunInfo)
 	NodeStart(ctx context.Context, ev NodeEvent)

@@ -242,8 +242,11 @@ func (r *runner) run(ctx context.Context) (RunSummary, error) {
 		}
 		results[n.UniqueID] = r.skipEvent(ctx, n, msg, total)
 	}
-	if err := r.runHooks(context.WithoutCancel(ctx), "on-run-end", r.p.OnRunEnd); err != nil && runErr == nil && ctx.Err() == nil {
-		runErr = err
+	// on-run-end runs after failures too, but not after an interrupt.
+	if ctx.Err() == nil {
+		if err := r.runHooks(ctx, "on-run-end", r.p.OnRunEnd); err != nil && runErr == nil {
+			runErr = err
+		}
 	}
 	if runErr == nil && ctx.Err() != nil {
 		runErr = fmt.Errorf("run cancelled: %w", ctx.Err())
