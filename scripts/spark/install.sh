@@ -32,3 +32,27 @@ if ls "$jars"/spark-hive-thriftserver_*.jar >/dev/null 2>&1; then
 else
 	echo "spark: thrift server jar missing from $jars; start.sh adds it to --packages" >&2
 fi
+
+# Delta on the server's own class path: resolve io.delta:delta-spark (and
+# delta-storage) through ivy once, then copy the jars into pyspark/jars, so
+# the server needs no --packages at start and its classes never depend on
+# per-run copies under the local dirs.
+if ! ls "$jars"/delta-spark_*.jar >/dev/null 2>&1; then
+	echo "spark: resolving $SPARK_DELTA_PACKAGE into $SPARK_IVY" >&2
+	noop=$(mktemp --suffix=.py)
+	: >"$noop"
+	SPARK_HOME=$(dirname "$jars") PYSPARK_PYTHON="$SPARK_VENV/bin/python" \
+		"$SPARK_VENV/bin/spark-submit" --master 'local[1]' --packages "$SPARK_DELTA_PACKAGE" \
+		--conf "spark.jars.ivy=$SPARK_IVY" --conf spark.ui.enabled=false "$noop" >/dev/null 2>&1
+	rm -f "$noop"
+	found=0
+	for j in "$SPARK_IVY"/jars/io.delta_delta-spark_*.jar "$SPARK_IVY"/jars/io.delta_delta-storage-*.jar; do
+		[ -f "$j" ] || continue
+		cp "$j" "$jars/$(basename "$j" | sed 's/^io\.delta_//')"
+		found=$((found + 1))
+	done
+	if [ "$found" -lt 2 ]; then
+		echo "spark: could not resolve $SPARK_DELTA_PACKAGE (see $SPARK_IVY)" >&2
+		exit 1
+	fi
+fi

@@ -35,10 +35,11 @@ fi
 
 mkdir -p "$SPARK_RUN_DIR/warehouse" "$SPARK_RUN_DIR/tmp"
 jars=$("$SPARK_VENV/bin/python" -c 'import os, pyspark; print(os.path.join(os.path.dirname(pyspark.__file__), "jars"))')
-packages=$SPARK_DELTA_PACKAGE
+# Delta is on the class path (install.sh copies it into pyspark/jars).
+packages=""
 if ! ls "$jars"/spark-hive-thriftserver_*.jar >/dev/null 2>&1; then
 	ver=$("$SPARK_VENV/bin/python" -c 'import pyspark; print(pyspark.__version__)')
-	packages="$packages,org.apache.spark:spark-hive-thriftserver_2.12:$ver"
+	packages="--packages org.apache.spark:spark-hive-thriftserver_2.12:$ver"
 fi
 
 export SPARK_HOME
@@ -58,7 +59,7 @@ echo "spark: starting thrift server, log $SPARK_LOG"
 		--name techstore-thriftserver \
 		--master 'local[2]' \
 		--driver-memory "$SPARK_DRIVER_MEMORY" \
-		--packages "$packages" \
+		$packages \
 		--conf "spark.jars.ivy=$SPARK_IVY" \
 		--conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension \
 		--conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog \
