@@ -211,6 +211,9 @@ func (e *Env) resolveCalls(calls []string) []string {
 	}
 	for _, c := range calls {
 		kind, name, _ := strings.Cut(c, ":")
+		if kind == "template" {
+			kind = "include"
+		}
 		if kind == "dispatch" {
 			for _, p := range e.dispatch {
 				if _, ok := e.macros[p+"__"+name]; ok {
@@ -276,7 +279,7 @@ func treeMacroCalls(t *parse.Tree, _ []string) []string {
 			walk(x.List)
 			walk(x.ElseList)
 		case *parse.TemplateNode:
-			out = append(out, "include:"+x.Name)
+			out = append(out, "template:"+x.Name)
 			walk(x.Pipe)
 		}
 	}
@@ -321,9 +324,11 @@ func (e *Env) Parse(name, text string) (*parse.Tree, error) {
 	}
 	t := trees[name]
 	if t == nil { // an empty file parses to no tree
-		t, _ = parse.New(name).Parse("", "", "", map[string]*parse.Tree{})
-		if t == nil {
-			t = &parse.Tree{Name: name, ParseName: name, Root: &parse.ListNode{NodeType: parse.NodeList}}
+		t = &parse.Tree{Name: name, ParseName: name, Root: &parse.ListNode{NodeType: parse.NodeList}}
+	}
+	for _, c := range treeMacroCalls(t, nil) {
+		if kind, m, _ := strings.Cut(c, ":"); kind == "template" && !e.HasMacro(m) {
+			return nil, project.Errorf(name, 0, 0, "{{ template %q }}: there is no macro %q; call macros with include", m, m)
 		}
 	}
 	return t, nil
