@@ -373,7 +373,9 @@ func registrations(seed uint64, n int, from, to time.Time) []int64 {
 	prev := from.Unix() - 1
 	for i := range out {
 		p := (float64(i) + r.Float64()) / float64(n)
-		x := (-1 + math.Sqrt(1+2*growth*p*(1+growth/2))) / growth
+		// Inverse of the CDF of a density rising linearly (x + g x²/2 scaled);
+		// float64() forbids fused multiply-adds (same bits on every machine).
+		x := (-1 + math.Sqrt(1+float64(2*growth*p*(1+growth/2)))) / growth
 		t := from.Unix() + int64(x*span)
 		if t <= prev {
 			t = prev + 1
@@ -581,7 +583,7 @@ func (g *generator) productsTable(ctx context.Context, s Sink) (int64, int64, er
 		launch := date(g.start.AddDate(0, 0, -r.Between(30, 3*365)))
 		active := true
 		// Cheaper products sell more units.
-		popularity := sc.popularityUp / math.Pow(float64(rank[i]+1), 1.05) * 30000 / float64(price+30000)
+		popularity := sc.popularityUp / float64(rank[i]+1) * 30000 / float64(price+30000)
 		switch x := r.Float64(); {
 		case x < 0.025: // just launched: not sold yet
 			launch = date(g.end.AddDate(0, 0, -r.Between(0, 20)))
@@ -691,7 +693,8 @@ func (g *generator) orderAt(r *rng, k int64, t time.Time, o *order) {
 	o.at = t
 	n := sort.Search(len(g.regs), func(i int) bool { return g.regs[i] > t.Unix() })
 	if r.Chance(0.3) {
-		o.customer = int64(float64(n)*math.Pow(r.Float64(), 3)) + 1
+		u := r.Float64()
+		o.customer = int64(float64(n)*float64(u*u)*u) + 1
 	} else {
 		o.customer = int64(r.IntN(n)) + 1
 	}
@@ -862,19 +865,24 @@ func (g *generator) itemsPass(ctx context.Context, s Sink) (int64, int64, error)
 		stars := int(math.Round(r.Normal(p.quality, 1.0, 1, 5)))
 		title := r.Pick(reviewTitles[stars-1])
 		comment := strings.ReplaceAll(r.Pick(reviewComments[stars-1]), "%s", p.noun)
-		total := int64(-math.Log(1-r.Float64()) * 6)
-		helpful := int64(float64(total) * (0.3 + 0.65*r.Float64()))
+		total := int64(r.IntN(1 + r.IntN(1+r.IntN(60))))
+		helpful := int64(float64(total) * (0.3 + float64(0.65*r.Float64())))
 		var rating any = int64(stars)
 		if r.Chance(0.02) {
 			rating = nil
-			g.defects[DefectRatingNull]++
 		}
 		if r.Chance(0.025) {
 			comment = ""
-			g.defects[DefectCommentEmpty]++
 		}
 		if at.After(g.end) {
 			return nil // would be written after the end date: not yet written
+		}
+		// Count the defects of the rows actually written.
+		if rating == nil {
+			g.defects[DefectRatingNull]++
+		}
+		if comment == "" {
+			g.defects[DefectCommentEmpty]++
 		}
 		nReviews++
 		rev[0], rev[1], rev[2], rev[3], rev[4] = nReviews, int64(productIdx+1), customer, orderID, rating

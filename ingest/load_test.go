@@ -195,7 +195,20 @@ func TestInvariants(t *testing.T) {
 // number of rows SQL finds, that each kind is present at a 0.2-8% rate,
 // and that the other columns are clean.
 func TestDefects(t *testing.T) {
-	db, rep := loadFile(t, Config{Scale: 1, Seed: 11, EndDate: DefaultEndDate})
+	cases := []struct {
+		name string
+		cfg  Config
+	}{
+		{"scale 1 seed 11", Config{Scale: 1, Seed: 11, EndDate: DefaultEndDate}},
+		{"scale 2 seed 12", Config{Scale: 2, Seed: 12, EndDate: time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { checkDefects(t, tc.cfg) })
+	}
+}
+
+func checkDefects(t *testing.T, cfg Config) {
+	db, rep := loadFile(t, cfg)
 	rows := map[string]int64{}
 	for i, n := range TableNames() {
 		rows[n] = rep.Rows[i]

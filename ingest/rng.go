@@ -67,8 +67,13 @@ func (r *rng) Weighted(w []int) int {
 	return len(w) - 1
 }
 
-// Normal returns a normally distributed value with the given mean and sd,
-// clamped to [lo, hi].
+// Normal returns an approximately normal value with the given mean and
+// sd (the Irwin-Hall sum of four uniforms), clamped to [lo, hi]. It uses
+// only additions and multiplications, each rounded on its own (the
+// float64 conversions forbid fused multiply-adds), so that it gives the
+// same bits on every architecture, unlike math.Exp/Log based methods.
 func (r *rng) Normal(mean, sd, lo, hi float64) float64 {
-	return math.Min(hi, math.Max(lo, mean+sd*r.NormFloat64()))
+	u := r.Float64() + r.Float64() + r.Float64() + r.Float64()
+	z := float64((u - 2) * math.Sqrt(3)) // sd of the sum is sqrt(4/12)
+	return math.Min(hi, math.Max(lo, mean+float64(sd*z)))
 }
