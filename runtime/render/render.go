@@ -554,9 +554,11 @@ func ExecError(err error) error {
 			outer := execErrRe.FindStringSubmatch(s)
 			line, _ := strconv.Atoi(m[2])
 			col, _ := strconv.Atoi(m[3])
+			col++ // text/template counts columns from 0
 			msg := m[4]
 			if outer != nil {
-				msg += " (included from " + outer[1] + ":" + outer[2] + ":" + outer[3] + ")"
+				oc, _ := strconv.Atoi(outer[3])
+				msg += " (included from " + outer[1] + ":" + outer[2] + ":" + strconv.Itoa(oc+1) + ")"
 			}
 			return &project.PosError{File: m[1], Line: line, Col: col, Msg: tidy(msg), Err: err}
 		}
@@ -564,7 +566,7 @@ func ExecError(err error) error {
 	if m := execErrRe.FindStringSubmatch(s); m != nil {
 		line, _ := strconv.Atoi(m[2])
 		col, _ := strconv.Atoi(m[3])
-		return &project.PosError{File: m[1], Line: line, Col: col, Msg: tidy(m[4]), Err: err}
+		return &project.PosError{File: m[1], Line: line, Col: col + 1, Msg: tidy(m[4]), Err: err}
 	}
 	return err
 }

@@ -1,0 +1,102 @@
+package dag
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+)
+
+func TestOrder(t *testing.T) {
+	cases := []struct {
+		name    string
+		parents map[string][]string
+		order   []string
+	}{
+		{"empty", map[string][]string{}, []string{}},
+		{"ties by id", map[string][]string{"c": nil, "a": nil, "b": nil}, []string{"a", "b", "c"}},
+		{"chain against alphabet", map[string][]string{"a": {"b"}, "b": {"c"}, "c": nil}, []string{"c", "b", "a"}},
+		// z is ready first (only root); then x and y become ready together: x before y.
+		{"diamond", map[string][]string{"z": nil, "y": {"z"}, "x": {"z"}, "w": {"x", "y"}}, []string{"z", "x", "y", "w"}},
+		// Ready set after a: {b, d}; b frees c ("c" < "d"), so c comes before d.
+		{"heap not queue", map[string][]string{"a": nil, "b": {"a"}, "d": {"a"}, "c": {"b"}}, []string{"a", "b", "c", "d"}},
+		{"duplicate edge", map[string][]string{"a": nil, "b": {"a", "a"}}, []string{"a", "b"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := New(c.parents)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := d.Nodes()
+			if len(got) == 0 && len(c.order) == 0 {
+				return
+			}
+			if !reflect.DeepEqual(got, c.order) {
+				t.Errorf("order = %q, want %q", got, c.order)
+			}
+		})
+	}
+}
+
+func TestNeighbours(t *testing.T) {
+	d, err := New(map[string][]string{"z": nil, "y": {"z"}, "x": {"z"}, "w": {"y", "x"}, "v": {"w"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		got  []string
+		want []string
+	}{
+		{"parents of w, topological", d.Parents("w"), []string{"x", "y"}},
+		{"children of z", d.Children("z"), []string{"x", "y"}},
+		{"parents of a root", d.Parents("z"), nil},
+		{"unknown id", d.Children("nope"), nil},
+		{"ancestors of v", d.Ancestors("v"), []string{"z", "x", "y", "w"}},
+		{"descendants of x", d.Descendants("x"), []string{"w", "v"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if !reflect.DeepEqual(c.got, c.want) {
+				t.Errorf("got %q, want %q", c.got, c.want)
+			}
+		})
+	}
+	if got, want := d.Layers(), [][]string{{"z"}, {"x", "y"}, {"w"}, {"v"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("layers = %q, want %q", got, want)
+	}
+	if d.Index("w") != 3 || d.Index("nope") != -1 || !d.Has("v") || d.Len() != 5 {
+		t.Errorf("index/has/len wrong: %d %d %v %d", d.Index("w"), d.Index("nope"), d.Has("v"), d.Len())
+	}
+}
+
+func TestCycle(t *testing.T) {
+	cases := []struct {
+		name    string
+		parents map[string][]string
+		cycle   []string
+	}{
+		{"self", map[string][]string{"a": {"a"}}, []string{"a", "a"}},
+		// b reads a, c reads b, a reads c: dependency order a -> b -> c -> a.
+		{"three", map[string][]string{"a": {"c"}, "b": {"a"}, "c": {"b"}, "d": nil, "e": {"c"}}, []string{"a", "b", "c", "a"}},
+		{"two behind a root", map[string][]string{"r": nil, "m": {"r", "n"}, "n": {"m"}}, []string{"m", "n", "m"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := New(c.parents)
+			var ce *CycleError
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want a CycleError", err)
+			}
+			if !reflect.DeepEqual(ce.Cycle, c.cycle) {
+				t.Errorf("cycle = %q, want %q", ce.Cycle, c.cycle)
+			}
+		})
+	}
+}
+
+func TestUnknownParent(t *testing.T) {
+	if _, err := New(map[string][]string{"a": {"ghost"}}); err == nil {
+		t.Fatal("want an error for a parent that is not a node")
+	}
+}
