@@ -3,6 +3,7 @@
 SHELL := /bin/bash
 GO ?= go
 SCALE ?= 1
+SEED ?= 42
 ADDR ?= 127.0.0.1:8080
 BIN := bin/techstore
 export CGO_ENABLED := 1
@@ -40,6 +41,12 @@ test-browser:
 # Go tests against it, stops it.
 test-spark:
 	@scripts/spark/test.sh
+
+# Build the binary, generate the data at SCALE (reused when present), build
+# every layer with its tests (skipped when nothing changed), write the docs
+# site and serve the API on ADDR. See scripts/start.sh.
+start:
+	@SCALE='$(SCALE)' SEED='$(SEED)' ADDR='$(ADDR)' GO='$(GO)' scripts/start.sh
 
 clean:
 	rm -rf bin target warehouse
