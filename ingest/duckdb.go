@@ -22,6 +22,7 @@ type Options struct {
 // ExistingDataError says the raw tables already hold data and how to proceed.
 type ExistingDataError struct {
 	Where  string           // the warehouse, e.g. the DuckDB file
+	Schema string           // the schema of the tables
 	Tables map[string]int64 // rows per table that holds data
 	Order  []string         // tables of Tables, in load order
 }
@@ -29,7 +30,7 @@ type ExistingDataError struct {
 func (e *ExistingDataError) Error() string {
 	parts := make([]string, len(e.Order))
 	for i, t := range e.Order {
-		parts[i] = fmt.Sprintf("%s.%s (%d rows)", Schema, t, e.Tables[t])
+		parts[i] = fmt.Sprintf("%s.%s (%d rows)", e.Schema, t, e.Tables[t])
 	}
 	return fmt.Sprintf("%s already holds data in %s: run `techstore ingest --replace` to replace it "+
 		"(atomically: the old rows stay until the new load has finished), or choose another target with --target",
@@ -78,7 +79,7 @@ func loadDuckDB(ctx context.Context, path string, cfg Config, o Options, wrap fu
 		return Report{}, fmt.Errorf("inspect %s: %w", path, err)
 	}
 	if !o.Replace {
-		if e := nonEmpty(existing, path); e != nil {
+		if e := nonEmpty(existing, path, Schema); e != nil {
 			return Report{}, e
 		}
 	}
@@ -133,8 +134,8 @@ func duckExisting(ctx context.Context, conn *sql.Conn, catalog string) (map[stri
 	return out, nil
 }
 
-func nonEmpty(existing map[string]int64, where string) error {
-	e := &ExistingDataError{Where: where, Tables: map[string]int64{}}
+func nonEmpty(existing map[string]int64, where, schema string) error {
+	e := &ExistingDataError{Where: where, Schema: schema, Tables: map[string]int64{}}
 	for _, t := range TableNames() {
 		if existing[t] > 0 {
 			e.Tables[t] = existing[t]

@@ -82,7 +82,7 @@ func LoadAdapter(ctx context.Context, a adapter.Adapter, cfg Config, o AdapterOp
 		existing[t] = countValue(rows)
 	}
 	if !o.Replace {
-		if e := nonEmpty(existing, where); e != nil {
+		if e := nonEmpty(existing, where, schema); e != nil {
 			return Report{}, e
 		}
 	}
