@@ -1,0 +1,183 @@
+package project
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestFolderConfig(t *testing.T) {
+	withProject := map[string]any{
+		"+tags": []any{"all"},
+		"shop": map[string]any{
+			"+materialized": "view",
+			"silver": map[string]any{
+				"+schema":       "silver",
+				"+tags":         []any{"silver"},
+				"materialized":  "table",
+				"s_customers":   map[string]any{"+materialized": "incremental"},
+				"not_a_config":  "ignored",
+				"nested_folder": map[string]any{"+tags": "deep"},
+			},
+		},
+	}
+	withoutProject := map[string]any{"silver": map[string]any{"+schema": "silver"}}
+	cases := []struct {
+		name string
+		tree map[string]any
+		fqn  []string
+		want map[string]any
+	}{
+		{"project level and folder", withProject, []string{"shop", "silver", "s_orders"},
+			map[string]any{"tags": []string{"all", "silver"}, "materialized": "table", "schema": "silver"}},
+		{"model entry wins over its folder", withProject, []string{"shop", "silver", "s_customers"},
+			map[string]any{"tags": []string{"all", "silver"}, "materialized": "incremental", "schema": "silver"}},
+		{"deeper folder accumulates tags", withProject, []string{"shop", "silver", "nested_folder", "m"},
+			map[string]any{"tags": []string{"all", "silver", "deep"}, "materialized": "table", "schema": "silver"}},
+		{"other folder gets project level only", withProject, []string{"shop", "gold", "g"},
+			map[string]any{"tags": []string{"all"}, "materialized": "view"}},
+		{"tree without the project name", withoutProject, []string{"shop", "silver", "x"},
+			map[string]any{"schema": "silver"}},
+		{"empty tree", nil, []string{"shop", "x"}, map[string]any{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := FolderConfig(c.tree, c.fqn); !reflect.DeepEqual(got, c.want) {
+				t.Errorf("got %#v, want %#v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestMergeConfig(t *testing.T) {
+	dst := map[string]any{"tags": []string{"a"}, "meta": map[string]any{"x": 1, "y": 1}, "pre-hook": "h1", "schema": "s1"}
+	MergeConfig(dst, map[string]any{"+tags": []any{"b", "a"}, "meta": map[string]any{"y": 2}, "pre_hook": []any{"h2"}, "schema": "s2"})
+	want := map[string]any{"tags": []string{"a", "b"}, "meta": map[string]any{"x": 1, "y": 2}, "pre-hook": []any{"h1", "h2"}, "schema": "s2"}
+	if !reflect.DeepEqual(dst, want) {
+		t.Errorf("got %#v, want %#v", dst, want)
+	}
+}
+
+func TestToConfig(t *testing.T) {
+	full := false
+	cases := []struct {
+		name string
+		raw  map[string]any
+		want Config
+		err  string
+	}{
+		{"defaults", nil, Config{Enabled: true, Materialized: "view", Tags: []string{}}, ""},
+		{"lists from strings", map[string]any{"unique_key": "id", "partition_by": "d", "cluster_by": []any{"a", "b"}, "tags": "t"},
+			Config{Enabled: true, Materialized: "view", Tags: []string{"t"}, UniqueKey: []string{"id"}, PartitionBy: []string{"d"}, ClusterBy: []string{"a", "b"}}, ""},
+		{"hooks and extras", map[string]any{"post-hook": []any{"a", map[string]any{"sql": "b"}}, "full_refresh": false, "file_format": "delta", "catalog": "c"},
+			Config{Enabled: true, Materialized: "view", Tags: []string{}, PostHook: []string{"a", "b"}, FullRefresh: &full, Database: "c", Extra: map[string]any{"file_format": "delta"}}, ""},
+		{"test keys", map[string]any{"severity": "WARN", "where": "x > 1", "store_failures": true, "enabled": false},
+			Config{Enabled: false, Materialized: "view", Tags: []string{}, Severity: "warn", Where: "x > 1", StoreFailures: true}, ""},
+		{"bad bool", map[string]any{"enabled": "maybe"}, Config{}, `config "enabled": want true or false`},
+		{"bad partition", map[string]any{"partition_by": []any{1}}, Config{}, `config "partition_by": want a list of column names`},
+		{"bad severity", map[string]any{"severity": "fatal"}, Config{}, "want warn or error"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, _, err := ToConfig(c.raw, "view")
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("err = %v, want %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("got %#v\nwant %#v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestClosestAndLineCol(t *testing.T) {
+	names := []string{"silver_orders", "silver_order_items", "gold_sales", "orders"}
+	cases := []struct {
+		in   string
+		want []string
+	}{
+		{"silver_order", []string{"silver_orders"}},
+		{"silver_ordrs", []string{"silver_orders"}},
+		{"ordrs", []string{"orders"}},
+		{"completely_else", []string{}},
+	}
+	for _, c := range cases {
+		if got := Closest(c.in, names, 3); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Closest(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		text      string
+		off       int
+		line, col int
+	}{{"abc", 0, 1, 1}, {"ab\ncd", 3, 2, 1}, {"ab\ncd", 4, 2, 2}, {"a\n\nb", 3, 3, 1}} {
+		if l, col := LineCol(c.text, c.off); l != c.line || col != c.col {
+			t.Errorf("LineCol(%q, %d) = %d:%d, want %d:%d", c.text, c.off, l, col, c.line, c.col)
+		}
+	}
+}
+
+func TestLoadProjectSettings(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"dbt_project.yml":       "name: p\nprofile: prof\nversion: 2\nvars: {a: 1, b: x}\nmodel-paths: [transform]\non-run-start: \"select 1\"\non-run-end: [\"select 2\", \"select 3\"]\n",
+		"transform/m.sql":       "select 1",
+		"transform/.hidden.sql": "not a model",
+		"models/ignored.sql":    "not in model-paths",
+		"seeds/s.csv":           "a\n1\n",
+		"tests/t.sql":           "select 1 where false",
+		"macros/x.sql":          "{{ define \"x\" }}{{ end }}",
+		"selectors.yml":         "selectors: []\n",
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, []byte(text), 0o644)
+	}
+	p, _, err := Load(context.Background(), dir, LoadOptions{Vars: map[string]any{"b": "override"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, 0, len(p.Nodes))
+	for id := range p.Nodes {
+		ids = append(ids, id)
+	}
+	sortStrings(ids)
+	checks := []struct {
+		name string
+		got  any
+		want any
+	}{
+		{"name/profile/version", p.Name + "/" + p.Profile + "/" + p.Version, "p/prof/2"},
+		{"vars", p.Vars, map[string]any{"a": 1, "b": "override"}},
+		{"paths", [][]string{p.ModelPaths, p.SeedPaths, p.TestPaths, p.MacroPaths}, [][]string{{"transform"}, {"seeds"}, {"tests"}, {"macros"}}},
+		{"hooks", [][]string{p.OnRunStart, p.OnRunEnd}, [][]string{{"select 1"}, {"select 2", "select 3"}}},
+		{"nodes", ids, []string{"model.p.m", "seed.p.s", "test.p.t"}},
+		{"model path", p.Nodes["model.p.m"].Path + " " + p.Nodes["model.p.m"].OriginalFilePath, "m.sql transform/m.sql"},
+		{"seed checksum of the CSV", p.Nodes["seed.p.s"].Checksum, Checksum("a\n1\n")},
+		{"macro files", len(p.MacroFiles), 1},
+		{"selectors file", p.SelectorsFile, "selectors.yml"},
+	}
+	for _, c := range checks {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s = %#v, want %#v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
