@@ -363,7 +363,7 @@
     var box = document.getElementById("column-lineage");
     box.textContent = "";
     box.appendChild(el("h3", { text: "Lineage of " + name }));
-    box.appendChild(columnGraph(id, name, hops));
+    box.appendChild(el("div", { "class": "colgraph-wrap" }, [columnGraph(id, name, hops)]));
     var list = el("table", { id: "lineage-hops" }, [el("tr", null, ["column", "comes from", "how"].map(function (h) { return el("th", { text: h }); }))]);
     hops.forEach(function (h) {
       var from = h.kind === "unknown" ? el("span", { text: "unknown: " + h.note }) :
@@ -396,8 +396,9 @@
     });
     var maxD = 0, perDepth = {};
     order.forEach(function (k) { var c = cols[k]; maxD = Math.max(maxD, c.depth); c.row = perDepth[c.depth] = (perDepth[c.depth] || 0) + 1; });
-    var W = 230, H = 34, maxRows = Math.max.apply(null, Object.keys(perDepth).map(function (d) { return perDepth[d]; }));
-    var s = svgEl("svg", { id: "colgraph", viewBox: "0 0 " + ((maxD + 1) * W + 20) + " " + (maxRows * H + 20) });
+    var W = 290, H = 34, maxRows = Math.max.apply(null, Object.keys(perDepth).map(function (d) { return perDepth[d]; }));
+    var gw = (maxD + 1) * W + 20, gh = maxRows * H + 20;
+    var s = svgEl("svg", { id: "colgraph", viewBox: "0 0 " + gw + " " + gh, width: gw, height: gh });
     var defs = svgEl("defs", {});
     var mk = svgEl("marker", { id: "carrow", viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "6", markerHeight: "6", orient: "auto" });
     mk.appendChild(svgEl("path", { d: "M0,0L10,5L0,10z", fill: "#57606a" }));
