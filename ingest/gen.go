@@ -98,21 +98,21 @@ func (r Report) TotalRows() int64 {
 
 // Defect kinds, in report order.
 const (
-	DefectEmail          = "customer_email_not_normalized"
-	DefectDuplicate      = "customer_duplicate"
-	DefectNameSpaces     = "customer_name_extra_spaces"
-	DefectNameCase       = "customer_name_wrong_case"
-	DefectPhoneFormat    = "customer_phone_format"
-	DefectPhoneNull      = "customer_phone_null"
-	DefectCityNull       = "customer_city_null"
-	DefectBirthNull      = "customer_birth_date_null"
-	DefectBirthFuture    = "customer_birth_date_future"
-	DefectBirthPre1900   = "customer_birth_date_before_1900"
-	DefectBrandCase      = "product_brand_case"
-	DefectPaymentNull    = "order_payment_method_null"
-	DefectRatingNull     = "review_rating_null"
-	DefectCommentEmpty   = "review_comment_empty"
-	canonicalPhonePatten = `^\+[0-9]{1,3}( [0-9]+)+$`
+	DefectEmail           = "customer_email_not_normalized"
+	DefectDuplicate       = "customer_duplicate"
+	DefectNameSpaces      = "customer_name_extra_spaces"
+	DefectNameCase        = "customer_name_wrong_case"
+	DefectPhoneFormat     = "customer_phone_format"
+	DefectPhoneNull       = "customer_phone_null"
+	DefectCityNull        = "customer_city_null"
+	DefectBirthNull       = "customer_birth_date_null"
+	DefectBirthFuture     = "customer_birth_date_future"
+	DefectBirthPre1900    = "customer_birth_date_before_1900"
+	DefectBrandCase       = "product_brand_case"
+	DefectPaymentNull     = "order_payment_method_null"
+	DefectRatingNull      = "review_rating_null"
+	DefectCommentEmpty    = "review_comment_empty"
+	canonicalPhonePattern = `^\+[0-9]{1,3}( [0-9]+)+$`
 )
 
 // defectChecks returns the defect kinds with their SQL predicates.
@@ -125,7 +125,7 @@ func defectChecks(end time.Time) []DefectCount {
 			Check: "EXISTS (SELECT 1 FROM techstore.customers o WHERE lower(trim(o.email)) = lower(trim(customers.email)) AND o.registration_date < customers.registration_date)"},
 		{Kind: DefectNameSpaces, Table: TableCustomers, Column: "name", Check: "(name <> trim(name) OR name LIKE '%  %')"},
 		{Kind: DefectNameCase, Table: TableCustomers, Column: "name", Check: "(name = upper(name) OR name = lower(name))"},
-		{Kind: DefectPhoneFormat, Table: TableCustomers, Column: "phone", Check: "NOT regexp_full_match(phone, '" + canonicalPhonePatten[1:len(canonicalPhonePatten)-1] + "')"},
+		{Kind: DefectPhoneFormat, Table: TableCustomers, Column: "phone", Check: "NOT regexp_full_match(phone, '" + canonicalPhonePattern[1:len(canonicalPhonePattern)-1] + "')"},
 		{Kind: DefectPhoneNull, Table: TableCustomers, Column: "phone", Check: "phone IS NULL"},
 		{Kind: DefectCityNull, Table: TableCustomers, Column: "city", Check: "city IS NULL"},
 		{Kind: DefectBirthNull, Table: TableCustomers, Column: "birth_date", Check: "birth_date IS NULL"},
@@ -171,7 +171,7 @@ func Generate(ctx context.Context, cfg Config, sink Sink) (Report, error) {
 	g := &generator{
 		cfg:      cfg,
 		defects:  map[string]int64{},
-		phoneRe:  regexp.MustCompile(canonicalPhonePatten),
+		phoneRe:  regexp.MustCompile(canonicalPhonePattern),
 		brandSet: map[string]bool{},
 	}
 	for _, b := range Brands {
@@ -390,7 +390,8 @@ func (g *generator) customers(ctx context.Context, s Sink) (int64, int64, error)
 	g.regs = registrations(g.cfg.Seed, n, g.start.AddDate(-1, 0, 0), g.end)
 	g.custCountry = make([]uint8, n)
 	g.custAddr = make([]string, n)
-	clean := make([]string, n) // normalized email per customer
+	clean := make([]string, n)   // normalized email per customer
+	personOf := make([]int32, n) // the person each customer row is
 	seen := make(map[string]bool, n)
 	raw := make(map[string]bool, n)
 	vals := make([]any, 9)
@@ -405,7 +406,11 @@ func (g *generator) customers(ctx context.Context, s Sink) (int64, int64, error)
 		if dup {
 			orig = r.IntN(j)
 		}
-		p := g.person(orig)
+		personOf[j] = personOf[orig] // a duplicate of a duplicate is the same person
+		if !dup {
+			personOf[j] = int32(j)
+		}
+		p := g.person(int(personOf[j]))
 		var email string
 		if dup {
 			clean[j] = clean[orig]
@@ -418,6 +423,7 @@ func (g *generator) customers(ctx context.Context, s Sink) (int64, int64, error)
 			}
 			if email == "" { // every spelling taken: register a new person instead
 				dup = false
+				personOf[j] = int32(j)
 				p = g.person(j)
 			}
 		}
@@ -825,8 +831,6 @@ func (g *generator) eachOrder(ctx context.Context, fn func(r *rng, o *order) err
 	return nil
 }
 
-func money(c int64) any { return c }
-
 func (g *generator) ordersPass(ctx context.Context, s Sink) (int64, int64, error) {
 	vals := make([]any, 15)
 	var n int64
@@ -838,8 +842,8 @@ func (g *generator) ordersPass(ctx context.Context, s Sink) (int64, int64, error
 		} else {
 			g.defects[DefectPaymentNull]++
 		}
-		vals[5], vals[6], vals[7], vals[8] = o.payStatus, money(o.subtotal), money(o.tax), money(o.ship)
-		vals[9], vals[10] = money(o.discount), money(o.subtotal+o.tax+o.ship-o.discount)
+		vals[5], vals[6], vals[7], vals[8] = o.payStatus, o.subtotal, o.tax, o.ship
+		vals[9], vals[10] = o.discount, o.subtotal+o.tax+o.ship-o.discount
 		vals[11], vals[12], vals[13], vals[14] = g.custAddr[o.customer-1], o.est, nil, nil
 		if o.hasActual {
 			vals[13] = o.actual
@@ -897,7 +901,7 @@ func (g *generator) itemsPass(ctx context.Context, s Sink) (int64, int64, error)
 			nItems++
 			p := g.products[l.product]
 			items[0], items[1], items[2], items[3] = nItems, o.id, int64(l.product+1), l.qty
-			items[4], items[5], items[6], items[7], items[8] = money(p.price), money(p.cost), money(l.lineTotal), l.discountBP, o.at
+			items[4], items[5], items[6], items[7], items[8] = p.price, p.cost, l.lineTotal, l.discountBP, o.at
 			if err := s.Append(tItems, items); err != nil {
 				return fmt.Errorf("append %s row %d: %w", TableItems, nItems, err)
 			}

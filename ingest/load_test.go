@@ -231,6 +231,9 @@ func checkDefects(t *testing.T, cfg Config) {
 	// Independent checks of what the predicates mean.
 	clean := []struct{ name, q string }{
 		{"duplicates are later registrations of the same email", `SELECT count(*) - count(DISTINCT lower(trim(email))) FROM techstore.customers`},
+		{"duplicate who is another person", `SELECT count(*) FROM techstore.customers d JOIN techstore.customers o
+			ON lower(trim(o.email)) = lower(trim(d.email)) AND o.registration_date < d.registration_date
+			WHERE lower(regexp_replace(trim(o.name), ' +', ' ', 'g')) <> lower(regexp_replace(trim(d.name), ' +', ' ', 'g')) OR o.country <> d.country`},
 		{"NULLs outside the defect columns", `SELECT count(*) FROM techstore.customers WHERE name IS NULL OR email IS NULL OR registration_date IS NULL OR country IS NULL OR is_active IS NULL`},
 		{"NULL product values", `SELECT count(*) FROM techstore.products WHERE description IS NULL OR subcategory IS NULL OR model IS NULL OR stock IS NULL OR weight_kg IS NULL OR dimensions IS NULL OR launch_date IS NULL OR created_at IS NULL`},
 		{"NULL order values", `SELECT count(*) FROM techstore.orders WHERE order_date IS NULL OR payment_status IS NULL OR subtotal IS NULL OR tax_amount IS NULL OR shipping_cost IS NULL OR discount_amount IS NULL OR shipping_address IS NULL OR estimated_delivery IS NULL`},
