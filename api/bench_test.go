@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -50,4 +51,26 @@ func BenchmarkEndpoints(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkReload measures loading a whole snapshot (set
+// TECHSTORE_BENCH_DUCKDB to a built warehouse for realistic sizes) and
+// reports the Go heap it keeps.
+func BenchmarkReload(b *testing.B) {
+	path := os.Getenv("TECHSTORE_BENCH_DUCKDB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "warehouse.duckdb")
+		buildWarehouse(&testing.T{}, path)
+	}
+	store := NewStore(&DuckDB{Path: path}, nil)
+	for b.Loop() {
+		if _, err := store.Reload(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heapMB")
+	runtime.KeepAlive(store.Current())
 }

@@ -52,7 +52,8 @@ func (d *DuckDB) Open(ctx context.Context) (table.Source, io.Closer, error) {
 	}
 	var last error
 	for try := 0; try < retries; try++ {
-		db, err := sql.Open("duckdb", d.Path+"?access_mode=READ_ONLY")
+		// A small memory limit: the load reads each table once, in order.
+		db, err := sql.Open("duckdb", d.Path+"?access_mode=READ_ONLY&memory_limit=256MB")
 		if err == nil {
 			db.SetMaxOpenConns(1)
 			// Qualify with the file's catalog: a file named like the schema
@@ -102,7 +103,7 @@ type sqlSource struct {
 	quote  func(string) string
 }
 
-func (s *sqlSource) Select(ctx context.Context, model string, cols []string) ([][]any, error) {
+func (s *sqlSource) Select(ctx context.Context, model string, cols []string, fn func([]any) error) error {
 	q := make([]string, len(cols))
 	for i, c := range cols {
 		q[i] = s.quote(c)
@@ -110,25 +111,26 @@ func (s *sqlSource) Select(ctx context.Context, model string, cols []string) ([]
 	stmt := "SELECT " + strings.Join(q, ", ") + " FROM " + s.schema + "." + s.quote(model)
 	rows, err := s.db.QueryContext(ctx, stmt)
 	if err != nil {
-		return nil, fmt.Errorf("query %s.%s (does the table exist with the contract's columns? run techstore build): %w", s.schema, model, err)
+		return fmt.Errorf("query %s.%s (does the table exist with the contract's columns? run techstore build): %w", s.schema, model, err)
 	}
 	defer rows.Close()
-	var out [][]any
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
 	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("read %s.%s: %w", s.schema, model, err)
+			return fmt.Errorf("read %s.%s: %w", s.schema, model, err)
 		}
-		out = append(out, vals)
+		if err := fn(vals); err != nil {
+			return err
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read %s.%s: %w", s.schema, model, err)
+		return fmt.Errorf("read %s.%s: %w", s.schema, model, err)
 	}
-	return out, nil
+	return nil
 }
 
 // Warehouse reads the gold schema through a runtime adapter (Databricks or
@@ -161,7 +163,7 @@ type adapterSource struct {
 	schema string
 }
 
-func (s *adapterSource) Select(ctx context.Context, model string, cols []string) ([][]any, error) {
+func (s *adapterSource) Select(ctx context.Context, model string, cols []string, fn func([]any) error) error {
 	q := make([]string, len(cols))
 	for i, c := range cols {
 		q[i] = s.a.QuoteIdent(c)
@@ -169,10 +171,16 @@ func (s *adapterSource) Select(ctx context.Context, model string, cols []string)
 	rel := s.a.RelationName(adapter.Relation{Database: s.db, Schema: s.schema, Identifier: model})
 	names, rows, err := s.a.Query(ctx, "SELECT "+strings.Join(q, ", ")+" FROM "+rel)
 	if err != nil {
-		return nil, fmt.Errorf("query %s: %w", rel, err)
+		return fmt.Errorf("query %s: %w", rel, err)
 	}
 	if len(names) != len(cols) {
-		return nil, fmt.Errorf("query %s: got %d columns, the contract has %d", rel, len(names), len(cols))
+		return fmt.Errorf("query %s: got %d columns, the contract has %d", rel, len(names), len(cols))
 	}
-	return rows, nil
+	for i, r := range rows {
+		rows[i] = nil // let the row go once converted
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

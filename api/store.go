@@ -105,6 +105,10 @@ func NewSnapshot(g *Gold, source string, loadedAt time.Time) (*Snapshot, error) 
 	if err != nil {
 		return nil, fmt.Errorf("derive snapshot answers: %w", err)
 	}
+	// The big tables are answered from pre-encoded JSON and indexes only.
+	// (Sales metrics keep their rows: /api/sales/metrics searches them.)
+	g.CustomerAnalytics.ReleaseRows()
+	g.ProductPerformance.ReleaseRows()
 	return &Snapshot{Gold: g, LoadedAt: loadedAt, AsOfDate: d.asOf, Source: source, Counts: g.Counts(), derived: d}, nil
 }
 

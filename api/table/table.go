@@ -1,11 +1,13 @@
 package table
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,18 +77,19 @@ func (s *Spec[R]) col(name string) (*Col[R], bool) {
 	return nil, false
 }
 
-// Source reads the rows of a gold relation: the selected columns, in order.
-// Implementations bind no user text into SQL: model and column names come
-// from the contract.
+// Source reads the rows of a gold relation: the selected columns, in order,
+// handing each row to fn (vals is reused between calls). Implementations
+// bind no user text into SQL: model and column names come from the contract.
 type Source interface {
-	Select(ctx context.Context, model string, cols []string) ([][]any, error)
+	Select(ctx context.Context, model string, cols []string, fn func(vals []any) error) error
 }
 
 // Table is one gold table held in memory, immutable once built.
 type Table[R any] struct {
 	spec    *Spec[R]
 	rows    []R
-	enc     [][]byte
+	arena   []byte   // every row's JSON, in default order
+	offs    []uint32 // row i is arena[offs[i]:offs[i+1]]
 	byKey   map[string]int32
 	orders  map[string][]int32            // sort key -> row order
 	filters map[string]map[string][]int32 // filter column -> value -> rows in default order
@@ -95,21 +98,25 @@ type Table[R any] struct {
 
 // Load reads a gold table from src and builds its indexes.
 func Load[R any](ctx context.Context, src Source, spec Spec[R]) (*Table[R], error) {
-	raw, err := src.Select(ctx, spec.Model, spec.ColumnNames())
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", spec.Model, err)
-	}
-	rows := make([]R, len(raw))
-	for i, vals := range raw {
+	var rows []R
+	n := 0
+	err := src.Select(ctx, spec.Model, spec.ColumnNames(), func(vals []any) error {
+		n++
 		if len(vals) != len(spec.Columns) {
-			return nil, fmt.Errorf("load %s: row %d has %d values, the contract has %d columns", spec.Model, i+1, len(vals), len(spec.Columns))
+			return fmt.Errorf("row %d has %d values, the contract has %d columns", n, len(vals), len(spec.Columns))
 		}
+		var r R
 		for j := range spec.Columns {
 			c := &spec.Columns[j]
-			if err := c.Scan(&rows[i], vals[j]); err != nil {
-				return nil, fmt.Errorf("load %s: row %d column %s (%s): %w; fix the model or its YAML data_type", spec.Model, i+1, c.Name, c.Type, err)
+			if err := c.Scan(&r, vals[j]); err != nil {
+				return fmt.Errorf("row %d column %s (%s): %w; fix the model or its YAML data_type", n, c.Name, c.Type, err)
 			}
 		}
+		rows = append(rows, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", spec.Model, err)
 	}
 	return Build(spec, rows)
 }
@@ -143,18 +150,34 @@ func Build[R any](spec Spec[R], rows []R) (*Table[R], error) {
 	for i := range pre {
 		pre[i] = int32(i)
 	}
-	sort.SliceStable(pre, func(a, b int) bool { return string(enc[pre[a]]) < string(enc[pre[b]]) })
+	slices.SortFunc(pre, func(a, b int32) int {
+		if c := bytes.Compare(enc[a], enc[b]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
 	byJSON := make([]R, len(rows))
 	for i, j := range pre {
 		byJSON[i] = rows[j]
 	}
 	idx := orderBy(byJSON, dc, desc)
 	t.rows = make([]R, len(rows))
-	t.enc = make([][]byte, len(rows))
+	size := 0
+	for _, b := range enc {
+		size += len(b)
+	}
+	if size > math.MaxUint32 {
+		return nil, fmt.Errorf("model %s: %d bytes of JSON is more than one table can hold", spec.Model, size)
+	}
+	t.arena = make([]byte, 0, size)
+	t.offs = make([]uint32, 0, len(rows)+1)
 	for i, j := range idx {
 		t.rows[i] = byJSON[j]
-		t.enc[i] = enc[pre[j]]
+		t.offs = append(t.offs, uint32(len(t.arena)))
+		t.arena = append(t.arena, enc[pre[j]]...)
 	}
+	t.offs = append(t.offs, uint32(len(t.arena)))
+	enc = nil
 	sorted := t.rows
 	t.spec.DefaultSort = ds
 
@@ -173,8 +196,9 @@ func Build[R any](spec Spec[R], rows []R) (*Table[R], error) {
 		if !c.Sortable || c.Cmp == nil {
 			continue
 		}
-		t.orders[c.Name] = orderBy(t.rows, c, false)
-		t.orders["-"+c.Name] = orderBy(t.rows, c, true)
+		asc := orderBy(t.rows, c, false)
+		t.orders[c.Name] = asc
+		t.orders["-"+c.Name] = reverseOrder(t.rows, c, asc)
 	}
 	for _, f := range spec.Filters {
 		c, ok := spec.col(f)
@@ -191,37 +215,74 @@ func Build[R any](spec Spec[R], rows []R) (*Table[R], error) {
 	return t, nil
 }
 
-// orderBy returns row indexes ordered by c (stable; NULLs last both ways).
+// orderBy returns row indexes ordered by c, NULLs last both ways, ties by
+// row index (so by the default order).
 func orderBy[R any](rows []R, c *Col[R], desc bool) []int32 {
 	idx := make([]int32, len(rows))
 	for i := range idx {
 		idx[i] = int32(i)
 	}
-	sort.SliceStable(idx, func(a, b int) bool {
-		ra, rb := &rows[idx[a]], &rows[idx[b]]
+	slices.SortFunc(idx, func(a, b int32) int {
+		ra, rb := &rows[a], &rows[b]
 		na, nb := c.IsNull(ra), c.IsNull(rb)
-		if na || nb {
-			return !na && nb
+		switch {
+		case na && nb:
+			return cmp.Compare(a, b)
+		case na:
+			return 1
+		case nb:
+			return -1
 		}
+		v := c.Cmp(ra, rb)
 		if desc {
-			return c.Cmp(ra, rb) > 0
+			v = -v
 		}
-		return c.Cmp(ra, rb) < 0
+		if v != 0 {
+			return v
+		}
+		return cmp.Compare(a, b)
 	})
 	return idx
+}
+
+// reverseOrder derives the descending order from the ascending one in
+// O(n): non-NULL rows reversed, each run of equal values put back in row
+// index order, NULLs still last.
+func reverseOrder[R any](rows []R, c *Col[R], asc []int32) []int32 {
+	nn := len(asc)
+	for nn > 0 && c.IsNull(&rows[asc[nn-1]]) {
+		nn--
+	}
+	out := make([]int32, 0, len(asc))
+	for hi := nn; hi > 0; {
+		lo := hi - 1
+		for lo > 0 && c.Cmp(&rows[asc[lo-1]], &rows[asc[hi-1]]) == 0 {
+			lo--
+		}
+		out = append(out, asc[lo:hi]...)
+		hi = lo
+	}
+	return append(out, asc[nn:]...)
 }
 
 // Spec returns the table's contract description.
 func (t *Table[R]) Spec() *Spec[R] { return t.spec }
 
 // Len is the row count.
-func (t *Table[R]) Len() int { return len(t.rows) }
+func (t *Table[R]) Len() int { return len(t.offs) - 1 }
 
 // Rows returns the rows in default order; callers must not modify them.
 func (t *Table[R]) Rows() []R { return t.rows }
 
 // Encoded returns the pre-encoded JSON of row i (default order).
-func (t *Table[R]) Encoded(i int) []byte { return t.enc[i] }
+func (t *Table[R]) Encoded(i int) []byte { return t.enc(int32(i)) }
+
+func (t *Table[R]) enc(i int32) []byte { return t.arena[t.offs[i]:t.offs[i+1]:t.offs[i+1]] }
+
+// ReleaseRows drops the typed rows once the indexes and derived answers are
+// built: requests read only the pre-encoded JSON and the indexes. After it,
+// Rows returns nil and Row finds nothing. Call it before the table is shared.
+func (t *Table[R]) ReleaseRows() { t.rows = nil }
 
 // Order returns the row indexes for a sort key ("col" or "-col").
 func (t *Table[R]) Order(sortKey string) ([]int32, bool) {
@@ -235,13 +296,13 @@ func (t *Table[R]) Get(key string) (Body, bool) {
 	if !ok {
 		return Body{}, false
 	}
-	return Bytes(t.enc[i]), true
+	return Bytes(t.enc(i)), true
 }
 
 // Row returns the row with the key value.
 func (t *Table[R]) Row(key string) (*R, bool) {
 	i, ok := t.byKey[key]
-	if !ok {
+	if !ok || t.rows == nil {
 		return nil, false
 	}
 	return &t.rows[i], true
@@ -287,7 +348,7 @@ func (t *Table[R]) Select(q Query) ([]int32, error) {
 	if sk == t.spec.DefaultSort && len(active) == 1 {
 		return t.filters[active[0].Column][active[0].Value], nil
 	}
-	match := make([]bool, len(t.rows))
+	match := make([]bool, t.Len())
 	first := true
 	for _, f := range active {
 		hit := t.filters[f.Column][f.Value]
@@ -298,7 +359,7 @@ func (t *Table[R]) Select(q Query) ([]int32, error) {
 			first = false
 			continue
 		}
-		keep := make([]bool, len(t.rows))
+		keep := make([]bool, t.Len())
 		for _, i := range hit {
 			keep[i] = match[i]
 		}
@@ -342,7 +403,7 @@ func (t *Table[R]) Page(idx []int32, offset, limit int) Body {
 	page := idx[lo:hi]
 	n := 80
 	for _, i := range page {
-		n += len(t.enc[i]) + 1
+		n += int(t.offs[i+1]-t.offs[i]) + 1
 	}
 	bp, _ := t.pool.Get().(*[]byte)
 	if bp == nil || cap(*bp) < n {
@@ -355,7 +416,7 @@ func (t *Table[R]) Page(idx []int32, offset, limit int) Body {
 		if k > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, t.enc[i]...)
+		b = append(b, t.enc(i)...)
 	}
 	b = append(b, `],"total":`...)
 	b = strconv.AppendInt(b, int64(len(idx)), 10)

@@ -23,6 +23,12 @@ func (d Dec2) MarshalJSON() ([]byte, error) {
 
 // round2 rounds half away from zero to 2 decimals.
 func round2(f float64) float64 {
+	// Fast path: already 2 decimals (every DECIMAL(p,2) value).
+	if c := f * 100; math.Abs(c) < 1e15 {
+		if r := math.Round(c); math.Abs(c-r) < 1e-6 {
+			return r / 100
+		}
+	}
 	s := strconv.FormatFloat(f, 'f', -1, 64) // shortest exact decimal form
 	r, ok := new(big.Rat).SetString(s)
 	if !ok {
