@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"text/template/parse"
 	"time"
 
 	"github.com/techstore-analytics/techstore/runtime/adapter"
@@ -41,7 +40,6 @@ type Engine struct {
 	opts      Options
 	env       *render.Env
 	renderers sync.Pool
-	trees     map[string]*parse.Tree // unique id -> parsed template (models, singular tests)
 	relations map[string]adapter.Relation
 	byName    map[string]*project.Node // models and seeds, by name
 	ephs      map[string]ephemeralInfo // written during Load only
@@ -68,7 +66,6 @@ func Load(ctx context.Context, dir string, opts Options) (*Engine, error) {
 	p.Macros = env.Macros()
 	e := &Engine{
 		Project: p, Settings: set, opts: opts, env: env,
-		trees:     make(map[string]*parse.Tree, len(p.Nodes)),
 		relations: make(map[string]adapter.Relation, len(p.Nodes)+len(p.Sources)),
 		byName:    make(map[string]*project.Node, len(p.Nodes)),
 	}
@@ -112,7 +109,6 @@ func (e *Engine) renderAll(ctx context.Context) ([]rendered, error) {
 		}
 	}
 	sort.Slice(work, func(i, j int) bool { return work[i].node.UniqueID < work[j].node.UniqueID })
-	trees := make([]*parse.Tree, len(work))
 	errs := make([]error, len(work))
 	var next atomic.Int64
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(work)/64))
@@ -134,7 +130,6 @@ func (e *Engine) renderAll(ctx context.Context) ([]rendered, error) {
 					errs[i] = err
 					continue
 				}
-				trees[i] = tree
 				st := &render.State{Resolver: markResolver{}}
 				out, err := r.Execute(n.OriginalFilePath, tree, st)
 				if err != nil {
@@ -150,12 +145,10 @@ func (e *Engine) renderAll(ctx context.Context) ([]rendered, error) {
 		return nil, fmt.Errorf("load project: %w", err)
 	}
 	var all []error
-	for i, err := range errs {
+	for _, err := range errs {
 		if err != nil {
 			all = append(all, err)
-			continue
 		}
-		e.trees[work[i].node.UniqueID] = trees[i]
 	}
 	if err := project.JoinErrors(all, maxErrors); err != nil {
 		return nil, err
@@ -443,15 +436,18 @@ func (e *Engine) Env() *render.Env { return e.env }
 // `this` = the node's relation). Generic tests, which have no template,
 // return their compiled query.
 func (e *Engine) Render(n *project.Node, rc RenderContext) (string, error) {
-	tree, ok := e.trees[n.UniqueID]
-	if !ok {
-		if n.ResourceType == project.Test {
-			return n.CompiledCode, nil
-		}
-		if n.ResourceType == project.Seed {
-			return "", nil
-		}
-		return "", fmt.Errorf("render %s: not a node of this project", n.UniqueID)
+	switch {
+	case n.ResourceType == project.Seed:
+		return "", nil
+	case n.ResourceType == project.Test && n.TestMetadata != nil:
+		return n.CompiledCode, nil // generic tests have no template
+	}
+	// Templates are parsed again rather than kept: keeping every parse
+	// tree after Load would double the engine's memory, and re-parsing
+	// one model costs microseconds.
+	tree, err := e.env.Parse(n.OriginalFilePath, n.RawCode)
+	if err != nil {
+		return "", fmt.Errorf("render %s: %w", n.Name, err)
 	}
 	r := e.renderers.Get().(*render.Renderer)
 	defer e.renderers.Put(r)

@@ -334,15 +334,17 @@ func (e *Env) Parse(name, text string) (*parse.Tree, error) {
 	return t, nil
 }
 
+// nodeTemplate is the name every executed tree takes in a Renderer's set:
+// each execution replaces the previous tree, so a Renderer does not keep
+// every template it rendered alive. Positions in errors come from the
+// tree's own file name.
+const nodeTemplate = "\x00node"
+
 // Execute renders a parsed tree (named name, usually the file path) with st.
 func (r *Renderer) Execute(name string, tree *parse.Tree, st *State) (string, error) {
-	t := r.t.Lookup(name)
-	if t == nil || t.Tree != tree {
-		var err error
-		t, err = r.t.AddParseTree(name, tree)
-		if err != nil {
-			return "", fmt.Errorf("render %s: %w", name, err)
-		}
+	t, err := r.t.AddParseTree(nodeTemplate, tree)
+	if err != nil {
+		return "", fmt.Errorf("render %s: %w", name, err)
 	}
 	return r.run(st, func(b *bytes.Buffer) error { return t.Execute(b, nil) })
 }
