@@ -109,13 +109,21 @@ func BenchmarkThreads(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer a.Close()
+			var busy, wall time.Duration
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				sum, err := Run(context.Background(), a, sqlCompiler{p}, p, ids(p), Options{Command: "run", Threads: threads})
 				if err != nil || !sum.OK() {
 					b.Fatalf("run: %v %+v", err, sum.Results)
 				}
+				wall += sum.Elapsed
+				for _, ev := range sum.Results {
+					busy += ev.CompletedAt.Sub(ev.StartedAt)
+				}
 			}
+			// overlap: summed model time over wall time; 1 is serial, 2 is
+			// two models running at every moment.
+			b.ReportMetric(busy.Seconds()/wall.Seconds(), "overlap")
 		})
 	}
 }
