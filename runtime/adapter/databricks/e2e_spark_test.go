@@ -1,0 +1,357 @@
+//go:build spark
+
+package databricks_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/techstore-analytics/techstore/ingest"
+	"github.com/techstore-analytics/techstore/internal/cli"
+	"github.com/techstore-analytics/techstore/runtime/adapter"
+	"github.com/techstore-analytics/techstore/runtime/adapter/databricks"
+	"github.com/techstore-analytics/techstore/runtime/adapter/duckdb"
+)
+
+func env(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// copyTree copies the project's files (not its warehouse or target) into dir.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.Walk(src, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		out := filepath.Join(dst, rel)
+		if info.IsDir() {
+			return os.MkdirAll(out, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(out, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// serverStatements counts the statements the Spark server has received,
+// from its log ("Submitting query ... with <id>").
+func serverStatements(t *testing.T) int {
+	f, err := os.Open(filepath.Join(env("SPARK_RUN_DIR", filepath.Join(os.TempDir(), "techstore-spark")), "thriftserver.log"))
+	if err != nil {
+		return -1
+	}
+	defer f.Close()
+	n := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "SparkExecuteStatementOperation: Submitting query") {
+			n++
+		}
+	}
+	return n
+}
+
+// TestSparkTechStoreBuildMatchesDuckDB builds the whole TechStore project
+// on the local Spark (through the CLI, the runtime and this adapter) and on
+// DuckDB from the same generated data, and compares every gold table: same
+// rows, numbers equal to the cent.
+func TestSparkTechStoreBuildMatchesDuckDB(t *testing.T) {
+	root, err := filepath.Abs("../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, p := range []string{"models", "macros", "seeds", "tests"} {
+		if _, err := os.Stat(filepath.Join(root, p)); err == nil {
+			copyTree(t, filepath.Join(root, p), filepath.Join(dir, p))
+		}
+	}
+	for _, f := range []string{"project.yml", "selectors.yml"} {
+		if b, err := os.ReadFile(filepath.Join(root, f)); err == nil {
+			if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	duckPath := filepath.Join(dir, "warehouse", "techstore.duckdb")
+	profiles := fmt.Sprintf(`techstore:
+  target: dev
+  outputs:
+    dev:
+      type: duckdb
+      path: %s
+      threads: 2
+    spark:
+      type: spark
+      method: http
+      host: %s
+      port: %s
+      http_path: %s
+      schema: techstore
+      threads: 2
+      retries: 1
+`, duckPath, env("SPARK_HOST", "127.0.0.1"), env("SPARK_PORT", "10001"), env("SPARK_HTTP_PATH", "cliservice"))
+	if err := os.WriteFile(filepath.Join(dir, "profiles.yml"), []byte(profiles), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, time.Duration) {
+		t0 := time.Now()
+		code := cli.Main(append(args, "--project-dir", dir, "--profiles-dir", dir))
+		return code, time.Since(t0)
+	}
+	ctx := context.Background()
+	sparkCfg := adapter.Config{Name: "spark", Type: databricks.TypeSpark, Schema: "techstore", Threads: 2, Fields: map[string]any{
+		"host": env("SPARK_HOST", "127.0.0.1"), "port": env("SPARK_PORT", "10001"), "http_path": env("SPARK_HTTP_PATH", "cliservice")}}
+	duckCfg := adapter.Config{Name: "dev", Type: "duckdb", Schema: "main", Fields: map[string]any{"path": duckPath}}
+
+	if code, _ := run("ingest", "--target", "dev", "--scale", "1"); code != 0 {
+		t.Fatalf("ingest --target dev exited %d", code)
+	}
+	ingested := false
+	t.Run("ingest --target spark", func(t *testing.T) {
+		code, took := run("ingest", "--target", "spark", "--scale", "1", "--replace")
+		if code != 0 {
+			t.Errorf("ingest --target spark exited %d (output above)", code)
+			return
+		}
+		ingested = true
+		t.Logf("ingest on spark took %s", took.Round(time.Millisecond))
+	})
+	if !ingested {
+		// Carry on with the same raw rows copied from DuckDB, so the build
+		// and the comparison still run.
+		copyRaw(t, ctx, duckCfg, sparkCfg)
+	}
+
+	before := serverStatements(t)
+	code, sparkTook := run("build", "--target", "spark", "-q")
+	sparkStatements := serverStatements(t) - before
+	if code != 0 {
+		t.Fatalf("build --target spark exited %d (output above)", code)
+	}
+	code, duckTook := run("build", "--target", "dev", "-q")
+	if code != 0 {
+		t.Fatalf("build --target dev exited %d", code)
+	}
+	t.Logf("full build: spark %s (%d statements), duckdb %s", sparkTook.Round(time.Millisecond), sparkStatements, duckTook.Round(time.Millisecond))
+
+	dk, err := duckdb.Open(ctx, duckCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dk.Close()
+	sp, err := databricks.Open(ctx, sparkCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Close()
+	gold, err := dk.ListRelations(ctx, "", "gold")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gold) == 0 {
+		t.Fatal("duckdb build made no gold tables")
+	}
+	names := make([]string, 0, len(gold))
+	for n := range gold {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		t.Run("gold "+name, func(t *testing.T) {
+			info := gold[name]
+			cols := make([]string, len(info.Columns))
+			for i, c := range info.Columns {
+				cols[i] = c.Name
+			}
+			r := adapter.Relation{Schema: "gold", Identifier: name}
+			dq := "SELECT " + quoteAll(dk, cols) + " FROM " + dk.RelationName(r)
+			sq := "SELECT " + quoteAll(sp, cols) + " FROM " + sp.RelationName(r)
+			_, drows, err := dk.Query(ctx, dq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, srows, err := sp.Query(ctx, sq)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(drows) != len(srows) {
+				t.Fatalf("duckdb has %d rows, spark %d", len(drows), len(srows))
+			}
+			dn, sn := normalize(drows), normalize(srows)
+			bad := 0
+			for i := range dn {
+				if msg := sameRow(dn[i], sn[i]); msg != "" {
+					bad++
+					if bad <= 3 {
+						t.Errorf("row %d differs: %s\n duckdb %v\n spark  %v", i, msg, dn[i], sn[i])
+					}
+				}
+			}
+			if bad > 3 {
+				t.Errorf("%d rows differ in all", bad)
+			}
+		})
+	}
+}
+
+func quoteAll(d adapter.Dialect, cols []string) string {
+	q := make([]string, len(cols))
+	for i, c := range cols {
+		q[i] = d.QuoteIdent(c)
+	}
+	return strings.Join(q, ", ")
+}
+
+// cell is a value in a comparable form: numbers as float64, times as UTC
+// text to the second, the rest as text.
+type cell struct {
+	num   float64
+	isNum bool
+	text  string
+}
+
+func (c cell) String() string {
+	if c.isNum {
+		return strconv.FormatFloat(c.num, 'f', 2, 64)
+	}
+	return c.text
+}
+
+func toCell(v any) cell {
+	switch x := v.(type) {
+	case nil:
+		return cell{text: "NULL"}
+	case time.Time:
+		return cell{text: x.UTC().Format("2006-01-02 15:04:05")}
+	case int8, int16, int32, int64, int, uint8, uint16, uint32, uint64:
+		f, _ := strconv.ParseFloat(fmt.Sprint(x), 64)
+		return cell{num: f, isNum: true}
+	case float32:
+		return cell{num: float64(x), isNum: true}
+	case float64:
+		return cell{num: x, isNum: true}
+	case interface{ Float64() float64 }:
+		return cell{num: x.Float64(), isNum: true}
+	case string:
+		// Spark returns decimals as exact text.
+		if f, err := strconv.ParseFloat(x, 64); err == nil && looksDecimal(x) {
+			return cell{num: f, isNum: true}
+		}
+		return cell{text: x}
+	case bool:
+		return cell{text: strconv.FormatBool(x)}
+	}
+	return cell{text: fmt.Sprint(v)}
+}
+
+func looksDecimal(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		if !(r >= '0' && r <= '9' || r == '.' || (r == '-' && i == 0)) {
+			return false
+		}
+	}
+	return true
+}
+
+// normalize turns rows into cells sorted by their text, so both engines'
+// rows line up whatever order they come in.
+func normalize(rows [][]any) [][]cell {
+	out := make([][]cell, len(rows))
+	keys := make([]string, len(rows))
+	for i, r := range rows {
+		cs := make([]cell, len(r))
+		parts := make([]string, len(r))
+		for j, v := range r {
+			cs[j] = toCell(v)
+			parts[j] = cs[j].String()
+		}
+		out[i] = cs
+		keys[i] = strings.Join(parts, "|")
+	}
+	idx := make([]int, len(rows))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return keys[idx[a]] < keys[idx[b]] })
+	sorted := make([][]cell, len(rows))
+	for i, j := range idx {
+		sorted[i] = out[j]
+	}
+	return sorted
+}
+
+// sameRow compares two rows: numbers within half a cent, the rest exactly.
+func sameRow(a, b []cell) string {
+	for i := range a {
+		switch {
+		case a[i].isNum && b[i].isNum:
+			if math.Abs(a[i].num-b[i].num) > 0.005 {
+				return fmt.Sprintf("column %d: %v vs %v", i+1, a[i].num, b[i].num)
+			}
+		case a[i].isNum != b[i].isNum || a[i].text != b[i].text:
+			return fmt.Sprintf("column %d: %q vs %q", i+1, a[i].String(), b[i].String())
+		}
+	}
+	return ""
+}
+
+// copyRaw loads the raw techstore tables of the DuckDB file into Spark
+// through the adapter's LoadTable.
+func copyRaw(t *testing.T, ctx context.Context, duckCfg, sparkCfg adapter.Config) {
+	t.Helper()
+	dk, err := duckdb.Open(ctx, duckCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dk.Close()
+	sp, err := databricks.Open(ctx, sparkCfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.Close()
+	raw, err := dk.ListRelations(ctx, "", ingest.Schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range ingest.TableNames() {
+		info, ok := raw[name]
+		if !ok {
+			t.Fatalf("duckdb has no raw table %s", name)
+		}
+		sel := make([]string, len(info.Columns))
+		for i, c := range info.Columns {
+			sel[i] = "CAST(" + dk.QuoteIdent(c.Name) + " AS VARCHAR)"
+		}
+		_, rows, err := dk.Query(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+dk.RelationName(adapter.Relation{Schema: ingest.Schema, Identifier: name}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := sp.LoadTable(ctx, adapter.Relation{Schema: ingest.Schema, Identifier: name}, info.Columns, rows); err != nil {
+			t.Fatalf("copy %s to spark: %v", name, err)
+		}
+	}
+}
