@@ -43,6 +43,9 @@ type column struct {
 
 type check struct{ name, expr string }
 
+// constraint is a CHECK constraint on one nullable column.
+type constraint struct{ name, column, expr string }
+
 type foreignKey struct{ name, column, refTable string }
 
 // table describes one raw table. Columns are in load (appender) order.
@@ -50,7 +53,7 @@ type table struct {
 	name        string
 	columns     []column
 	unique      []check // name, column
-	checks      []check
+	checks      []constraint
 	fks         []foreignKey
 	partition   string // timestamp column whose date partitions the table on Databricks
 	partCol     string // name of the generated partition column
@@ -123,9 +126,9 @@ func tables() []table {
 			{"estimated_delivery", kDate, false, defNone},
 			{"actual_delivery", kDate, false, defNone},
 			{"notes", kString, false, defNone},
-		}, checks: []check{
-			{"orders_status_check", "status IN (" + quotedList(OrderStatuses) + ")"},
-			{"orders_payment_status_check", "payment_status IN (" + quotedList(PaymentStatuses) + ")"},
+		}, checks: []constraint{
+			{"orders_status_check", "status", "status IN (" + quotedList(OrderStatuses) + ")"},
+			{"orders_payment_status_check", "payment_status", "payment_status IN (" + quotedList(PaymentStatuses) + ")"},
 		}, fks: []foreignKey{{"orders_customer_fk", "customer_id", TableCustomers}}},
 		{name: TableItems, columns: []column{id,
 			{"order_id", kBigint, true, defNone},
@@ -151,7 +154,7 @@ func tables() []table {
 			{"is_verified_purchase", kBool, false, defFalse},
 			{"helpful_votes", kInt, false, defZero},
 			{"total_votes", kInt, false, defZero},
-		}, checks: []check{{"reviews_rating_check", "rating BETWEEN 1 AND 5"}},
+		}, checks: []constraint{{"reviews_rating_check", "rating", "rating BETWEEN 1 AND 5"}},
 			fks: []foreignKey{
 				{"reviews_product_fk", "product_id", TableProducts},
 				{"reviews_customer_fk", "customer_id", TableCustomers},
@@ -166,6 +169,15 @@ func quotedList(xs []string) string {
 		q[i] = "'" + x + "'"
 	}
 	return strings.Join(q, ", ")
+}
+
+func (t table) notNull(column string) bool {
+	for _, c := range t.columns {
+		if c.name == column {
+			return c.notNull
+		}
+	}
+	return false
 }
 
 func (t table) columnNames() []string {
@@ -344,7 +356,13 @@ func databricksCreate(t table, name string, o DatabricksOptions) []string {
 	fmt.Fprintf(&b, "TBLPROPERTIES (%s)", strings.Join(props, ", "))
 	out := []string{b.String()}
 	for _, c := range t.checks {
-		out = append(out, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)", name, c.name, c.expr))
+		// Delta rejects a row whose CHECK is NULL (standard SQL accepts it):
+		// say that a NULL is allowed, as the reference means.
+		expr := c.expr
+		if !t.notNull(c.column) {
+			expr = c.column + " IS NULL OR " + expr
+		}
+		out = append(out, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s CHECK (%s)", name, c.name, expr))
 	}
 	return out
 }
