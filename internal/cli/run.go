@@ -36,6 +36,7 @@ type runFlags struct {
 	StoreFailures bool
 	LogFormat     string
 	Quiet         bool
+	OpenLineage   openLineageFlags // --openlineage-file, --openlineage-url (openlineage.go)
 }
 
 func (f *runFlags) add(c *cobra.Command, selection bool) {
@@ -51,6 +52,7 @@ func (f *runFlags) add(c *cobra.Command, selection bool) {
 	fl.BoolVar(&f.StoreFailures, "store-failures", false, "keep each failing test's rows in a table (schema <target schema>_test_failures)")
 	fl.StringVar(&f.LogFormat, "log-format", "text", "progress log format: text or json")
 	fl.BoolVarP(&f.Quiet, "quiet", "q", false, "print only errors and the summary")
+	f.OpenLineage.register(fl)
 }
 
 // newRunCommands builds run, test, build, seed, show, retry and run-operation.
@@ -193,7 +195,12 @@ func runNodes(ctx context.Context, a *App, out io.Writer, command string, f *run
 		"project_dir": p.Root, "log_format": f.LogFormat,
 	}
 	printer := &exec.Printer{W: out, Format: f.LogFormat, Quiet: f.Quiet}
-	observers := append([]exec.Observer{printer}, extraObservers(ctx, a, s.cfg, p)...)
+	olObs, closeOL, err := f.OpenLineage.observers(ctx, s.cfg, p, os.Stderr)
+	if err != nil {
+		return err
+	}
+	defer closeOL()
+	observers := append(append([]exec.Observer{printer}, extraObservers(ctx, a, s.cfg, p)...), olObs...)
 	sum, err := exec.Run(ctx, ad, compiler{s.engine}, p, ids, exec.Options{
 		Command: command, Threads: threads, FailFast: f.FailFast, FullRefresh: f.FullRefresh,
 		StoreFailures: f.StoreFailures, TargetDir: s.targetDir(), TargetName: s.cfg.Name,
