@@ -333,3 +333,44 @@ func TestRunResultsLayout(t *testing.T) {
 		t.Errorf("retry ids %v, want [model.t.bad]", got)
 	}
 }
+
+func TestHookFailures(t *testing.T) {
+	tests := []struct {
+		name       string
+		onRunStart []string
+		preHook    []string
+		postHook   []string
+		want       Status
+		wantMsg    string
+		wantRunErr string
+	}{
+		{name: "on-run-start fails: everything skipped", onRunStart: []string{`select nope`},
+			want: StatusSkipped, wantMsg: "on-run-start hook 1", wantRunErr: "on-run-start hook 1"},
+		{name: "pre-hook fails: model errors", preHook: []string{`insert into nowhere values (1)`},
+			want: StatusError, wantMsg: "pre-hook 1"},
+		{name: "post-hook fails: model errors", postHook: []string{`insert into {{ this }} values (1, 2, 3)`},
+			want: StatusError, wantMsg: "post-hook 1"},
+		{name: "bad hook template", preHook: []string{`{{ nope }}`},
+			want: StatusError, wantMsg: "render pre-hook 1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := model("m", "table", `select 1 as id`)
+			m.Config.PreHook, m.Config.PostHook = tc.preHook, tc.postHook
+			p := proj(t, m)
+			p.OnRunStart = tc.onRunStart
+			a := tempDB(t)
+			sum, by := runAll(t, context.Background(), a, p, Options{Command: "run"})
+			ev := by["model.t.m"]
+			if ev.Status != tc.want || !strings.Contains(ev.Message, tc.wantMsg) {
+				t.Errorf("model: %s %q, want %s with %q", ev.Status, ev.Message, tc.want, tc.wantMsg)
+			}
+			if tc.wantRunErr != "" && (sum.Err == nil || !strings.Contains(sum.Err.Error(), tc.wantRunErr)) {
+				t.Errorf("run error %v, want %q", sum.Err, tc.wantRunErr)
+			}
+			if sum.OK() {
+				t.Error("run reported OK")
+			}
+		})
+	}
+}
