@@ -20,6 +20,9 @@ cohorts as (
         count(*) as cohort_size
     from customers c
     cross join params p
+    -- a cohort after the as-of month has no offsets (and Spark's sequence
+    -- refuses a start after its end)
+    where c.cohort_month <= {{ dispatch "date_trunc" "month" "p.as_of_date" }}
     group by c.cohort_month, p.as_of_date
 ),
 
@@ -30,7 +33,6 @@ spine as (
         cast((year(period_start) - year(cohort_month)) * 12 + month(period_start) - month(cohort_month) as integer)
             as months_since_registration
     from ({{ dispatch "date_series" "cohorts" "cohort_month" "as_of_month" "1 month" "cohort_month, cohort_size" }}) s
-    where cohort_month <= period_start
 ),
 
 activity as (
