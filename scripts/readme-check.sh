@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# The proof of the README (CI runs it after make test and make test-e2e).
+#
+# From a fresh clone of this repository's committed HEAD in a temporary
+# folder, on a free 127.0.0.1 port:
+#   1. `make start` in the background; wait for /ready (the first build
+#      compiles DuckDB: allow READY_TIMEOUT, default 900 s); check the banner
+#      (API docs URL, docs site path, three example requests), /docs,
+#      /openapi.json and target/docs/index.html;
+#   2. request every `<!-- example: NAME -->` block of the README and compare
+#      status and JSON text with what the README shows (go run ./scripts/readmecheck);
+#   3. stop the server with SIGTERM (its pid is target/serve.pid): `make start`
+#      must exit with status 0 within 10 s;
+#   4. `make start` again: it must reuse the data and skip the build, then
+#      answer the examples again;
+#   5. run every ```sh block marked `<!-- run -->` in the README (the modeler's
+#      walkthrough, the selector, state and query examples), in order, in the
+#      clone, while the server runs, and check what the README says of them;
+#      then `techstore retry` and `techstore docs serve`;
+#   6. SIGTERM again, same checks as 3.
+# With --update, step 2 rewrites the JSON blocks of the work tree's README.md
+# from the server's answers instead (review the diff), and the script stops.
+#
+# Where the README's other commands are run:
+#   make start              here (steps 1, 4); ADDR=... here (every run uses it)
+#   make start SCALE=10     here when SCALE_CHECK=10 is set (step 7, ~1 more minute)
+#   make test, make test-e2e                 .ci/run
+#   kill $(cat target/serve.pid)             here (steps 3, 6)
+#   curl examples                            here (steps 2, 4)
+#   techstore ingest (--replace, refusal)    internal/cli/ingest_test.go
+#   techstore run-operation, run, retry, test, show
+#                                            internal/cli/run_test.go (and retry here)
+#   techstore generate (--check)             generator tests, api freshness test
+#   techstore docs generate / docs serve     here (steps 1, 5)
+#   --target spark (ingest, build)           make test-spark (scripts/spark/test.sh)
+#   --target prod (Databricks)               runtime/adapter/databricks unit tests;
+#                                            the same adapter runs on Spark above
+#   troubleshooting messages                 the tests of runtime/profile, runtime/compile,
+#                                            runtime/selector, runtime/adapter/duckdb, api
+#   bench/* commands                         by hand (figures in the README)
+#
+# Environment: READY_TIMEOUT (900), KEEP=1 keeps the temporary folder,
+# SCALE_CHECK=N adds a `make start SCALE=N` run.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+UPDATE=no
+[ "${1:-}" = "--update" ] && UPDATE=yes
+READY_TIMEOUT=${READY_TIMEOUT:-900}
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/readme-check.XXXXXX")
+clone="$tmp/techstore"
+make_pid=""
+
+log() { printf '[readme-check %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+fail() {
+	log "FAIL: $*"
+	exit 1
+}
+cleanup() {
+	local rc=$?
+	if [ -n "$make_pid" ] && kill -0 "$make_pid" 2>/dev/null; then
+		[ -f "$clone/target/serve.pid" ] && kill -TERM "$(cat "$clone/target/serve.pid")" 2>/dev/null || true
+		sleep 1
+		kill -TERM "$make_pid" 2>/dev/null || true
+		wait "$make_pid" 2>/dev/null || true
+	fi
+	if [ "${KEEP:-}" = 1 ] || [ $rc -ne 0 ]; then
+		log "logs and clone kept in $tmp"
+	else
+		rm -rf "$tmp"
+	fi
+	exit $rc
+}
+trap cleanup EXIT
+
+# A port nobody listens on.
+port=""
+for p in $(seq 18480 18580); do
+	if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+		port=$p
+		break
+	fi
+done
+[ -n "$port" ] || fail "no free port in 18480-18580"
+addr="127.0.0.1:$port"
+base="http://$addr"
+
+log "cloning $ROOT into $clone"
+git clone -q "$ROOT" "$clone"
+cd "$clone"
+log "testing commit $(git rev-parse --short HEAD) on $addr"
+
+# start N [make args...]: `make start` in the background, logging to start-N.log;
+# waits for /ready.
+start() {
+	local n=$1 t0=$SECONDS
+	shift
+	rm -f target/serve.pid
+	make start ADDR="$addr" "$@" >"$tmp/start-$n.log" 2>&1 &
+	make_pid=$!
+	log "make start $* (run $n, pid $make_pid): waiting for $base/ready (up to $READY_TIMEOUT s)"
+	until curl -sf "$base/ready" >/dev/null 2>&1; do
+		if ! kill -0 "$make_pid" 2>/dev/null; then
+			tail -n 40 "$tmp/start-$n.log"
+			fail "make start (run $n) exited before the API was ready (log: $tmp/start-$n.log)"
+		fi
+		[ $((SECONDS - t0)) -lt "$READY_TIMEOUT" ] || {
+			tail -n 40 "$tmp/start-$n.log"
+			fail "the API was not ready within $READY_TIMEOUT s"
+		}
+		sleep 1
+	done
+	log "ready after $((SECONDS - t0)) s"
+}
+
+# stop N: SIGTERM to the server; make start must exit 0 within 10 s.
+stop() {
+	local n=$1 pid waited=0 rc=0
+	[ -f target/serve.pid ] || fail "target/serve.pid is missing: make start must write the server's pid"
+	pid=$(cat target/serve.pid)
+	log "SIGTERM to the server (pid $pid)"
+	kill -TERM "$pid"
+	while kill -0 "$make_pid" 2>/dev/null; do
+		[ $waited -lt 100 ] || fail "make start (run $n) still running 10 s after SIGTERM"
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+	wait "$make_pid" || rc=$?
+	make_pid=""
+	[ $rc -eq 0 ] || {
+		tail -n 20 "$tmp/start-$n.log"
+		fail "make start (run $n) exited with status $rc after SIGTERM, want 0"
+	}
+	grep -q "shutting down" "$tmp/start-$n.log" || fail "the server did not log its graceful shutdown"
+	log "stopped cleanly in $((waited / 10)).$((waited % 10)) s, exit status 0"
+}
+
+# expect FILE TEXT WHAT: FILE contains TEXT.
+expect() {
+	grep -qF -- "$2" "$1" || fail "$3: '$2' not found in $1"
+}
+
+examples() {
+	if [ "$UPDATE" = yes ]; then
+		go run ./scripts/readmecheck -readme "$ROOT/README.md" -base "$base" -update
+		log "rewrote the examples of $ROOT/README.md: review with git diff README.md"
+		return
+	fi
+	go run ./scripts/readmecheck -readme README.md -base "$base" || fail "README examples differ from the server's answers"
+}
+
+# --- 1. first run ------------------------------------------------------------------
+start 1
+l="$tmp/start-1.log"
+expect "$l" "generate the TechStore data at scale 1" "first run generates the data"
+expect "$l" "Done. PASS=" "first run builds"
+expect "$l" "$base/docs" "banner: API docs URL"
+expect "$l" "target/docs/index.html" "banner: docs site path"
+[ "$(grep -c "curl -s '$base/" "$l")" -ge 3 ] || fail "banner: three example requests"
+[ -s target/docs/index.html ] || fail "target/docs/index.html was not written"
+for path in /health /docs /openapi.json /openapi.yaml; do
+	code=$(curl -s -o /dev/null -w '%{http_code}' "$base$path")
+	[ "$code" = 200 ] || fail "GET $path: status $code, want 200"
+done
+
+# --- 2. the examples ------------------------------------------------------------------
+examples
+if [ "$UPDATE" = yes ]; then
+	stop 1
+	exit 0
+fi
+
+# --- 3. SIGTERM ------------------------------------------------------------------------
+stop 1
+
+# --- 4. second run reuses ----------------------------------------------------------
+start 2
+l="$tmp/start-2.log"
+expect "$l" "reusing the TechStore data" "second run reuses the data"
+expect "$l" "the warehouse is up to date" "second run skips the build"
+if grep -q "Done. PASS=" "$l"; then fail "second run rebuilt the warehouse"; fi
+examples
+
+# --- 5. the README's commands ------------------------------------------------------
+awk '
+	/^<!-- run -->$/ { want = 1; next }
+	want && /^```sh$/ { inblock = 1; want = 0; next }
+	inblock && /^```$/ { inblock = 0; print ""; next }
+	inblock { print; next }
+	{ want = 0 }
+' README.md >"$tmp/readme-commands.sh"
+[ "$(grep -c 'bin/techstore' "$tmp/readme-commands.sh")" -ge 10 ] || fail "found too few <!-- run --> commands in the README"
+log "running the README's commands ($(grep -c . "$tmp/readme-commands.sh") lines, log: $tmp/commands.log)"
+bash -euo pipefail -x "$tmp/readme-commands.sh" >"$tmp/commands.log" 2>&1 || {
+	tail -n 30 "$tmp/commands.log"
+	fail "a README command failed (log: $tmp/commands.log)"
+}
+c="$tmp/commands.log"
+expect "$c" "Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4" "walkthrough: build of the new model and its three tests"
+expect "$c" "Previewing node 'gold_brand_revenue'" "walkthrough: show"
+expect target/docs/index.html "gold_brand_revenue" "walkthrough: the new model in the docs site"
+bin/techstore lineage --select gold_brand_revenue --columns --format csv >"$tmp/lineage.csv"
+expect "$tmp/lineage.csv" "model.techstore.silver_order_items,line_total,model.techstore.gold_brand_revenue,revenue,aggregated" "walkthrough: column lineage of revenue"
+expect "$c" "silver_products" "state:modified lists the changed model"
+bin/techstore retry >"$tmp/retry.log" 2>&1 || fail "techstore retry (log: $tmp/retry.log)"
+# docs serve on another free port, then SIGTERM.
+dport=$((port + 1))
+while (exec 3<>"/dev/tcp/127.0.0.1/$dport") 2>/dev/null; do dport=$((dport + 1)); done
+bin/techstore docs serve --port "$dport" >"$tmp/docs-serve.log" 2>&1 &
+dpid=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$dport/" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -sf "http://127.0.0.1:$dport/" | grep -q gold_brand_revenue || fail "docs serve does not serve the page"
+kill -TERM "$dpid"
+wait "$dpid" || fail "docs serve exited non-zero after SIGTERM"
+# The server reloaded after the builds above and still answers.
+curl -sf "$base/ready" >/dev/null || fail "/ready after the README's commands"
+
+# --- 6. SIGTERM again ------------------------------------------------------------------
+stop 2
+
+# --- 7. optional: another scale ----------------------------------------------------
+if [ -n "${SCALE_CHECK:-}" ]; then
+	start 3 SCALE="$SCALE_CHECK"
+	expect "$tmp/start-3.log" "generate the TechStore data at scale $SCALE_CHECK" "SCALE=$SCALE_CHECK regenerates"
+	n=$(curl -s "$base/ready" | grep -o '"gold_product_performance":[0-9]*' | cut -d: -f2)
+	[ "$n" = $((220 * SCALE_CHECK)) ] || fail "SCALE=$SCALE_CHECK: $n products in gold, want $((220 * SCALE_CHECK))"
+	stop 3
+fi
+
+log "OK: the README's examples and commands hold"
