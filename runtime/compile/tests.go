@@ -69,13 +69,26 @@ func (e *Engine) generateTests() error {
 			}
 		}
 	}
-	// Deterministic order: by declaring file and line.
-	sort.SliceStable(decls, func(i, j int) bool {
-		a, b := &decls[i].spec, &decls[j].spec
-		if a.File != b.File {
-			return a.File < b.File
+	// Deterministic order: by declaring file and line, then what is tested.
+	order := make([]int, len(decls))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool {
+		a, b := &decls[order[i]], &decls[order[j]]
+		if a.spec.File != b.spec.File {
+			return a.spec.File < b.spec.File
 		}
-		return a.Line < b.Line
+		if a.spec.Line != b.spec.Line {
+			return a.spec.Line < b.spec.Line
+		}
+		if a.target.id != b.target.id {
+			return a.target.id < b.target.id
+		}
+		if n0(a.column) != n0(b.column) {
+			return n0(a.column) < n0(b.column)
+		}
+		return a.spec.Name < b.spec.Name
 	})
 	if len(decls) == 0 {
 		return nil
@@ -96,7 +109,7 @@ func (e *Engine) generateTests() error {
 				if i >= len(decls) {
 					return
 				}
-				nodes[i], nerrs[i] = e.testNode(r, &decls[i])
+				nodes[i], nerrs[i] = e.testNode(r, &decls[order[i]])
 			}
 		}()
 	}
@@ -109,10 +122,11 @@ func (e *Engine) generateTests() error {
 			errs = append(errs, err)
 			continue
 		}
-		sp := &decls[i].spec
+		sp := &decls[order[i]].spec
 		if prev, ok := declared[n.UniqueID]; ok {
+			ps := &decls[order[prev]].spec
 			errs = append(errs, project.Errorf(sp.File, sp.Line, 0,
-				"test %s is declared twice (also at %s:%d); remove one or give one a distinct `name:`", n.Name, decls[prev].spec.File, decls[prev].spec.Line))
+				"test %s is declared twice (also at %s:%d); remove one or give one a distinct `name:`", n.Name, ps.File, ps.Line))
 			continue
 		}
 		declared[n.UniqueID] = i
