@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	duckdbdrv "github.com/duckdb/duckdb-go/v2"
@@ -90,6 +91,10 @@ type Adapter struct {
 	Dialect
 	db   *sql.DB
 	path string
+	// schemas known to exist ("catalog\x00schema"), so that building a
+	// model does not issue CREATE SCHEMA each time. Exec forgets them: an
+	// arbitrary statement may drop a schema.
+	schemas sync.Map
 }
 
 // LockedError reports a database file held by another process.
@@ -295,6 +300,7 @@ func (a *Adapter) dropLeftovers(ctx context.Context) error {
 // Exec implements adapter.Adapter. Several statements separated by
 // semicolons are allowed.
 func (a *Adapter) Exec(ctx context.Context, q string) (adapter.Result, error) {
+	a.schemas.Clear()
 	res, err := a.db.ExecContext(ctx, q)
 	if err != nil {
 		return adapter.Result{RowsAffected: -1}, cleanErr(err)
@@ -398,6 +404,10 @@ func (a *Adapter) ListRelations(ctx context.Context, database, schema string) (m
 
 // CreateSchema implements adapter.Adapter.
 func (a *Adapter) CreateSchema(ctx context.Context, database, schema string) error {
+	key := database + "\x00" + schema
+	if _, ok := a.schemas.Load(key); ok {
+		return nil
+	}
 	name := a.QuoteIdent(schema)
 	if database != "" {
 		name = a.QuoteIdent(database) + "." + name
@@ -409,6 +419,7 @@ func (a *Adapter) CreateSchema(ctx context.Context, database, schema string) err
 	if err != nil {
 		return fmt.Errorf("create schema %s: %w", schema, cleanErr(err))
 	}
+	a.schemas.Store(key, true)
 	return nil
 }
 

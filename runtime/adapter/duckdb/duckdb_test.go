@@ -470,3 +470,18 @@ func TestReadOnly(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+// TestSchemaDroppedByExec builds into a schema, drops it with Exec (as a
+// run-operation might) and builds again: the schema must be re-created.
+func TestSchemaDroppedByExec(t *testing.T) {
+	a, _ := openTemp(t)
+	ctx := context.Background()
+	m := adapter.Materialization{Relation: adapter.Relation{Schema: "g", Identifier: "t"}, Kind: "table", SQL: "select 1 as i"}
+	if _, err := a.Materialize(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, a, "drop schema g cascade")
+	if _, err := a.Materialize(ctx, m); err != nil {
+		t.Fatalf("build after the schema was dropped: %v", err)
+	}
+}
