@@ -35,7 +35,7 @@ func TestSilverTestsCatchDefectsWhenBypassed(t *testing.T) {
 		}
 	}
 	s := openSession(ctx, t, dir, "testdata/raw.sql")
-	s.compile(ctx, t, goldenVars)
+	s.compile(ctx, t, goldenVars())
 	p := s.engine.Project
 	sum := s.build(ctx, t, func(n *project.Node) bool { return !touchesGold(p, n) })
 

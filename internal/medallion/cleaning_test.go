@@ -71,7 +71,7 @@ func TestCustomerCleaning(t *testing.T) {
 	if _, err := s.db.Exec(ctx, "delete from techstore.customers; insert into techstore.customers values "+strings.Join(values, ",\n")); err != nil {
 		t.Fatal(err)
 	}
-	s.compile(ctx, t, goldenVars)
+	s.compile(ctx, t, goldenVars())
 	keep := map[string]bool{"countries": true, "bronze_customers": true, "bronze_orders": true, "silver_customer_registrations": true}
 	sum := s.build(ctx, t, func(n *project.Node) bool { return n.ResourceType != project.Test && keep[n.Name] })
 	if !sum.OK() {

@@ -24,92 +24,85 @@ import (
 
 const asOf = "2026-01-31"
 
-var goldenVars = map[string]any{"as_of_date": asOf}
-
-// Columns of each gold model in contract order, and the query that reads it.
-var goldQueries = map[string]string{
-	"gold_customer_analytics":  `select * from gold.gold_customer_analytics order by customer_id`,
-	"gold_product_performance": `select * from gold.gold_product_performance order by product_id`,
-	"gold_sales_metrics":       `select * from gold.gold_sales_metrics order by period_type, period_start`,
-	"gold_cohort_retention":    `select * from gold.gold_cohort_retention order by cohort_month, months_since_registration`,
-	"gold_operational_metrics": `select * from gold.gold_operational_metrics`,
-	"gold_category_operations": `select * from gold.gold_category_operations order by category`,
-	"gold_payment_methods":     `select * from gold.gold_payment_methods order by payment_method`,
-	"gold_rating_trends":       `select * from gold.gold_rating_trends order by review_month, category`,
-}
+// goldenVars are the --vars of the golden build.
+func goldenVars() map[string]any { return map[string]any{"as_of_date": asOf} }
 
 const N = "NULL"
 
-var expectedCustomers = [][]string{
-	// customer_id, name, email, country, city, registration_date,
-	// first_order_date, last_order_date, total_orders, total_revenue,
-	// avg_order_value, recency_days, tenure_days, purchase_frequency_per_year,
-	// clv, r_score, f_score, m_score, rfm_score, segment
-	//
-	// 1: orders o1, o4 (from duplicate 4), o6: 1550 + 1100 + 1600 = 4250.00;
-	// aov 4250 / 3 = 1416.666.. -> 1416.67; recency 2026-01-31 - 2026-01-15 = 16;
-	// tenure 2026-01-31 - 2025-01-15 = 365 + 16 = 381; frequency
-	// 3 / (381 / 365.25) = 1095.75 / 381 = 2.87598.. -> 2.876 (4 decimals 2.8760);
-	// clv = 4250/3 x 1095.75/381 x 3 - 25 = 4656937.5 / 381 - 25
-	//     = 12222.93307.. - 25 = 12197.93.
-	// Scores among the 3 buyers (NTILE(5) of 3 rows gives 1, 2, 3):
-	// recency desc: 2 (327) -> 1, 1 (16) -> 2, 6 (11) -> 3;
-	// orders asc then id: 2 (1) -> 1, 6 (1) -> 2, 1 (3) -> 3;
-	// revenue asc: 6 (305) -> 1, 2 (800) -> 2, 1 (4250) -> 3.
-	// 1 = R2 F3 M3: not VIP/Loyal (R < 3), not New (R < 4), At Risk (R <= 2, F >= 2).
-	{"1", "Ana García", "ana.garcia@example.com", "Spain", "Madrid", "2024-12-01", "2025-01-15", "2026-01-15", "3", "4250.00", "1416.67", "16", "381", "2.876", "12197.93", "2", "3", "3", "233", "At Risk"},
-	// 2: o2 only (o5 refunded). recency = tenure = 2025-03-10 .. 2026-01-31
-	// = 365 - 38 (2026-01-31 .. 2026-03-10) = 327; frequency 365.25 / 327
-	// = 1.116972.. -> 1.117; clv = 800 x 365.25 / 327 x 3 - 25 = 876600 / 327
-	// - 25 = 2680.7339.. - 25 = 2655.73. R1 F1 M2: Lost (R <= 2, F <= 2).
-	{"2", "John Smith", "john@example.com", "United States", "Boston", "2024-12-15", "2025-03-10", "2025-03-10", "1", "800.00", "800.00", "327", "327", "1.117", "2655.73", "1", "1", "2", "112", "Lost"},
-	// 3: only cancelled orders -> no purchases; clv = -25.00; birth date
-	// 2030-01-01 is impossible (not shown here). City NULL in the source.
-	{"3", "Marie Curie", "marie@example.fr", "France", N, "2025-01-05", N, N, "0", "0.00", N, N, N, "0", "-25.00", N, N, N, N, "No Purchases"},
-	// 5: never ordered.
-	{"5", "Peter Müller", "peter@example.de", "Germany", "Berlin", "2025-06-10", N, N, "0", "0.00", N, N, N, "0", "-25.00", N, N, N, N, "No Purchases"},
-	// 6: o7 305.00; recency = tenure = 11; frequency 1 / (max(11, 30) /
-	// 365.25) = 12.175; clv = 305 x 12.175 x 3 - 25 = 11140.125 - 25
-	// = 11115.125 -> 11115.13 (half away from zero). R3 F2 M1: Regular.
-	{"6", "Lucia Rossi", "lucia@example.it", "Italy", "Rome", "2025-12-20", "2026-01-20", "2026-01-20", "1", "305.00", "305.00", "11", "11", "12.175", "11115.13", "3", "2", "1", "321", "Regular"},
+func expectedCustomers() [][]string {
+	return [][]string{
+		// customer_id, name, email, country, city, registration_date,
+		// first_order_date, last_order_date, total_orders, total_revenue,
+		// avg_order_value, recency_days, tenure_days, purchase_frequency_per_year,
+		// clv, r_score, f_score, m_score, rfm_score, segment
+		//
+		// 1: orders o1, o4 (from duplicate 4), o6: 1550 + 1100 + 1600 = 4250.00;
+		// aov 4250 / 3 = 1416.666.. -> 1416.67; recency 2026-01-31 - 2026-01-15 = 16;
+		// tenure 2026-01-31 - 2025-01-15 = 365 + 16 = 381; frequency
+		// 3 / (381 / 365.25) = 1095.75 / 381 = 2.87598.. -> 2.876 (4 decimals 2.8760);
+		// clv = 4250/3 x 1095.75/381 x 3 - 25 = 4656937.5 / 381 - 25
+		//     = 12222.93307.. - 25 = 12197.93.
+		// Scores among the 3 buyers (NTILE(5) of 3 rows gives 1, 2, 3):
+		// recency desc: 2 (327) -> 1, 1 (16) -> 2, 6 (11) -> 3;
+		// orders asc then id: 2 (1) -> 1, 6 (1) -> 2, 1 (3) -> 3;
+		// revenue asc: 6 (305) -> 1, 2 (800) -> 2, 1 (4250) -> 3.
+		// 1 = R2 F3 M3: not VIP/Loyal (R < 3), not New (R < 4), At Risk (R <= 2, F >= 2).
+		{"1", "Ana García", "ana.garcia@example.com", "Spain", "Madrid", "2024-12-01", "2025-01-15", "2026-01-15", "3", "4250.00", "1416.67", "16", "381", "2.876", "12197.93", "2", "3", "3", "233", "At Risk"},
+		// 2: o2 only (o5 refunded). recency = tenure = 2025-03-10 .. 2026-01-31
+		// = 365 - 38 (2026-01-31 .. 2026-03-10) = 327; frequency 365.25 / 327
+		// = 1.116972.. -> 1.117; clv = 800 x 365.25 / 327 x 3 - 25 = 876600 / 327
+		// - 25 = 2680.7339.. - 25 = 2655.73. R1 F1 M2: Lost (R <= 2, F <= 2).
+		{"2", "John Smith", "john@example.com", "United States", "Boston", "2024-12-15", "2025-03-10", "2025-03-10", "1", "800.00", "800.00", "327", "327", "1.117", "2655.73", "1", "1", "2", "112", "Lost"},
+		// 3: only cancelled orders -> no purchases; clv = -25.00; birth date
+		// 2030-01-01 is impossible (not shown here). City NULL in the source.
+		{"3", "Marie Curie", "marie@example.fr", "France", N, "2025-01-05", N, N, "0", "0.00", N, N, N, "0", "-25.00", N, N, N, N, "No Purchases"},
+		// 5: never ordered.
+		{"5", "Peter Müller", "peter@example.de", "Germany", "Berlin", "2025-06-10", N, N, "0", "0.00", N, N, N, "0", "-25.00", N, N, N, N, "No Purchases"},
+		// 6: o7 305.00; recency = tenure = 11; frequency 1 / (max(11, 30) /
+		// 365.25) = 12.175; clv = 305 x 12.175 x 3 - 25 = 11140.125 - 25
+		// = 11115.125 -> 11115.13 (half away from zero). R3 F2 M1: Regular.
+		{"6", "Lucia Rossi", "lucia@example.it", "Italy", "Rome", "2025-12-20", "2026-01-20", "2026-01-20", "1", "305.00", "305.00", "11", "11", "12.175", "11115.13", "3", "2", "1", "321", "Regular"},
+	}
 }
 
-var expectedProducts = [][]string{
-	// product_id, product_name, category, subcategory, brand, price, cost,
-	// stock, margin_pct, units_sold, revenue, net_revenue, cogs, profit,
-	// units_sold_last_12m, inventory_turnover, months_of_inventory,
-	// stock_status, sales_category, avg_rating, review_count,
-	// last_sale_date, days_since_last_sale, revenue_rank
-	// Last 12 months = 2025-02-01 .. 2026-01-31.
-	//
-	// p1: o1 + o6 -> 2 units, revenue 2 x 1000 = 2000, net 1000 + 1000,
-	// cogs 2 x 700 = 1400, profit 600; last 12m only o6 -> 1; turnover 1/5
-	// = 0.2; months 5 / (1/12) = 60; reviews 5 and 4 -> 4.50 (2 reviews);
-	// margin (1000-700)/1000 = 30%.
-	{"1", "iPhone 15", "Phones", "Smartphones", "Apple", "1000.00", "700.00", "5", "30.00", "2", "2000.00", "2000.00", "1400.00", "600.00", "1", "0.2", "60", "Critical", "Slow", "4.50", "2", "2026-01-15", "16", "1"},
-	// p2: o2 + o6 (o5 refunded) -> 2 units, revenue 1600, net 800 + 600 =
-	// 1400, cogs 1000, profit 600; last 12m 2; turnover 2/40 = 0.05; months
-	// 40 / (2/12) = 240; ratings NULL and 2 -> 2.00 over 2 reviews; margin
-	// 300/800 = 37.5%; brand 'samsung' -> Samsung.
-	{"2", "Galaxy S24", "Phones", "Smartphones", "Samsung", "800.00", "500.00", "40", "37.50", "2", "1600.00", "1400.00", "1000.00", "600.00", "2", "0.05", "240", "Low", "Slow", "2.00", "2", "2026-01-15", "16", "2"},
-	// p3: o4 only (o3 cancelled) -> 1 unit, revenue 1200, net 1140, cogs 900,
-	// profit 300; turnover 1/100 = 0.01; months 100 x 12 = 1200; ratings 1,
-	// 2, 2 -> 5/3 = 1.67; last sale 2025-11-05, 25 + 31 + 31 = 87 days.
-	{"3", "XPS 13", "Laptops", "Ultrabooks", "Dell", "1200.00", "900.00", "100", "25.00", "1", "1200.00", "1140.00", "900.00", "300.00", "1", "0.01", "1200", "High", "Slow", "1.67", "3", "2025-11-05", "87", "3"},
-	// p4: o1 x2 + o7 x1 -> 3 units, revenue 900, net 540 + 300 = 840, cogs
-	// 450, profit 450; last 12m only o7 -> 1; turnover 1/60 = 0.01666.. ->
-	// 0.0167; months 60 x 12 = 720; brand 'BOSE' -> Bose.
-	{"4", "QuietComfort Ultra", "Audio", "Headphones", "Bose", "300.00", "150.00", "60", "50.00", "3", "900.00", "840.00", "450.00", "450.00", "1", "0.0167", "720", "Medium", "Slow", "4.00", "1", "2026-01-20", "11", "4"},
-	// p5: never sold, stock 0 -> turnover NULL; margin 150/350 = 42.857..
-	// -> 42.86. Unsold products share rank 5.
-	{"5", "WH-1000XM5", "Audio", "Headphones", "Sony", "350.00", "200.00", "0", "42.86", "0", "0.00", "0.00", "0.00", "0.00", "0", N, N, "Critical", "No Sales", N, "0", N, N, "5"},
-	// p6: never sold, stock 150 -> turnover 0 / 150 = 0; brand 'google'.
-	{"6", "Pixel 6", "Phones", "Smartphones", "Google", "500.00", "300.00", "150", "40.00", "0", "0.00", "0.00", "0.00", "0.00", "0", "0", N, "High", "No Sales", N, "0", N, N, "5"},
-	// p7: never sold; name 'AirPods  Pro' single-spaced; brand ' apple' -> Apple.
-	{"7", "AirPods Pro", "Audio", "Headphones", "Apple", "250.00", "100.00", "20", "60.00", "0", "0.00", "0.00", "0.00", "0.00", "0", "0", N, "Low", "No Sales", N, "0", N, N, "5"},
+func expectedProducts() [][]string {
+	return [][]string{
+		// product_id, product_name, category, subcategory, brand, price, cost,
+		// stock, margin_pct, units_sold, revenue, net_revenue, cogs, profit,
+		// units_sold_last_12m, inventory_turnover, months_of_inventory,
+		// stock_status, sales_category, avg_rating, review_count,
+		// last_sale_date, days_since_last_sale, revenue_rank
+		// Last 12 months = 2025-02-01 .. 2026-01-31.
+		//
+		// p1: o1 + o6 -> 2 units, revenue 2 x 1000 = 2000, net 1000 + 1000,
+		// cogs 2 x 700 = 1400, profit 600; last 12m only o6 -> 1; turnover 1/5
+		// = 0.2; months 5 / (1/12) = 60; reviews 5 and 4 -> 4.50 (2 reviews);
+		// margin (1000-700)/1000 = 30%.
+		{"1", "iPhone 15", "Phones", "Smartphones", "Apple", "1000.00", "700.00", "5", "30.00", "2", "2000.00", "2000.00", "1400.00", "600.00", "1", "0.2", "60", "Critical", "Slow", "4.50", "2", "2026-01-15", "16", "1"},
+		// p2: o2 + o6 (o5 refunded) -> 2 units, revenue 1600, net 800 + 600 =
+		// 1400, cogs 1000, profit 600; last 12m 2; turnover 2/40 = 0.05; months
+		// 40 / (2/12) = 240; ratings NULL and 2 -> 2.00 over 2 reviews; margin
+		// 300/800 = 37.5%; brand 'samsung' -> Samsung.
+		{"2", "Galaxy S24", "Phones", "Smartphones", "Samsung", "800.00", "500.00", "40", "37.50", "2", "1600.00", "1400.00", "1000.00", "600.00", "2", "0.05", "240", "Low", "Slow", "2.00", "2", "2026-01-15", "16", "2"},
+		// p3: o4 only (o3 cancelled) -> 1 unit, revenue 1200, net 1140, cogs 900,
+		// profit 300; turnover 1/100 = 0.01; months 100 x 12 = 1200; ratings 1,
+		// 2, 2 -> 5/3 = 1.67; last sale 2025-11-05, 25 + 31 + 31 = 87 days.
+		{"3", "XPS 13", "Laptops", "Ultrabooks", "Dell", "1200.00", "900.00", "100", "25.00", "1", "1200.00", "1140.00", "900.00", "300.00", "1", "0.01", "1200", "High", "Slow", "1.67", "3", "2025-11-05", "87", "3"},
+		// p4: o1 x2 + o7 x1 -> 3 units, revenue 900, net 540 + 300 = 840, cogs
+		// 450, profit 450; last 12m only o7 -> 1; turnover 1/60 = 0.01666.. ->
+		// 0.0167; months 60 x 12 = 720; brand 'BOSE' -> Bose.
+		{"4", "QuietComfort Ultra", "Audio", "Headphones", "Bose", "300.00", "150.00", "60", "50.00", "3", "900.00", "840.00", "450.00", "450.00", "1", "0.0167", "720", "Medium", "Slow", "4.00", "1", "2026-01-20", "11", "4"},
+		// p5: never sold, stock 0 -> turnover NULL; margin 150/350 = 42.857..
+		// -> 42.86. Unsold products share rank 5.
+		{"5", "WH-1000XM5", "Audio", "Headphones", "Sony", "350.00", "200.00", "0", "42.86", "0", "0.00", "0.00", "0.00", "0.00", "0", N, N, "Critical", "No Sales", N, "0", N, N, "5"},
+		// p6: never sold, stock 150 -> turnover 0 / 150 = 0; brand 'google'.
+		{"6", "Pixel 6", "Phones", "Smartphones", "Google", "500.00", "300.00", "150", "40.00", "0", "0.00", "0.00", "0.00", "0.00", "0", "0", N, "High", "No Sales", N, "0", N, N, "5"},
+		// p7: never sold; name 'AirPods  Pro' single-spaced; brand ' apple' -> Apple.
+		{"7", "AirPods Pro", "Audio", "Headphones", "Apple", "250.00", "100.00", "20", "60.00", "0", "0.00", "0.00", "0.00", "0.00", "0", "0", N, "Low", "No Sales", N, "0", N, N, "5"},
+	}
 }
 
-var expectedCohorts = func() [][]string {
+func expectedCohorts() [][]string {
 	// cohort_month, months_since_registration, cohort_size, active_customers,
 	// retention_pct, cohort_revenue, cumulative_revenue_per_customer.
 	// Cohorts: 2024-12 = {1, 2} (offsets 0..13 to 2026-01), 2025-01 = {3}
@@ -141,53 +134,61 @@ var expectedCohorts = func() [][]string {
 		[]string{"2025-12-01", "1", "1", "1", "100.00", "305.00", "305.00"},
 	)
 	return rows
-}()
-
-var expectedOperational = [][]string{
-	// critical_stock_products: p1 (5), p5 (0) -> 2.
-	// inventory_value_cost: 5x700 + 40x500 + 100x900 + 60x150 + 0x200 +
-	//   150x300 + 20x100 = 3500 + 20000 + 90000 + 9000 + 0 + 45000 + 2000 = 169500.
-	// inventory_value_retail: 5000 + 32000 + 120000 + 18000 + 0 + 75000 + 5000 = 255000.
-	// products_without_movement_90d (2025-11-03 .. 2026-01-31): active
-	//   products p1..p5; sold in the window p3 (o4 11-05), p1 and p2 (o6), p4
-	//   (o7) -> p5 only = 1 (p6, p7 inactive).
-	// avg_processing_days: delivered o1 3, o2 5, o4 4, o5 2 -> 14/4 = 3.5.
-	// cancellation_rate_pct: o3, o8 of 8 orders = 25.00.
-	// low_rated_products: p3 (1.67 over 3 reviews); p2 has 2.00 but 2 reviews.
-	{"2", "169500.00", "255000.00", "1", "3.5", "25.00", "1", asOf},
 }
 
-var expectedCategories = [][]string{
-	// category, orders, cancelled_orders, cancellation_rate_pct,
-	// avg_processing_days, avg_rating, review_count
-	// Audio: o1 (p4), o7 (p4); none cancelled; delivered o1 3 days; reviews
-	//   of p4: 4.
-	{"Audio", "2", "0", "0.00", "3", "4.00", "1"},
-	// Laptops: o3 (cancelled), o4; delivered o4 4 days; p3 ratings 1, 2, 2.
-	{"Laptops", "2", "1", "50.00", "4", "1.67", "3"},
-	// Phones: o1, o2, o5, o6, o8 (cancelled) -> 1/5 = 20%; delivered o1 3,
-	//   o2 5, o5 2 -> 10/3 = 3.3333; ratings 5, 4 (p1), NULL, 2 (p2) ->
-	//   11/3 = 3.67 over 4 reviews.
-	{"Phones", "5", "1", "20.00", "3.3333", "3.67", "4"},
+func expectedOperational() [][]string {
+	return [][]string{
+		// critical_stock_products: p1 (5), p5 (0) -> 2.
+		// inventory_value_cost: 5x700 + 40x500 + 100x900 + 60x150 + 0x200 +
+		//   150x300 + 20x100 = 3500 + 20000 + 90000 + 9000 + 0 + 45000 + 2000 = 169500.
+		// inventory_value_retail: 5000 + 32000 + 120000 + 18000 + 0 + 75000 + 5000 = 255000.
+		// products_without_movement_90d (2025-11-03 .. 2026-01-31): active
+		//   products p1..p5; sold in the window p3 (o4 11-05), p1 and p2 (o6), p4
+		//   (o7) -> p5 only = 1 (p6, p7 inactive).
+		// avg_processing_days: delivered o1 3, o2 5, o4 4, o5 2 -> 14/4 = 3.5.
+		// cancellation_rate_pct: o3, o8 of 8 orders = 25.00.
+		// low_rated_products: p3 (1.67 over 3 reviews); p2 has 2.00 but 2 reviews.
+		{"2", "169500.00", "255000.00", "1", "3.5", "25.00", "1", asOf},
+	}
 }
 
-var expectedPayments = [][]string{
-	// payment_method, orders, share_pct (of 8), revenue (revenue orders), failed_pct
-	{"apple_pay", "1", "12.50", "305.00", "0.00"},    // o7
-	{"credit_card", "3", "37.50", "3150.00", "0.00"}, // o1 1550, o3 refunded, o6 1600
-	{"paypal", "2", "25.00", "800.00", "0.00"},       // o2 800, o5 refunded
-	{"unknown", "2", "25.00", "1100.00", "50.00"},    // o4 1100, o8 failed: 1 of 2
+func expectedCategories() [][]string {
+	return [][]string{
+		// category, orders, cancelled_orders, cancellation_rate_pct,
+		// avg_processing_days, avg_rating, review_count
+		// Audio: o1 (p4), o7 (p4); none cancelled; delivered o1 3 days; reviews
+		//   of p4: 4.
+		{"Audio", "2", "0", "0.00", "3", "4.00", "1"},
+		// Laptops: o3 (cancelled), o4; delivered o4 4 days; p3 ratings 1, 2, 2.
+		{"Laptops", "2", "1", "50.00", "4", "1.67", "3"},
+		// Phones: o1, o2, o5, o6, o8 (cancelled) -> 1/5 = 20%; delivered o1 3,
+		//   o2 5, o5 2 -> 10/3 = 3.3333; ratings 5, 4 (p1), NULL, 2 (p2) ->
+		//   11/3 = 3.67 over 4 reviews.
+		{"Phones", "5", "1", "20.00", "3.3333", "3.67", "4"},
+	}
 }
 
-var expectedRatings = [][]string{
-	// review_month, category, avg_rating, review_count
-	{"2025-01-01", "Audio", "4.00", "1"},   // r2 (p4) 4
-	{"2025-01-01", "Phones", "5.00", "1"},  // r1 (p1) 5
-	{"2025-03-01", "Phones", N, "1"},       // r3 (p2) no rating
-	{"2025-06-01", "Laptops", "1.00", "1"}, // r5 (p3) 1
-	{"2025-11-01", "Laptops", "2.00", "2"}, // r6, r7 (p3) 2, 2
-	{"2025-12-01", "Phones", "2.00", "1"},  // r4 (p2) 2
-	{"2026-01-01", "Phones", "4.00", "1"},  // r8 (p1) 4
+func expectedPayments() [][]string {
+	return [][]string{
+		// payment_method, orders, share_pct (of 8), revenue (revenue orders), failed_pct
+		{"apple_pay", "1", "12.50", "305.00", "0.00"},    // o7
+		{"credit_card", "3", "37.50", "3150.00", "0.00"}, // o1 1550, o3 refunded, o6 1600
+		{"paypal", "2", "25.00", "800.00", "0.00"},       // o2 800, o5 refunded
+		{"unknown", "2", "25.00", "1100.00", "50.00"},    // o4 1100, o8 failed: 1 of 2
+	}
+}
+
+func expectedRatings() [][]string {
+	return [][]string{
+		// review_month, category, avg_rating, review_count
+		{"2025-01-01", "Audio", "4.00", "1"},   // r2 (p4) 4
+		{"2025-01-01", "Phones", "5.00", "1"},  // r1 (p1) 5
+		{"2025-03-01", "Phones", N, "1"},       // r3 (p2) no rating
+		{"2025-06-01", "Laptops", "1.00", "1"}, // r5 (p3) 1
+		{"2025-11-01", "Laptops", "2.00", "2"}, // r6, r7 (p3) 2, 2
+		{"2025-12-01", "Phones", "2.00", "1"},  // r4 (p2) 2
+		{"2026-01-01", "Phones", "4.00", "1"},  // r8 (p1) 4
+	}
 }
 
 // salesRow is one gold_sales_metrics row after the period columns.
@@ -200,7 +201,7 @@ func zeroSales(prev, season string) salesRow {
 	return salesRow{"0.00", "0", "0", "0", N, N, prev, N, season}
 }
 
-var expectedSales = func() [][]string {
+func expectedSales() [][]string {
 	// period_type, period_start, revenue, orders, unique_customers,
 	// units_sold, avg_order_value, orders_per_customer, revenue_prev_year,
 	// yoy_growth_pct, seasonality_index.
@@ -286,7 +287,7 @@ var expectedSales = func() [][]string {
 	add("year", "2025-01-01", salesRow{"3450.00", "3", "2", "5", "1150.00", "1.5", N, N, N})
 	add("year", "2026-01-01", salesRow{"1905.00", "2", "2", "3", "952.50", "1", "3450.00", "-44.78", N})
 	return rows
-}()
+}
 
 func mustDate(s string) time.Time {
 	d, err := time.Parse("2006-01-02", s)
@@ -302,7 +303,7 @@ func mustDate(s string) time.Time {
 func TestGoldenMedallion(t *testing.T) {
 	ctx := context.Background()
 	s := openSession(ctx, t, newProject(t), "testdata/raw.sql")
-	s.compile(ctx, t, goldenVars)
+	s.compile(ctx, t, goldenVars())
 	sum := s.build(ctx, t, nil)
 	if !sum.OK() {
 		t.Fatalf("build did not pass:\n%s", strings.Join(failures(sum), "\n"))
@@ -313,19 +314,30 @@ func TestGoldenMedallion(t *testing.T) {
 		cols  []string
 		want  [][]string
 	}{
-		{"gold_customer_analytics", []string{"customer_id", "name", "email", "country", "city", "registration_date", "first_order_date", "last_order_date", "total_orders", "total_revenue", "avg_order_value", "recency_days", "tenure_days", "purchase_frequency_per_year", "clv", "r_score", "f_score", "m_score", "rfm_score", "segment"}, expectedCustomers},
-		{"gold_product_performance", []string{"product_id", "product_name", "category", "subcategory", "brand", "price", "cost", "stock", "margin_pct", "units_sold", "revenue", "net_revenue", "cogs", "profit", "units_sold_last_12m", "inventory_turnover", "months_of_inventory", "stock_status", "sales_category", "avg_rating", "review_count", "last_sale_date", "days_since_last_sale", "revenue_rank"}, expectedProducts},
-		{"gold_sales_metrics", []string{"period_type", "period_start", "revenue", "orders", "unique_customers", "units_sold", "avg_order_value", "orders_per_customer", "revenue_prev_year", "yoy_growth_pct", "seasonality_index"}, sortedSales(expectedSales)},
-		{"gold_cohort_retention", []string{"cohort_month", "months_since_registration", "cohort_size", "active_customers", "retention_pct", "cohort_revenue", "cumulative_revenue_per_customer"}, expectedCohorts},
-		{"gold_operational_metrics", []string{"critical_stock_products", "inventory_value_cost", "inventory_value_retail", "products_without_movement_90d", "avg_processing_days", "cancellation_rate_pct", "low_rated_products", "as_of_date"}, expectedOperational},
-		{"gold_category_operations", []string{"category", "orders", "cancelled_orders", "cancellation_rate_pct", "avg_processing_days", "avg_rating", "review_count"}, expectedCategories},
-		{"gold_payment_methods", []string{"payment_method", "orders", "share_pct", "revenue", "failed_pct"}, expectedPayments},
-		{"gold_rating_trends", []string{"review_month", "category", "avg_rating", "review_count"}, expectedRatings},
+		{"gold_customer_analytics", []string{"customer_id", "name", "email", "country", "city", "registration_date", "first_order_date", "last_order_date", "total_orders", "total_revenue", "avg_order_value", "recency_days", "tenure_days", "purchase_frequency_per_year", "clv", "r_score", "f_score", "m_score", "rfm_score", "segment"}, expectedCustomers()},
+		{"gold_product_performance", []string{"product_id", "product_name", "category", "subcategory", "brand", "price", "cost", "stock", "margin_pct", "units_sold", "revenue", "net_revenue", "cogs", "profit", "units_sold_last_12m", "inventory_turnover", "months_of_inventory", "stock_status", "sales_category", "avg_rating", "review_count", "last_sale_date", "days_since_last_sale", "revenue_rank"}, expectedProducts()},
+		{"gold_sales_metrics", []string{"period_type", "period_start", "revenue", "orders", "unique_customers", "units_sold", "avg_order_value", "orders_per_customer", "revenue_prev_year", "yoy_growth_pct", "seasonality_index"}, sortedSales(expectedSales())},
+		{"gold_cohort_retention", []string{"cohort_month", "months_since_registration", "cohort_size", "active_customers", "retention_pct", "cohort_revenue", "cumulative_revenue_per_customer"}, expectedCohorts()},
+		{"gold_operational_metrics", []string{"critical_stock_products", "inventory_value_cost", "inventory_value_retail", "products_without_movement_90d", "avg_processing_days", "cancellation_rate_pct", "low_rated_products", "as_of_date"}, expectedOperational()},
+		{"gold_category_operations", []string{"category", "orders", "cancelled_orders", "cancellation_rate_pct", "avg_processing_days", "avg_rating", "review_count"}, expectedCategories()},
+		{"gold_payment_methods", []string{"payment_method", "orders", "share_pct", "revenue", "failed_pct"}, expectedPayments()},
+		{"gold_rating_trends", []string{"review_month", "category", "avg_rating", "review_count"}, expectedRatings()},
+	}
+	// the query reading each gold table, in a stable order
+	queries := map[string]string{
+		"gold_customer_analytics":  `select * from gold.gold_customer_analytics order by customer_id`,
+		"gold_product_performance": `select * from gold.gold_product_performance order by product_id`,
+		"gold_sales_metrics":       `select * from gold.gold_sales_metrics order by period_type, period_start`,
+		"gold_cohort_retention":    `select * from gold.gold_cohort_retention order by cohort_month, months_since_registration`,
+		"gold_operational_metrics": `select * from gold.gold_operational_metrics`,
+		"gold_category_operations": `select * from gold.gold_category_operations order by category`,
+		"gold_payment_methods":     `select * from gold.gold_payment_methods order by payment_method`,
+		"gold_rating_trends":       `select * from gold.gold_rating_trends order by review_month, category`,
 	}
 	checkGoldContracts(ctx, t, s)
 	for _, tc := range cases {
 		t.Run(tc.model, func(t *testing.T) {
-			cols, rows := s.query(ctx, t, goldQueries[tc.model])
+			cols, rows := s.query(ctx, t, queries[tc.model])
 			if strings.Join(cols, ",") != strings.Join(tc.cols, ",") {
 				t.Fatalf("columns\n got %v\nwant %v", cols, tc.cols)
 			}

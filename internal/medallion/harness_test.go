@@ -27,7 +27,9 @@ import (
 const repoRoot = "../.."
 
 // projectPaths are the parts of the repository that make the dbt-style project.
-var projectPaths = []string{"project.yml", "selectors.yml", "models", "macros", "seeds", "tests"}
+func projectPaths() []string {
+	return []string{"project.yml", "selectors.yml", "models", "macros", "seeds", "tests"}
+}
 
 // newProject copies the project into a temporary folder with a profile
 // whose dev target is a DuckDB file there, so runs write their target/
@@ -35,7 +37,7 @@ var projectPaths = []string{"project.yml", "selectors.yml", "models", "macros", 
 func newProject(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, p := range projectPaths {
+	for _, p := range projectPaths() {
 		if err := copyTree(filepath.Join(repoRoot, p), filepath.Join(dir, p)); err != nil {
 			t.Fatalf("copy project: %v", err)
 		}

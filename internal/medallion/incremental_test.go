@@ -16,7 +16,7 @@ import (
 func TestBronzeIncremental(t *testing.T) {
 	ctx := context.Background()
 	s := openSession(ctx, t, newProject(t), "testdata/raw.sql")
-	s.compile(ctx, t, goldenVars)
+	s.compile(ctx, t, goldenVars())
 	ids := []string{"model.techstore.bronze_orders", "model.techstore.bronze_order_items"}
 	run := func(fullRefresh bool) {
 		t.Helper()
