@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -106,25 +105,34 @@ func fence(lines []string, from int, lang string) ([]string, int, error) {
 	return nil, 0, fmt.Errorf("line %d: the ```%s block is not closed", i+1, lang)
 }
 
-// Same reports whether two JSON texts are the same once insignificant
-// whitespace is removed.
+// Same reports whether two JSON texts hold the same value: the same keys in
+// the same order, the same number literals ("9.50" is not "9.5") and the same
+// strings; whitespace does not count.
 func Same(a, b []byte) (bool, error) {
-	var ca, cb bytes.Buffer
-	if err := json.Compact(&ca, a); err != nil {
-		return false, fmt.Errorf("compact expected: %w", err)
+	na, err := parseJSON(a)
+	if err != nil {
+		return false, fmt.Errorf("the README's JSON: %w", err)
 	}
-	if err := json.Compact(&cb, b); err != nil {
-		return false, fmt.Errorf("compact answer: %w", err)
+	nb, err := parseJSON(b)
+	if err != nil {
+		return false, fmt.Errorf("the answer: %w", err)
 	}
-	return bytes.Equal(ca.Bytes(), cb.Bytes()), nil
+	return na.equal(nb), nil
 }
 
-// Pretty indents a JSON text by two spaces, keeping key order and numbers.
+// Width is the line width Pretty aims for.
+const Width = 92
+
+// Pretty formats a JSON text for the README: two spaces per level, and any
+// object or array that fits in Width columns on one line. Key order, number
+// literals and strings are kept.
 func Pretty(b []byte) (string, error) {
-	var out bytes.Buffer
-	if err := json.Indent(&out, b, "", "  "); err != nil {
-		return "", fmt.Errorf("indent: %w", err)
+	n, err := parseJSON(b)
+	if err != nil {
+		return "", err
 	}
+	var out strings.Builder
+	n.format(&out, "", 0, Width)
 	return out.String(), nil
 }
 

@@ -78,6 +78,11 @@ func TestSame(t *testing.T) {
 		{"number spelling matters", `{"price":1.50}`, `{"price":1.5}`, false},
 		{"space inside a string matters", `{"a":"x y"}`, `{"a":"xy"}`, false},
 		{"different value", `{"total":1090}`, `{"total":1091}`, false},
+		{"escaped and literal string", `{"q":"a\u0026b é"}`, `{"q":"a&b \u00e9"}`, true},
+		{"null is not zero", `{"a":null}`, `{"a":0}`, false},
+		{"missing key", `{"a":1,"b":2}`, `{"a":1}`, false},
+		{"array order matters", `[1,2]`, `[2,1]`, false},
+		{"nested", `{"a":[{"b":[true,null]}]}`, `{ "a" : [ { "b" : [ true , null ] } ] }`, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -89,6 +94,52 @@ func TestSame(t *testing.T) {
 				t.Errorf("Same(%s, %s) = %v, want %v", tc.a, tc.b, got, tc.want)
 			}
 		})
+	}
+}
+
+func TestPretty(t *testing.T) {
+	long := `{"items":[{"customer_id":42,"name":"Manuel Gómez Ramírez","email":"manuel@example.com","country":"Spain","city":"Alicante"}],"total":1,"limit":1,"offset":0}`
+	cases := []struct {
+		name, in, want string
+	}{
+		{"scalar", `1.50`, `1.50`},
+		{"short object on one line", `{"a":1,"b":[true,null],"c":"x"}`, `{"a": 1, "b": [true, null], "c": "x"}`},
+		{"empty containers", `{"a":{},"b":[]}`, `{"a": {}, "b": []}`},
+		{"long object expands, short children stay inline", long,
+			"{\n" +
+				"  \"items\": [\n" +
+				"    {\n" +
+				"      \"customer_id\": 42,\n" +
+				"      \"name\": \"Manuel Gómez Ramírez\",\n" +
+				"      \"email\": \"manuel@example.com\",\n" +
+				"      \"country\": \"Spain\",\n" +
+				"      \"city\": \"Alicante\"\n" +
+				"    }\n" +
+				"  ],\n" +
+				"  \"total\": 1,\n" +
+				"  \"limit\": 1,\n" +
+				"  \"offset\": 0\n" +
+				"}"},
+		{"html characters kept literal", `{"q":"a<b&c"}`, `{"q": "a<b&c"}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Pretty([]byte(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("Pretty(%s) =\n%s\nwant\n%s", tc.in, got, tc.want)
+			}
+			if same, err := Same([]byte(tc.in), []byte(got)); err != nil || !same {
+				t.Errorf("Pretty changed the value: Same = %v, %v", same, err)
+			}
+		})
+	}
+	for _, bad := range []string{`{"a":}`, `{"a":1} x`, ``} {
+		if _, err := Pretty([]byte(bad)); err == nil {
+			t.Errorf("Pretty(%q): no error", bad)
+		}
 	}
 }
 
@@ -134,11 +185,11 @@ func TestRun(t *testing.T) {
 			block("<!-- example: missing status=404 -->", "curl -s 'http://127.0.0.1:8080/api/missing'", `{"status": 404}`),
 			wantOut: "all 2 README examples match the server"},
 		{name: "changed value", readme: block("<!-- example: one -->", "curl -s 'http://127.0.0.1:8080/api/one'", `{"id": 1, "price": 9.5}`),
-			wantErr: "1 of 1 README examples differ", wantOut: "README: \"price\": 9.5"},
+			wantErr: "1 of 1 README examples differ", wantOut: "README: {\"id\": 1, \"price\": 9.5}"},
 		{name: "changed status", readme: block("<!-- example: missing -->", "curl -s 'http://127.0.0.1:8080/api/missing'", `{"status": 404}`),
 			wantErr: "1 of 1 README examples differ", wantOut: "status 404, the README says 200"},
 		{name: "update", readme: "x\n" + block("<!-- example: one -->", "curl -s 'http://127.0.0.1:8080/api/one'", `{}`), update: true,
-			wantFile: "x\n" + block("<!-- example: one -->", "curl -s 'http://127.0.0.1:8080/api/one'", "{\n  \"id\": 1,\n  \"price\": 9.50\n}")},
+			wantFile: "x\n" + block("<!-- example: one -->", "curl -s 'http://127.0.0.1:8080/api/one'", `{"id": 1, "price": 9.50}`)},
 		{name: "no examples", readme: "# nothing\n", wantErr: "has no <!-- example: name --> blocks"},
 	}
 	for _, tc := range cases {
