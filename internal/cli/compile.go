@@ -191,6 +191,9 @@ func writeCompiled(dir string, nodes []*project.Node) error {
 			defer wg.Done()
 			for i := w; i < len(nodes); i += workers {
 				p := filepath.Join(dir, filepath.FromSlash(nodes[i].OriginalFilePath))
+				if sameContent(p, nodes[i].CompiledCode) {
+					continue // unchanged since the last compile: leave the file alone
+				}
 				if err := os.WriteFile(p, []byte(nodes[i].CompiledCode), 0o644); err != nil {
 					errs[i] = fmt.Errorf("write compiled SQL of %s: %w", nodes[i].Name, err)
 				}
@@ -204,6 +207,24 @@ func writeCompiled(dir string, nodes []*project.Node) error {
 		}
 	}
 	return nil
+}
+
+// sameContent reports whether the file at p holds exactly text.
+func sameContent(p, text string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.Size() != int64(len(text)) {
+		return false
+	}
+	buf := make([]byte, len(text))
+	if _, err := io.ReadFull(f, buf); err != nil {
+		return false
+	}
+	return string(buf) == text
 }
 
 func newLsCmd(a *App) *cobra.Command {

@@ -492,6 +492,11 @@ func WriteFile(path string, p *project.Project, d *dag.DAG, md Metadata) error {
 	if err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return fmt.Errorf("write manifest: %w", err)
+	}
 	if err := Write(f, p, d, md); err != nil {
 		f.Close()
 		os.Remove(f.Name())
