@@ -128,6 +128,12 @@ func (r runner) Relation(id string) adapter.Relation { return r.e.Relation(id) }
 // DAG order, and returns the summary.
 func (s *session) build(ctx context.Context, t *testing.T, keep func(*project.Node) bool) exec.RunSummary {
 	t.Helper()
+	return s.run(ctx, t, "build", keep)
+}
+
+// run runs a command (build, run, test) over the nodes keep accepts.
+func (s *session) run(ctx context.Context, t *testing.T, command string, keep func(*project.Node) bool) exec.RunSummary {
+	t.Helper()
 	var ids []string
 	for _, id := range s.engine.DAG.Nodes() {
 		n, ok := s.engine.Project.Nodes[id]
@@ -137,13 +143,13 @@ func (s *session) build(ctx context.Context, t *testing.T, keep func(*project.No
 		ids = append(ids, id)
 	}
 	sum, err := exec.Run(ctx, s.db, runner{s.engine}, s.engine.Project, ids, exec.Options{
-		Command:    "build",
+		Command:    command,
 		Threads:    4,
 		TargetDir:  filepath.Join(s.dir, "target"),
 		TargetName: s.cfg.Name,
 	})
 	if err != nil {
-		t.Fatalf("build: %v", err)
+		t.Fatalf("%s: %v", command, err)
 	}
 	return sum
 }
