@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	// DuckDB driver: its parser is the basis of the analysis.
 	_ "github.com/duckdb/duckdb-go/v2"
@@ -104,6 +106,10 @@ func (p *Parser) Parse(ctx context.Context, query string) (map[string]any, error
 	if err := p.db.QueryRowContext(ctx, "SELECT CAST(json_serialize_sql(?::VARCHAR) AS VARCHAR)", query).Scan(&s); err != nil {
 		return nil, fmt.Errorf("serialize sql: %w", err)
 	}
+	return decodeTree(s)
+}
+
+func decodeTree(s string) (map[string]any, error) {
 	var tree map[string]any
 	if err := json.Unmarshal([]byte(s), &tree); err != nil {
 		return nil, fmt.Errorf("decode parse tree: %w", err)
@@ -113,6 +119,59 @@ func (p *Parser) Parse(ctx context.Context, query string) (map[string]any, error
 		return nil, fmt.Errorf("parse sql: %s", msg)
 	}
 	return tree, nil
+}
+
+// ParseAll parses many SQL texts in one query (much faster than one call
+// each) and decodes the trees on a few goroutines. trees[i] is nil where
+// errs[i] says why.
+func (p *Parser) ParseAll(ctx context.Context, queries []string) (trees []map[string]any, errs []error, err error) {
+	trees = make([]map[string]any, len(queries))
+	errs = make([]error, len(queries))
+	if len(queries) == 0 {
+		return trees, errs, nil
+	}
+	rows, err := p.db.QueryContext(ctx, `SELECT i, CAST(json_serialize_sql(s) AS VARCHAR)
+		FROM (SELECT generate_subscripts($1::VARCHAR[], 1) AS i, unnest($1::VARCHAR[]) AS s)`, queries)
+	if err != nil {
+		return nil, nil, fmt.Errorf("serialize sql: %w", err)
+	}
+	defer rows.Close()
+	texts := make([]string, len(queries))
+	for rows.Next() {
+		var i int
+		var s string
+		if err := rows.Scan(&i, &s); err != nil {
+			return nil, nil, fmt.Errorf("serialize sql: %w", err)
+		}
+		if i >= 1 && i <= len(texts) {
+			texts[i-1] = s
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("serialize sql: %w", err)
+	}
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if texts[i] == "" {
+					errs[i] = fmt.Errorf("parse sql: no parse tree returned")
+					continue
+				}
+				trees[i], errs[i] = decodeTree(texts[i])
+			}
+		}()
+	}
+	for i := range texts {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return trees, errs, nil
 }
 
 // Analyze computes the column lineage of one SELECT statement. node is the
@@ -125,6 +184,11 @@ func (p *Parser) Analyze(ctx context.Context, node, query string, res Resolver, 
 	if err != nil {
 		return nil, fmt.Errorf("column lineage of %s: %w", node, err)
 	}
+	return AnalyzeTree(node, tree, res, declared), nil
+}
+
+// AnalyzeTree is Analyze on a tree from Parse or ParseAll.
+func AnalyzeTree(node string, tree map[string]any, res Resolver, declared []string) *Model {
 	a := &analyzer{res: res, seenInd: map[string]bool{}}
 	m := &Model{Node: node, Complete: true}
 	stmts, _ := tree["statements"].([]any)
@@ -142,13 +206,13 @@ func (p *Parser) Analyze(ctx context.Context, node, query string, res Resolver, 
 	for i, c := range outs {
 		if c.name == "" {
 			a.problem("output column %d is an expression without an alias; give it one (`... as name`)", i+1)
-			complete = false
+			m.Complete = false
 			continue
 		}
 		seen[strings.ToLower(c.name)] = true
 		m.Columns = append(m.Columns, Column{Name: c.name, Inputs: finalize(c)})
 	}
-	if !complete {
+	if !m.Complete {
 		for _, d := range declared {
 			if seen[strings.ToLower(d)] {
 				continue
@@ -158,7 +222,7 @@ func (p *Parser) Analyze(ctx context.Context, node, query string, res Resolver, 
 	}
 	m.Indirect = a.indirect
 	m.Problems = a.problems
-	return m, nil
+	return m
 }
 
 // origin is an input column reached from an intermediate column, with the

@@ -356,3 +356,33 @@ func TestForProjectExpandsStarFromUpstreamLineage(t *testing.T) {
 		t.Errorf("broken: want one unknown column and a problem, got %+v", b)
 	}
 }
+
+func TestParseAllKeepsOrderAndErrors(t *testing.T) {
+	ctx := context.Background()
+	p, err := NewParser(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	queries := []string{"select a from t1", "select from where", "select b as c from t2", "select 1 as one"}
+	trees, errs, err := p.ParseAll(ctx, queries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCols := []string{"a", "", "c", "one"}
+	for i, want := range wantCols {
+		if want == "" {
+			if errs[i] == nil || trees[i] != nil {
+				t.Errorf("query %d: want a parse error, got tree %v", i, trees[i] != nil)
+			}
+			continue
+		}
+		if errs[i] != nil {
+			t.Fatalf("query %d: %v", i, errs[i])
+		}
+		m := AnalyzeTree("x", trees[i], nil, nil)
+		if len(m.Columns) != 1 || m.Columns[0].Name != want {
+			t.Errorf("query %d: got columns %+v want [%s]", i, m.Columns, want)
+		}
+	}
+}

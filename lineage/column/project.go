@@ -85,22 +85,32 @@ func ForProject(ctx context.Context, p *project.Project) (map[string]*Model, err
 		res.add(n.UniqueID, n.Database, n.Schema, name, colNames(n.Columns))
 	}
 
-	out := map[string]*Model{}
+	var ids, queries []string
 	for _, id := range topoModels(p) {
+		if n := p.Nodes[id]; strings.TrimSpace(n.CompiledCode) != "" {
+			ids = append(ids, id)
+			queries = append(queries, n.CompiledCode)
+		}
+	}
+	trees, errs, err := parser.ParseAll(ctx, queries)
+	if err != nil {
+		return nil, fmt.Errorf("column lineage: %w", err)
+	}
+	out := map[string]*Model{}
+	for i, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("column lineage: %w", err)
 		}
 		n := p.Nodes[id]
-		if strings.TrimSpace(n.CompiledCode) == "" {
-			continue
-		}
 		declared := colNames(n.Columns)
-		m, err := parser.Analyze(ctx, id, n.CompiledCode, res, declared)
-		if err != nil {
-			m = &Model{Node: id, Problems: []string{err.Error()}}
+		var m *Model
+		if errs[i] != nil {
+			m = &Model{Node: id, Problems: []string{fmt.Sprintf("column lineage of %s: %v", id, errs[i])}}
 			for _, d := range declared {
 				m.Columns = append(m.Columns, Column{Name: d, Inputs: []Edge{{Kind: Unknown, Note: "the compiled SQL could not be parsed"}}})
 			}
+		} else {
+			m = AnalyzeTree(id, trees[i], res, declared)
 		}
 		out[id] = m
 		if m.Complete && len(m.Columns) > 0 {
