@@ -1,8 +1,8 @@
 -- Every raw customer registration, cleaned: names trimmed, single-spaced and
--- title-cased when typed all upper or all lower case,
--- emails lower-cased and trimmed with a validity flag, phones in E.164 using
--- the country's calling code (NULL when unparseable), impossible birth dates
--- NULL, country code and region from the countries seed, age and age band.
+-- title-cased when typed all upper or all lower case; emails lower-cased and
+-- trimmed with a validity flag; phones in E.164 using the country's calling
+-- code (NULL when unparseable); impossible birth dates NULL; country code
+-- and region from the countries seed; age at the as-of date.
 -- Duplicates are still here; silver_customer_id_map picks the survivors.
 with as_of as (
     select {{ include "as_of_date" (ref "bronze_orders") }} as as_of_date
