@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/duckdb/duckdb-go/v2" // the embedded warehouse driver
+	"github.com/duckdb/duckdb-go/v2" // the embedded warehouse driver
 
 	"github.com/techstore-analytics/techstore/api/table"
 	"github.com/techstore-analytics/techstore/runtime/adapter"
@@ -103,6 +103,13 @@ type sqlSource struct {
 	quote  func(string) string
 }
 
+// Count returns the rows of a gold table, so the loader allocates once.
+func (s *sqlSource) Count(ctx context.Context, model string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM "+s.schema+"."+s.quote(model)).Scan(&n)
+	return n, err
+}
+
 func (s *sqlSource) Select(ctx context.Context, model string, cols []string, fn func([]any) error) error {
 	q := make([]string, len(cols))
 	for i, c := range cols {
@@ -119,9 +126,13 @@ func (s *sqlSource) Select(ctx context.Context, model string, cols []string, fn 
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
+	dates := map[int64]string{}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return fmt.Errorf("read %s.%s: %w", s.schema, model, err)
+		}
+		for i, v := range vals {
+			vals[i] = cheapen(v, dates)
 		}
 		if err := fn(vals); err != nil {
 			return err
@@ -183,4 +194,39 @@ func (s *adapterSource) Select(ctx context.Context, model string, cols []string,
 		}
 	}
 	return nil
+}
+
+// pow10 holds exact powers of ten for decimal scales.
+func pow10(n uint8) float64 {
+	f := 1.0
+	for ; n > 0; n-- {
+		f *= 10
+	}
+	return f
+}
+
+// cheapen converts DuckDB values the loader would otherwise convert slowly:
+// decimals that fit 53 bits become the nearest float64 (exactly as
+// strconv would parse their text), and dates at midnight become shared
+// YYYY-MM-DD strings.
+func cheapen(v any, dates map[int64]string) any {
+	switch x := v.(type) {
+	case duckdb.Decimal:
+		if x.Value != nil && x.Value.IsInt64() && x.Scale <= 22 {
+			if n := x.Value.Int64(); n < 1<<53 && n > -(1<<53) {
+				return float64(n) / pow10(x.Scale)
+			}
+		}
+	case time.Time:
+		if x.Location() == time.UTC && x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 {
+			day := x.Unix() / 86400
+			s, ok := dates[day]
+			if !ok {
+				s = x.Format(time.DateOnly)
+				dates[day] = s
+			}
+			return s
+		}
+	}
+	return v
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,6 +37,9 @@ type Store struct {
 	last   atomic.Pointer[ReloadStatus]
 	mu     sync.Mutex // one load at a time
 	seq    int64
+	// FreeMemory returns the memory of a load's garbage (and of the
+	// replaced snapshot) to the operating system after each reload.
+	FreeMemory bool
 }
 
 // NewStore makes a store that loads from opener.
@@ -77,6 +81,9 @@ func (s *Store) Reload(ctx context.Context) (*Snapshot, error) {
 	s.seq++
 	sn.Seq = s.seq
 	s.cur.Store(sn)
+	if s.FreeMemory {
+		debug.FreeOSMemory()
+	}
 	s.last.Store(&ReloadStatus{At: sn.LoadedAt})
 	s.log.Info("gold snapshot loaded", "seq", sn.Seq, "as_of_date", sn.AsOfDate, "source", sn.Source, "rows", sn.Counts, "took", time.Since(start).Round(time.Millisecond))
 	return sn, nil

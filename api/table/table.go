@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
@@ -88,8 +89,9 @@ type Source interface {
 type Table[R any] struct {
 	spec    *Spec[R]
 	rows    []R
-	arena   []byte   // every row's JSON, in default order
-	offs    []uint32 // row i is arena[offs[i]:offs[i+1]]
+	arena   []byte   // every row's JSON
+	starts  []uint32 // row i (default order) is arena[starts[i]:ends[i]]
+	ends    []uint32
 	byKey   map[string]int32
 	orders  map[string][]int32            // sort key -> row order
 	filters map[string]map[string][]int32 // filter column -> value -> rows in default order
@@ -99,6 +101,13 @@ type Table[R any] struct {
 // Load reads a gold table from src and builds its indexes.
 func Load[R any](ctx context.Context, src Source, spec Spec[R]) (*Table[R], error) {
 	var rows []R
+	if c, ok := src.(interface {
+		Count(ctx context.Context, model string) (int, error)
+	}); ok {
+		if n, err := c.Count(ctx, spec.Model); err == nil && n > 0 {
+			rows = make([]R, 0, n)
+		}
+	}
 	n := 0
 	err := src.Select(ctx, spec.Model, spec.ColumnNames(), func(vals []any) error {
 		n++
@@ -138,46 +147,56 @@ func Build[R any](spec Spec[R], rows []R) (*Table[R], error) {
 	if !ok || dc.Cmp == nil {
 		return nil, fmt.Errorf("model %s: default_sort %q is not a sortable column of the contract (valid: %s)", spec.Model, ds, strings.Join(spec.SortKeys(), ", "))
 	}
-	enc := make([][]byte, len(rows))
+	// Encode every row once, into one arena, in load order.
+	var buf bytes.Buffer
+	je := json.NewEncoder(&buf)
+	je.SetEscapeHTML(false)
+	starts := make([]uint32, len(rows))
+	ends := make([]uint32, len(rows))
 	for i := range rows {
-		b, err := jsonMarshal(&rows[i])
-		if err != nil {
+		if i == 64 && len(rows) > 128 {
+			// Size the arena from the first rows, so it does not grow by doubling.
+			buf.Grow(buf.Len() / 64 * (len(rows) - 64) * 21 / 20)
+		}
+		starts[i] = uint32(buf.Len())
+		if err := je.Encode(&rows[i]); err != nil {
 			return nil, fmt.Errorf("model %s: encode row %d: %w", spec.Model, i+1, err)
 		}
-		enc[i] = b
+		if buf.Len() > math.MaxUint32 {
+			return nil, fmt.Errorf("model %s: %d bytes of JSON is more than one table can hold", spec.Model, buf.Len())
+		}
+		ends[i] = uint32(buf.Len() - 1) // without the newline
 	}
+	t.arena = buf.Bytes()
+	if cap(t.arena) > len(t.arena)+len(t.arena)/8 {
+		t.arena = bytes.Clone(t.arena) // the estimate was off: keep the exact size
+	}
+	buf = bytes.Buffer{}
+	js := func(i int32) []byte { return t.arena[starts[i]:ends[i]] }
+	// rank: the row's place in JSON order, the last tie-breaker.
 	pre := make([]int32, len(rows))
 	for i := range pre {
 		pre[i] = int32(i)
 	}
 	slices.SortFunc(pre, func(a, b int32) int {
-		if c := bytes.Compare(enc[a], enc[b]); c != 0 {
+		if c := bytes.Compare(js(a), js(b)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
 	})
-	byJSON := make([]R, len(rows))
-	for i, j := range pre {
-		byJSON[i] = rows[j]
+	rank := make([]int32, len(rows))
+	for k, i := range pre {
+		rank[i] = int32(k)
 	}
-	idx := orderBy(byJSON, dc, desc)
+	pre = nil
+	idx := orderBy(rows, dc, desc, rank)
 	t.rows = make([]R, len(rows))
-	size := 0
-	for _, b := range enc {
-		size += len(b)
-	}
-	if size > math.MaxUint32 {
-		return nil, fmt.Errorf("model %s: %d bytes of JSON is more than one table can hold", spec.Model, size)
-	}
-	t.arena = make([]byte, 0, size)
-	t.offs = make([]uint32, 0, len(rows)+1)
+	t.starts = make([]uint32, len(rows))
+	t.ends = make([]uint32, len(rows))
 	for i, j := range idx {
-		t.rows[i] = byJSON[j]
-		t.offs = append(t.offs, uint32(len(t.arena)))
-		t.arena = append(t.arena, enc[pre[j]]...)
+		t.rows[i] = rows[j]
+		t.starts[i], t.ends[i] = starts[j], ends[j]
 	}
-	t.offs = append(t.offs, uint32(len(t.arena)))
-	enc = nil
 	sorted := t.rows
 	t.spec.DefaultSort = ds
 
@@ -196,7 +215,7 @@ func Build[R any](spec Spec[R], rows []R) (*Table[R], error) {
 		if !c.Sortable || c.Cmp == nil {
 			continue
 		}
-		asc := orderBy(t.rows, c, false)
+		asc := orderBy(t.rows, c, false, nil)
 		t.orders[c.Name] = asc
 		t.orders["-"+c.Name] = reverseOrder(t.rows, c, asc)
 	}
@@ -216,8 +235,14 @@ func Build[R any](spec Spec[R], rows []R) (*Table[R], error) {
 }
 
 // orderBy returns row indexes ordered by c, NULLs last both ways, ties by
-// row index (so by the default order).
-func orderBy[R any](rows []R, c *Col[R], desc bool) []int32 {
+// rank (nil: by row index, so by the default order).
+func orderBy[R any](rows []R, c *Col[R], desc bool, rank []int32) []int32 {
+	tie := func(a, b int32) int {
+		if rank != nil {
+			return cmp.Compare(rank[a], rank[b])
+		}
+		return cmp.Compare(a, b)
+	}
 	idx := make([]int32, len(rows))
 	for i := range idx {
 		idx[i] = int32(i)
@@ -227,7 +252,7 @@ func orderBy[R any](rows []R, c *Col[R], desc bool) []int32 {
 		na, nb := c.IsNull(ra), c.IsNull(rb)
 		switch {
 		case na && nb:
-			return cmp.Compare(a, b)
+			return tie(a, b)
 		case na:
 			return 1
 		case nb:
@@ -240,7 +265,7 @@ func orderBy[R any](rows []R, c *Col[R], desc bool) []int32 {
 		if v != 0 {
 			return v
 		}
-		return cmp.Compare(a, b)
+		return tie(a, b)
 	})
 	return idx
 }
@@ -269,7 +294,7 @@ func reverseOrder[R any](rows []R, c *Col[R], asc []int32) []int32 {
 func (t *Table[R]) Spec() *Spec[R] { return t.spec }
 
 // Len is the row count.
-func (t *Table[R]) Len() int { return len(t.offs) - 1 }
+func (t *Table[R]) Len() int { return len(t.starts) }
 
 // Rows returns the rows in default order; callers must not modify them.
 func (t *Table[R]) Rows() []R { return t.rows }
@@ -277,7 +302,7 @@ func (t *Table[R]) Rows() []R { return t.rows }
 // Encoded returns the pre-encoded JSON of row i (default order).
 func (t *Table[R]) Encoded(i int) []byte { return t.enc(int32(i)) }
 
-func (t *Table[R]) enc(i int32) []byte { return t.arena[t.offs[i]:t.offs[i+1]:t.offs[i+1]] }
+func (t *Table[R]) enc(i int32) []byte { return t.arena[t.starts[i]:t.ends[i]:t.ends[i]] }
 
 // ReleaseRows drops the typed rows once the indexes and derived answers are
 // built: requests read only the pre-encoded JSON and the indexes. After it,
@@ -403,7 +428,7 @@ func (t *Table[R]) Page(idx []int32, offset, limit int) Body {
 	page := idx[lo:hi]
 	n := 80
 	for _, i := range page {
-		n += int(t.offs[i+1]-t.offs[i]) + 1
+		n += int(t.ends[i]-t.starts[i]) + 1
 	}
 	bp, _ := t.pool.Get().(*[]byte)
 	if bp == nil || cap(*bp) < n {

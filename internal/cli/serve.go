@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -23,6 +24,7 @@ func newServeCmd(a *App) *cobra.Command {
 		cors                            []string
 		poll                            time.Duration
 		logRequests                     bool
+		memLimit                        int64
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -49,7 +51,13 @@ SIGTERM or Ctrl-C shut the server down gracefully.`,
 			if err != nil {
 				return fmt.Errorf("serve: %w", err)
 			}
+			if os.Getenv("GOMEMLIMIT") == "" && memLimit > 0 {
+				// Loading a snapshot makes garbage; keep the process near
+				// its live size instead of letting the heap double.
+				debug.SetMemoryLimit(memLimit)
+			}
 			store := api.NewStore(opener, log)
+			store.FreeMemory = true
 			if _, err := store.Reload(ctx); err != nil {
 				log.Error("no gold snapshot yet; answering 503 until one loads", "error", err)
 			}
@@ -74,6 +82,7 @@ SIGTERM or Ctrl-C shut the server down gracefully.`,
 	f.StringSliceVar(&cors, "cors-origin", nil, "origin allowed to call the API from a browser (repeatable; * for any)")
 	f.BoolVar(&logRequests, "log-requests", true, "log every request (server errors are always logged)")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	f.Int64Var(&memLimit, "memory-limit", 256<<20, "soft limit of the Go heap in bytes (GOMEMLIMIT wins; 0 for none)")
 	return cmd
 }
 
