@@ -2,8 +2,10 @@
 # Compile benchmark: generates synthetic layered projects (2,000 and 10,000
 # models, YAML properties and two tests per model), builds bin/techstore and
 # times `techstore compile` of the whole project from a cold process with
-# /usr/bin/time -v (wall clock and peak RSS). Each size runs RUNS times
-# (default 5); the table shows the median and the worst.
+# /usr/bin/time -v (wall clock, CPU time and peak RSS). Each size runs RUNS
+# times (default 5); the table shows the median and the worst wall clock,
+# the median CPU time (user+sys; on a busy machine wall clock includes
+# waiting for a core, CPU time does not) and the largest peak RSS.
 # Usage: bench/compile/run.sh [sizes...]   e.g. bench/compile/run.sh 2000 10000
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,21 +15,24 @@ sizes=("$@")
 make -s build
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-printf '%-8s %-8s %-12s %-12s %-12s\n' models nodes median_ms worst_ms peak_rss_mb
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+printf '%-8s %-8s %-12s %-12s %-12s %-12s\n' models nodes median_ms worst_ms cpu_ms peak_rss_mb
 for n in "${sizes[@]}"; do
   proj="$work/synth$n"
   go run ./bench/compile -models "$n" -out "$proj"
   bin/techstore compile --project-dir "$proj" >/dev/null   # warm the page cache
-  ms=(); rss=()
+  ms=(); rss=(); cpu=()
   for _ in $(seq "$RUNS"); do
     /usr/bin/time -v bin/techstore compile --project-dir "$proj" >"$work/out" 2>"$work/time"
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$work/time")
     # m:ss.cc -> ms
     ms+=("$(awk -v t="$wall" 'BEGIN{n=split(t,a,":"); s=a[n]; if(n>1) s+=a[n-1]*60; printf "%d", s*1000}')")
     rss+=("$(awk -F': ' '/Maximum resident set size/{printf "%d", $2/1024}' "$work/time")")
+    cpu+=("$(awk -F': ' '/User time|System time/{s+=$2} END{printf "%d", s*1000}' "$work/time")")
   done
   nodes=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['nodes']))" "$proj/target/manifest.json" 2>/dev/null || echo "?")
   sorted=($(printf '%s\n' "${ms[@]}" | sort -n))
   maxrss=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
-  printf '%-8s %-8s %-12s %-12s %-12s\n' "$n" "$nodes" "${sorted[$((RUNS/2))]}" "${sorted[$((RUNS-1))]}" "$maxrss"
+  cpus=($(printf '%s\n' "${cpu[@]}" | sort -n))
+  printf '%-8s %-8s %-12s %-12s %-12s %-12s\n' "$n" "$nodes" "${sorted[$((RUNS/2))]}" "${sorted[$((RUNS-1))]}" "${cpus[$((RUNS/2))]}" "$maxrss"
 done
