@@ -1,7 +1,7 @@
 -- Orders and reviews belong to surviving customers only: the customer of a
 -- fact has no earlier registration (earliest registered_at, then lowest id)
 -- with the same normalized email. Written against the registrations, an
--- ancestor of every model here, so the check cannot loop in `build`.
+-- ancestor of every model here, so the check cannot loop in a build.
 with facts as (
     select 'order' as kind, order_id as id, customer_id from {{ ref "silver_orders" }}
     union all
