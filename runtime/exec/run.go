@@ -259,8 +259,8 @@ func (r *runner) run(ctx context.Context) (RunSummary, error) {
 		sum.Results = append(sum.Results, ev)
 		sum.Counts[ev.Status]++
 	}
-	r.files.close()
-	werr := WriteRunResults(filepath.Join(r.opt.TargetDir, "run_results.json"), info, sum)
+	ferr := r.files.close()
+	werr := errors.Join(ferr, WriteRunResults(filepath.Join(r.opt.TargetDir, "run_results.json"), info, sum))
 	for _, o := range r.obs {
 		o.RunEnd(ctx, sum)
 	}
@@ -416,6 +416,7 @@ type fileWriter struct {
 	wg   sync.WaitGroup
 	mu   sync.Mutex
 	dirs map[string]bool
+	err  error // the first failed write
 }
 
 type fileJob struct {
@@ -430,7 +431,15 @@ func newFileWriter(workers int) *fileWriter {
 		go func() {
 			defer w.wg.Done()
 			for j := range w.jobs {
-				j.done <- w.writeNow(j.path, j.text)
+				err := w.writeNow(j.path, j.text)
+				if err != nil {
+					w.mu.Lock()
+					if w.err == nil {
+						w.err = err
+					}
+					w.mu.Unlock()
+				}
+				j.done <- err
 			}
 		}()
 	}
@@ -471,10 +480,11 @@ func (w *fileWriter) write(path, text string) func() error {
 	}
 }
 
-// close waits for every queued write.
-func (w *fileWriter) close() {
+// close waits for every queued write and returns the first failure.
+func (w *fileWriter) close() error {
 	close(w.jobs)
 	w.wg.Wait()
+	return w.err
 }
 
 // relationExists reports whether a relation exists as a table, listing
