@@ -50,6 +50,7 @@ READY_TIMEOUT=${READY_TIMEOUT:-900}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/readme-check.XXXXXX")
 clone="$tmp/techstore"
 make_pid=""
+docs_pid=""
 
 log() { printf '[readme-check %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 fail() {
@@ -58,6 +59,10 @@ fail() {
 }
 cleanup() {
 	local rc=$?
+	if [ -n "$docs_pid" ]; then
+		kill -TERM "$docs_pid" 2>/dev/null || true
+		wait "$docs_pid" 2>/dev/null || true
+	fi
 	if [ -n "$make_pid" ] && kill -0 "$make_pid" 2>/dev/null; then
 		[ -f "$clone/target/serve.pid" ] && kill -TERM "$(cat "$clone/target/serve.pid")" 2>/dev/null || true
 		sleep 1
@@ -98,7 +103,7 @@ start() {
 	rm -f target/serve.pid
 	make start ADDR="$addr" "$@" >"$tmp/start-$n.log" 2>&1 &
 	make_pid=$!
-	log "make start $* (run $n, pid $make_pid): waiting for $base/ready (up to $READY_TIMEOUT s)"
+	log "make start${*:+ $*} (run $n, pid $make_pid): waiting for $base/ready (up to $READY_TIMEOUT s)"
 	until curl -sf "$base/ready" >/dev/null 2>&1; do
 		if ! kill -0 "$make_pid" 2>/dev/null; then
 			tail -n 40 "$tmp/start-$n.log"
@@ -207,11 +212,12 @@ bin/techstore retry >"$tmp/retry.log" 2>&1 || fail "techstore retry (log: $tmp/r
 dport=$((port + 1))
 while (exec 3<>"/dev/tcp/127.0.0.1/$dport") 2>/dev/null; do dport=$((dport + 1)); done
 bin/techstore docs serve --port "$dport" >"$tmp/docs-serve.log" 2>&1 &
-dpid=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$dport/" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -sf "http://127.0.0.1:$dport/" | grep -q gold_brand_revenue || fail "docs serve does not serve the page"
-kill -TERM "$dpid"
-wait "$dpid" || fail "docs serve exited non-zero after SIGTERM"
+docs_pid=$!
+for _ in $(seq 100); do curl -sf -o "$tmp/docs-served.html" "http://127.0.0.1:$dport/" && break; sleep 0.1; done
+expect "$tmp/docs-served.html" "gold_brand_revenue" "docs serve serves the page"
+kill -TERM "$docs_pid"
+wait "$docs_pid" || fail "docs serve exited non-zero after SIGTERM"
+docs_pid=""
 # The server reloaded after the builds above and still answers.
 curl -sf "$base/ready" >/dev/null || fail "/ready after the README's commands"
 
