@@ -608,7 +608,9 @@ func (r *runner) execTest(ctx context.Context, n *project.Node, ev *NodeEvent) e
 	if err != nil {
 		return fmt.Errorf("config error_if: %w", err)
 	}
-	_, rows, err := r.a.Query(ctx, "select count(*) from (\n"+q+"\n) techstore_test")
+	// A trailing semicolon would end the wrapped query early.
+	body := strings.TrimRight(strings.TrimSpace(q), "; \n\t")
+	_, rows, err := r.a.Query(ctx, "select count(*) from (\n"+body+"\n) techstore_test")
 	if err != nil {
 		return err
 	}
@@ -630,7 +632,7 @@ func (r *runner) execTest(ctx context.Context, n *project.Node, ev *NodeEvent) e
 		}
 		ev.Relation = adapter.Relation{Schema: schema, Identifier: n.Name}
 		ev.RelationName = r.a.RelationName(ev.Relation)
-		if _, err := r.a.Materialize(ctx, adapter.Materialization{Relation: ev.Relation, Kind: "table", SQL: q}); err != nil {
+		if _, err := r.a.Materialize(ctx, adapter.Materialization{Relation: ev.Relation, Kind: "table", SQL: body}); err != nil {
 			return fmt.Errorf("store failures in %s: %w", ev.RelationName, err)
 		}
 	}

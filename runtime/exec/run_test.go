@@ -174,12 +174,17 @@ func TestDataTestThresholds(t *testing.T) {
 		{"error_if equals", 2, project.Config{ErrorIf: "= 2"}, StatusFail},
 		{"severity warn ignores error_if", 50, project.Config{Severity: "WARN", ErrorIf: "> 10"}, StatusWarn},
 		{"bad threshold errors", 1, project.Config{ErrorIf: "more than 3"}, StatusError},
+		{"trailing semicolon and comment", 2, project.Config{}, StatusFail},
 	}
 	var nodes []*project.Node
 	nodes = append(nodes, model("m", "table", `select 1 as id`))
 	for i, tc := range tests {
 		name := "t" + string(rune('a'+i))
-		nodes = append(nodes, dataTest(name, "m", "select * from range("+strconv.Itoa(tc.rows)+")", tc.cfg))
+		q := "select * from range(" + strconv.Itoa(tc.rows) + ")"
+		if strings.HasPrefix(tc.name, "trailing") {
+			q = "-- failing rows\n" + q + ";\n"
+		}
+		nodes = append(nodes, dataTest(name, "m", q, tc.cfg))
 	}
 	p := proj(t, nodes...)
 	a := tempDB(t)
