@@ -53,7 +53,7 @@ func (d *DuckDB) Open(ctx context.Context) (table.Source, io.Closer, error) {
 	var last error
 	for try := 0; try < retries; try++ {
 		// A small memory limit: the load reads each table once, in order.
-		db, err := sql.Open("duckdb", d.Path+"?access_mode=READ_ONLY&memory_limit=256MB")
+		db, err := sql.Open("duckdb", d.Path+"?access_mode=READ_ONLY&memory_limit=64MB&threads=1")
 		if err == nil {
 			db.SetMaxOpenConns(1)
 			// Qualify with the file's catalog: a file named like the schema
