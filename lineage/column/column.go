@@ -70,6 +70,9 @@ type Model struct {
 type Relation struct {
 	ID      string   // unique id of the model, seed or source
 	Columns []string // nil when unknown
+	// Exact says Columns is the relation's whole column list (found by
+	// analysing its SQL); otherwise it is what YAML documents, maybe a part.
+	Exact bool
 }
 
 // Resolver maps a relation as written in SQL (catalog and schema may be
@@ -301,6 +304,10 @@ type rel struct {
 	id    string // base relation id, for columns of an unknown-columns relation
 	cols  []col  // nil with known=false
 	known bool
+	// base: a project relation whose column list comes from YAML (not
+	// Exact), which may document only some columns; a column read from it
+	// by name that the list lacks still comes from it.
+	base bool
 }
 
 type scope struct {
@@ -492,7 +499,7 @@ func (a *analyzer) from(t map[string]any, sc *scope) bool {
 		}
 		if a.res != nil {
 			if r, ok := a.res.Resolve(catalog, schema, name); ok {
-				rl := &rel{alias: alias, id: r.ID, known: r.Columns != nil}
+				rl := &rel{alias: alias, id: r.ID, known: r.Columns != nil, base: !r.Exact}
 				for _, c := range r.Columns {
 					rl.cols = append(rl.cols, col{name: c, origins: []origin{{ref: Ref{Node: r.ID, Column: c}, kind: pass}}})
 				}
@@ -790,6 +797,9 @@ func (a *analyzer) resolve(names []string, sc *scope) []origin {
 					if os, ok := a.fromRel(r, names[len(names)-1]); ok {
 						return os
 					}
+					if r.base {
+						return []origin{{ref: Ref{Node: r.id, Column: strings.ToLower(names[len(names)-1])}, kind: pass}}
+					}
 					return []origin{{kind: Unknown, note: fmt.Sprintf("column %s not found in %s", names[len(names)-1], r.alias)}}
 				}
 			}
@@ -838,6 +848,9 @@ func (a *analyzer) resolveOne(name string, s *scope) ([]origin, bool) {
 			if strings.EqualFold(it.name, name) {
 				return it.origins, true
 			}
+		}
+		if len(s.rels) == 1 && s.rels[0].base {
+			return []origin{{ref: Ref{Node: s.rels[0].id, Column: strings.ToLower(name)}, kind: pass}}, true
 		}
 		return nil, false
 	case len(found) >= 1 && len(unknown) == 0:

@@ -25,6 +25,7 @@ var testTables = mapResolver{
 	"techstore.raw":    {ID: "source.t.techstore.raw"}, // columns unknown
 	"techstore.raw2":   {ID: "source.t.techstore.raw2"},
 	"bronze.returns":   {ID: "model.t.bronze_returns", Columns: []string{"order_id", "amount"}},
+	"silver.exact":     {ID: "model.t.silver_exact", Columns: []string{"id", "total"}, Exact: true},
 }
 
 // render turns a result into sorted "column <- node.col kind" lines, so
@@ -257,6 +258,37 @@ func TestAnalyzeGolden(t *testing.T) {
 			},
 			order:    []string{"id", "label"},
 			indirect: []string{"raw.id join", "raw2.id join"},
+			complete: true,
+		},
+		{
+			name: "a column the YAML does not document still comes from the only table",
+			sql:  `select order_id, coupon_code, r.refund_reason from "bronze"."returns" r`,
+			cols: map[string][]string{
+				"order_id":      {"bronze_returns.order_id identity"},
+				"coupon_code":   {"bronze_returns.coupon_code identity"},
+				"refund_reason": {"bronze_returns.refund_reason identity"},
+			},
+			order:    []string{"order_id", "coupon_code", "refund_reason"},
+			complete: true,
+		},
+		{
+			name: "an undocumented column over two documented tables is unknown",
+			sql:  `select coupon_code from "bronze"."returns" r join "bronze"."orders" o using (order_id)`,
+			cols: map[string][]string{
+				"coupon_code": {"unknown"},
+			},
+			order:    []string{"coupon_code"},
+			indirect: []string{"bronze_orders.order_id join", "bronze_returns.order_id join"},
+			complete: true,
+		},
+		{
+			name: "a column missing from a model whose columns were analysed is unknown",
+			sql:  `select e.id, e.first_day from "silver"."exact" e`,
+			cols: map[string][]string{
+				"id":        {"silver_exact.id identity"},
+				"first_day": {"unknown"},
+			},
+			order:    []string{"id", "first_day"},
 			complete: true,
 		},
 		{

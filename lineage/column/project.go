@@ -15,6 +15,7 @@ import (
 type tableResolver struct {
 	byName map[string][]entry
 	cols   map[string][]string // unique id -> known columns
+	exact  map[string]bool     // unique id -> cols found by analysing its SQL
 }
 
 type entry struct {
@@ -40,7 +41,7 @@ func (t *tableResolver) Resolve(catalog, schema, name string) (Relation, bool) {
 			}
 		}
 	}
-	return Relation{ID: pick.id, Columns: t.cols[pick.id]}, true
+	return Relation{ID: pick.id, Columns: t.cols[pick.id], Exact: t.exact[pick.id]}, true
 }
 
 func colNames(cs []*project.Column) []string {
@@ -66,7 +67,7 @@ func ForProject(ctx context.Context, p *project.Project) (map[string]*Model, err
 	}
 	defer parser.Close()
 
-	res := &tableResolver{byName: map[string][]entry{}, cols: map[string][]string{}}
+	res := &tableResolver{byName: map[string][]entry{}, cols: map[string][]string{}, exact: map[string]bool{}}
 	for _, s := range p.Sources {
 		ident := s.Identifier
 		if ident == "" {
@@ -119,6 +120,7 @@ func ForProject(ctx context.Context, p *project.Project) (map[string]*Model, err
 				cs[i] = c.Name
 			}
 			res.cols[id] = cs
+			res.exact[id] = true
 		}
 	}
 	return out, nil
