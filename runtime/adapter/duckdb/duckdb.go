@@ -129,7 +129,8 @@ type Options struct {
 // profile's `path` (":memory:" for an in-memory database). A relative path
 // is taken relative to the profile field `project_dir` when set, else to
 // the working directory. Leftover temporary relations of a killed run are
-// dropped. The field `read_only: true` opens the file read-only (it must
+// dropped, so a process should open a warehouse once and share the
+// Adapter. The field `read_only: true` opens the file read-only (it must
 // exist); `settings:` holds DuckDB options set on every connection.
 func Open(ctx context.Context, cfg adapter.Config) (*Adapter, error) {
 	return OpenWith(ctx, cfg, Options{})
