@@ -21,7 +21,7 @@ func BenchmarkGenerate(b *testing.B) {
 			var rows int64
 			for b.Loop() {
 				d := &discardSink{}
-				if _, err := Generate(context.Background(), Config{Scale: scale, Seed: 1, EndDate: DefaultEndDate()}, d); err != nil {
+				if _, err := Generate(context.Background(), Config{Scale: scale, Seed: 1, EndDate: DefaultEndDate}, d); err != nil {
 					b.Fatal(err)
 				}
 				rows = d.rows
@@ -41,7 +41,7 @@ func BenchmarkLoadDuckDB(b *testing.B) {
 			for b.Loop() {
 				i++
 				path := filepath.Join(b.TempDir(), fmt.Sprintf("w%d.duckdb", i))
-				rep, err := LoadDuckDB(context.Background(), path, Config{Scale: scale, Seed: 1, EndDate: DefaultEndDate()}, Options{})
+				rep, err := LoadDuckDB(context.Background(), path, Config{Scale: scale, Seed: 1, EndDate: DefaultEndDate}, Options{})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -22,8 +22,8 @@ type Config struct {
 	EndDate time.Time
 }
 
-// DefaultEndDate is the end date used when none is given: 2026-10-31.
-func DefaultEndDate() time.Time { return time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC) }
+// DefaultEndDate is the end date used when none is given.
+var DefaultEndDate = time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)
 
 // Volumes at scale 1.
 const (

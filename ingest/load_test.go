@@ -65,8 +65,8 @@ func TestInvariants(t *testing.T) {
 		name string
 		cfg  Config
 	}{
-		{"scale 1 default end date", Config{Scale: 1, Seed: 42, EndDate: DefaultEndDate()}},
-		{"scale 2 other seed", Config{Scale: 2, Seed: 7, EndDate: DefaultEndDate()}},
+		{"scale 1 default end date", Config{Scale: 1, Seed: 42, EndDate: DefaultEndDate}},
+		{"scale 2 other seed", Config{Scale: 2, Seed: 7, EndDate: DefaultEndDate}},
 		{"scale 1 end date mid-year", Config{Scale: 1, Seed: 3, EndDate: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}},
 	}
 	for _, tc := range cases {
@@ -199,7 +199,7 @@ func TestDefects(t *testing.T) {
 		name string
 		cfg  Config
 	}{
-		{"scale 1 seed 11", Config{Scale: 1, Seed: 11, EndDate: DefaultEndDate()}},
+		{"scale 1 seed 11", Config{Scale: 1, Seed: 11, EndDate: DefaultEndDate}},
 		{"scale 2 seed 12", Config{Scale: 2, Seed: 12, EndDate: time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)}},
 	}
 	for _, tc := range cases {
@@ -271,7 +271,7 @@ func checksums(t *testing.T, db *sql.DB) map[string]string {
 }
 
 func TestDeterminism(t *testing.T) {
-	base := Config{Scale: 1, Seed: 42, EndDate: DefaultEndDate()}
+	base := Config{Scale: 1, Seed: 42, EndDate: DefaultEndDate}
 	dbA, _ := loadFile(t, base)
 	want := checksums(t, dbA)
 	cases := []struct {
@@ -280,7 +280,7 @@ func TestDeterminism(t *testing.T) {
 		same bool
 	}{
 		{"same seed and scale", base, true},
-		{"other seed", Config{Scale: 1, Seed: 43, EndDate: DefaultEndDate()}, false},
+		{"other seed", Config{Scale: 1, Seed: 43, EndDate: DefaultEndDate}, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -330,7 +330,7 @@ func (f *failingSink) Append(t int, vals []any) error {
 func TestAllOrNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.duckdb")
 	ctx := context.Background()
-	first := Config{Scale: 1, Seed: 1, EndDate: DefaultEndDate()}
+	first := Config{Scale: 1, Seed: 1, EndDate: DefaultEndDate}
 
 	// A failed first load leaves no table behind.
 	_, err := loadDuckDB(ctx, path, first, Options{}, func(s Sink) Sink { return &failingSink{Sink: s, table: tOrders, n: 100} })
@@ -350,7 +350,7 @@ func TestAllOrNothing(t *testing.T) {
 	want := checksums(t, db)
 	db.Close()
 
-	second := Config{Scale: 1, Seed: 2, EndDate: DefaultEndDate()}
+	second := Config{Scale: 1, Seed: 2, EndDate: DefaultEndDate}
 	cases := []struct {
 		name    string
 		replace bool

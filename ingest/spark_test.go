@@ -45,7 +45,7 @@ func TestSparkLoad(t *testing.T) {
 			t.Logf("drop schema %s: %v", schema, err)
 		}
 	}()
-	cfg := Config{Scale: 1, Seed: 42, EndDate: DefaultEndDate()}
+	cfg := Config{Scale: 1, Seed: 42, EndDate: DefaultEndDate}
 	opts := AdapterOptions{Schema: schema, BatchRows: 5000}
 	rep, err := LoadAdapter(ctx, a, cfg, opts)
 	if err != nil {

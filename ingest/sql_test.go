@@ -183,8 +183,8 @@ func TestConfigValidate(t *testing.T) {
 		cfg  Config
 		want string // substring of the error; "" for valid
 	}{
-		{"valid", Config{Scale: 1, EndDate: DefaultEndDate()}, ""},
-		{"scale zero", Config{Scale: 0, EndDate: DefaultEndDate()}, "--scale"},
+		{"valid", Config{Scale: 1, EndDate: DefaultEndDate}, ""},
+		{"scale zero", Config{Scale: 0, EndDate: DefaultEndDate}, "--scale"},
 		{"no end date", Config{Scale: 1}, "--end-date"},
 		{"end date too early", Config{Scale: 1, EndDate: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)}, "--end-date"},
 	}

@@ -76,7 +76,7 @@ Without --replace it refuses to overwrite tables that already hold data.`,
 	f := cmd.Flags()
 	f.IntVar(&scale, "scale", 1, "scale factor: multiplies customers, products, orders, items and reviews")
 	f.Uint64Var(&seed, "seed", 42, "random seed: the same seed and scale give the same rows")
-	f.StringVar(&endDate, "end-date", ingest.DefaultEndDate().Format(time.DateOnly), "last day of the 24 months of orders (YYYY-MM-DD)")
+	f.StringVar(&endDate, "end-date", ingest.DefaultEndDate.Format(time.DateOnly), "last day of the 24 months of orders (YYYY-MM-DD)")
 	f.BoolVar(&replace, "replace", false, "replace tables that already hold data (atomically)")
 	f.IntVar(&batch, "batch-rows", ingest.DefaultBatchRows, "rows per INSERT statement on Databricks/Spark targets")
 	return cmd
