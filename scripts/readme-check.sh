@@ -17,13 +17,14 @@
 #      walkthrough, the selector, state and query examples), in order, in the
 #      clone, while the server runs, and check what the README says of them;
 #      then `techstore retry` and `techstore docs serve`;
-#   6. SIGTERM again, same checks as 3.
+#   6. SIGTERM again, same checks as 3;
+#   7. `make start SCALE=10`: regenerates, rebuilds, serves 10x the products.
 # With --update, step 2 rewrites the JSON blocks of the work tree's README.md
 # from the server's answers instead (review the diff), and the script stops.
 #
 # Where the README's other commands are run:
 #   make start              here (steps 1, 4); ADDR=... here (every run uses it)
-#   make start SCALE=10     here when SCALE_CHECK=10 is set (step 7, ~1 more minute)
+#   make start SCALE=10     here (step 7; SCALE_CHECK=0 skips it; ~15 s more)
 #   make test, make test-e2e                 .ci/run
 #   kill $(cat target/serve.pid)             here (steps 3, 6)
 #   curl examples                            here (steps 2, 4)
@@ -40,12 +41,13 @@
 #   bench/* commands                         by hand (figures in the README)
 #
 # Environment: READY_TIMEOUT (900), KEEP=1 keeps the temporary folder,
-# SCALE_CHECK=N adds a `make start SCALE=N` run.
+# SCALE_CHECK (10): the scale of the last `make start` run, 0 to skip it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 UPDATE=no
 [ "${1:-}" = "--update" ] && UPDATE=yes
 READY_TIMEOUT=${READY_TIMEOUT:-900}
+SCALE_CHECK=${SCALE_CHECK:-10}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/readme-check.XXXXXX")
 clone="$tmp/techstore"
@@ -224,10 +226,11 @@ curl -sf "$base/ready" >/dev/null || fail "/ready after the README's commands"
 # --- 6. SIGTERM again ------------------------------------------------------------------
 stop 2
 
-# --- 7. optional: another scale ----------------------------------------------------
-if [ -n "${SCALE_CHECK:-}" ]; then
+# --- 7. another scale: make start SCALE=10 regenerates and rebuilds -------------
+if [ "$SCALE_CHECK" != 0 ]; then
 	start 3 SCALE="$SCALE_CHECK"
 	expect "$tmp/start-3.log" "generate the TechStore data at scale $SCALE_CHECK" "SCALE=$SCALE_CHECK regenerates"
+	expect "$tmp/start-3.log" "Done. PASS=" "SCALE=$SCALE_CHECK rebuilds"
 	n=$(curl -s "$base/ready" | grep -o '"gold_product_performance":[0-9]*' | cut -d: -f2)
 	[ "$n" = $((220 * SCALE_CHECK)) ] || fail "SCALE=$SCALE_CHECK: $n products in gold, want $((220 * SCALE_CHECK))"
 	stop 3
