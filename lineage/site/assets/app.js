@@ -144,8 +144,9 @@
       x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h);
     });
     if (x0 === Infinity) { setViewBox(full); return; }
-    var pad = 20;
-    setViewBox({ x: x0 - pad, y: y0 - pad, w: Math.max(x1 - x0 + 2 * pad, 200), h: Math.max(y1 - y0 + 2 * pad, 100) });
+    // Never zoom in further than a comfortable reading size.
+    var pad = 20, w = Math.max(x1 - x0 + 2 * pad, 700), h = Math.max(y1 - y0 + 2 * pad, 350);
+    setViewBox({ x: (x0 + x1) / 2 - w / 2, y: (y0 + y1) / 2 - h / 2, w: w, h: h });
   }
   function markClass(cls, ids) {
     Object.keys(nodeEls).forEach(function (id) { nodeEls[id].classList.toggle(cls, !!(ids && ids[id])); });
@@ -354,6 +355,13 @@
     Array.prototype.forEach.call(panel.querySelectorAll("#columns tr[data-col]"), function (tr) {
       tr.classList.toggle("col-focus", tr.getAttribute("data-col").toLowerCase() === name.toLowerCase());
     });
+    if (!byId[id]) return;
+    if (!columnOf(id, name)) {
+      var miss = document.getElementById("column-lineage");
+      miss.textContent = "";
+      miss.appendChild(el("p", { "class": "problems", text: byId[id].name + " has no column " + name + "." }));
+      return;
+    }
     var hops = upstreamColumns(id, name);
     var nodesInvolved = {};
     nodesInvolved[id] = true;
@@ -372,6 +380,7 @@
     });
     if (!hops.length) list.appendChild(el("tr", null, [el("td", { colspan: "3", "class": "meta", text: "no input columns (a constant, or a raw table column)" })]));
     box.appendChild(list);
+    if (box.scrollIntoView) box.scrollIntoView({ block: "start" });
     var ind = (byId[id].indirect || []);
     if (ind.length) {
       box.appendChild(el("p", { "class": "meta", text: "Rows of " + byId[id].name + " also depend on (filter/join): " +

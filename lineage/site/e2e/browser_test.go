@@ -278,6 +278,10 @@ func TestFixturePage(t *testing.T) {
 		{"resource type", "resource_type:source", []string{"source.f.raw.customers", "source.f.raw.orders"}},
 		{"parents intersected with a tag", "+gold_customers,tag:silver", []string{"model.f.silver_orders"}},
 		{"fqn prefix", "f.bronze", []string{"model.f.bronze_customers", "model.f.bronze_orders"}},
+		{"source method", "source:raw.orders", []string{"source.f.raw.orders"}},
+		{"source method, whole source", "source:raw", []string{"source.f.raw.customers", "source.f.raw.orders"}},
+		{"config method", "config.materialized:table,tag:gold", []string{"model.f.gold_customers", "model.f.gold_sales"}},
+		{"children of a source, depth 2", "source:raw.customers+2", []string{"model.f.bronze_customers", "model.f.gold_customers", "model.f.silver_orders", "source.f.raw.customers"}},
 	}
 	for _, tc := range cases {
 		t.Run("selector "+tc.name, func(t *testing.T) {
@@ -299,6 +303,18 @@ func TestFixturePage(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("search lists matching models", func(t *testing.T) {
+		got := eval[[]string](t, ctx, `(() => { const s = document.getElementById("search"); s.value = "orders";
+			s.dispatchEvent(new Event("input")); const r = Array.from(document.querySelectorAll("#results a")).map(a => a.getAttribute("href"));
+			s.value = ""; s.dispatchEvent(new Event("input")); return r.sort(); })()`)
+		// Names containing "orders", plus gold_sales whose column is named
+		// exactly "orders" (gold_customers' n_orders is not an exact match).
+		wantNames := []string{"#model/model.f.bronze_orders", "#model/model.f.gold_sales", "#model/model.f.silver_orders", "#model/source.f.raw.orders"}
+		if !reflect.DeepEqual(got, wantNames) {
+			t.Errorf("search results: got %v want %v", got, wantNames)
+		}
+	})
 
 	t.Run("clicking a node opens its page", func(t *testing.T) {
 		eval[bool](t, ctx, `(() => { document.getElementById("reset").click(); return true; })()`)
