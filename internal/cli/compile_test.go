@@ -150,3 +150,42 @@ func TestCompileWritesFiles(t *testing.T) {
 		t.Errorf("compiled files = %q, want only b_orders.sql", entries)
 	}
 }
+
+func TestLsExplainAndSelectors(t *testing.T) {
+	dir := copyShop(t)
+	sel := "selectors:\n  - name: bronze\n    description: the bronze layer\n    definition: tag:bronze\n"
+	if err := os.WriteFile(filepath.Join(dir, "selectors.yml"), []byte(sel), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "ls", "--project-dir", dir, "--selector", "bronze", "--resource-type", "model")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "b_customers\nb_orders\n" {
+		t.Errorf("--selector bronze = %q", out)
+	}
+	out, _, err = run(t, "ls", "--project-dir", dir, "-s", "b_orders", "--resource-type", "model", "--explain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) < 2 || lines[0] != "b_orders" || !strings.HasPrefix(lines[1], "    because ") {
+		t.Errorf("--explain output = %q", out)
+	}
+	if _, _, err := run(t, "compile", "--project-dir", dir); err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Selectors map[string]map[string]any `json:"selectors"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "target", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Selectors["bronze"]["definition"]; got != "tag:bronze" {
+		t.Errorf("manifest selectors = %v", m.Selectors)
+	}
+}
