@@ -618,27 +618,33 @@ func (g *generator) productsTable(ctx context.Context, s Sink) (int64, int64, er
 	return int64(n), 0, nil
 }
 
-// allocateMonths spreads the orders over the 24 monthly periods of the
-// window: growing over time, with November and December well above the
-// rest (largest-remainder rounding, so the total is exact).
+// allocateMonths spreads the orders over the calendar months of the
+// window (24 of them when the end date is a month's last day; the first
+// and last are partial otherwise): growing by 45% over the window, with
+// November and December well above the rest (largest-remainder rounding,
+// so the total is exact).
 func (g *generator) allocateMonths() {
 	season := [13]float64{0, 0.85, 0.8, 0.95, 0.95, 1.0, 0.95, 0.9, 0.85, 1.0, 1.05, 1.65, 1.85}
-	const periods = 24
 	total := int64(ordersPerScale * g.cfg.Scale)
-	g.monthStart = make([]int64, periods+1)
-	weights := make([]float64, periods)
+	stop := g.end.Add(time.Second)
+	g.monthStart = []int64{g.start.Unix()}
+	var weights []float64
 	sum := 0.0
-	for m := range periods {
-		from := g.start.AddDate(0, m, 0)
-		to := g.start.AddDate(0, m+1, 0)
-		if m == periods-1 {
-			to = g.end.Add(time.Second)
+	span := stop.Sub(g.start).Hours()
+	for from := g.start; from.Before(stop); {
+		to := time.Date(from.Year(), from.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+		if to.After(stop) {
+			to = stop
 		}
-		g.monthStart[m], g.monthStart[m+1] = from.Unix(), to.Unix()
+		mid := float64(from.Sub(g.start).Hours()+to.Sub(g.start).Hours()) / 2
 		days := to.Sub(from).Hours() / 24
-		weights[m] = (1 + 0.45*float64(m)/(periods-1)) * season[from.Month()] * days / 30
-		sum += weights[m]
+		w := (1 + float64(0.45*mid)/span) * season[from.Month()] * days / 30
+		weights = append(weights, w)
+		g.monthStart = append(g.monthStart, to.Unix())
+		sum += w
+		from = to
 	}
+	periods := len(weights)
 	g.monthCount = make([]int64, periods)
 	type rem struct {
 		m int

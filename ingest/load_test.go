@@ -68,14 +68,20 @@ func TestInvariants(t *testing.T) {
 		{"scale 1 default end date", Config{Scale: 1, Seed: 42, EndDate: DefaultEndDate}},
 		{"scale 2 other seed", Config{Scale: 2, Seed: 7, EndDate: DefaultEndDate}},
 		{"scale 1 end date mid-year", Config{Scale: 1, Seed: 3, EndDate: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}},
+		{"scale 1 end date mid-month", Config{Scale: 1, Seed: 4, EndDate: time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC)}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			db, rep := loadFile(t, tc.cfg)
 			s := int64(tc.cfg.Scale)
 			end := tc.cfg.EndDate.Format(time.DateOnly)
-			// Window: the 24 months ending on the end date.
+			// Window: the 24 months ending on the end date; 24 calendar
+			// months when it is a month's last day, 25 otherwise.
 			start := tc.cfg.EndDate.AddDate(0, -24, 1).Format(time.DateOnly)
+			months := int64(24)
+			if tc.cfg.EndDate.AddDate(0, 0, 1).Day() != 1 {
+				months = 25
+			}
 
 			// Volumes: each query's value must lie in [lo, hi].
 			volumes := []struct {
@@ -92,7 +98,7 @@ func TestInvariants(t *testing.T) {
 				{"products", "SELECT count(*) FROM techstore.products", 200 * s, 1 << 40},
 				{"orders", "SELECT count(*) FROM techstore.orders", 5000 * s, 1 << 40},
 				{"reviews", "SELECT count(*) FROM techstore.reviews", 2000 * s, 1 << 40},
-				{"months with orders", "SELECT count(DISTINCT date_trunc('month', order_date)) FROM techstore.orders", 24, 24},
+				{"months with orders", "SELECT count(DISTINCT date_trunc('month', order_date)) FROM techstore.orders", months, months},
 				{"orders before the window", "SELECT count(*) FROM techstore.orders WHERE order_date < DATE '" + start + "'", 0, 0},
 				{"orders after the end date", "SELECT count(*) FROM techstore.orders WHERE order_date >= DATE '" + end + "' + INTERVAL 1 DAY", 0, 0},
 				{"orders on the end date", "SELECT count(*) FROM techstore.orders WHERE CAST(order_date AS DATE) = DATE '" + end + "'", 1, 1 << 40},
@@ -156,11 +162,13 @@ func TestInvariants(t *testing.T) {
 			if verified < 0.7 {
 				t.Errorf("verified reviews = %.2f, want >= 0.70", verified)
 			}
-			monthly := `SELECT date_trunc('month', order_date) m, sum(total_amount) rev FROM techstore.orders GROUP BY 1`
+			// Revenue per day of each calendar month (months may be partial).
+			monthly := `SELECT date_trunc('month', order_date) m, sum(total_amount) / count(DISTINCT CAST(order_date AS DATE)) rev
+				FROM techstore.orders GROUP BY 1`
 			for _, month := range []int{11, 12} {
 				ratio := queryFloat(t, db, fmt.Sprintf(`SELECT avg(rev) FILTER (WHERE month(m) = %d) / avg(rev) FROM (%s)`, month, monthly))
 				if ratio < 1.25 {
-					t.Errorf("month %d sells %.2f x the average month, want clearly more (>= 1.25)", month, ratio)
+					t.Errorf("month %d sells %.2f x the average month per day, want clearly more (>= 1.25)", month, ratio)
 				}
 			}
 			growth := queryFloat(t, db, `SELECT sum(total_amount) FILTER (WHERE order_date >= DATE '`+start+`' + INTERVAL 12 MONTH)
@@ -192,7 +200,7 @@ func TestInvariants(t *testing.T) {
 }
 
 // TestDefects checks that each planted defect's reported count is the
-// number of rows SQL finds, that each kind is present at a 0.2-8% rate,
+// number of rows SQL finds, that each kind is present (at most 8% of rows),
 // and that the other columns are clean.
 func TestDefects(t *testing.T) {
 	cases := []struct {
@@ -223,8 +231,8 @@ func checkDefects(t *testing.T, cfg Config) {
 				t.Errorf("reported %d, SQL finds %d (%s)", d.Count, got, d.Check)
 			}
 			rate := float64(d.Count) / float64(rows[d.Table])
-			if rate < 0.002 || rate > 0.08 {
-				t.Errorf("%d of %d rows = %.2f%%, want 0.2%%..8%%", d.Count, rows[d.Table], 100*rate)
+			if d.Count == 0 || rate > 0.08 {
+				t.Errorf("%d of %d rows = %.2f%%, want some and at most 8%%", d.Count, rows[d.Table], 100*rate)
 			}
 		})
 	}
