@@ -171,11 +171,11 @@ func (e *Engine) configure(work []rendered) error {
 		project.MergeConfig(raw, fileCfg)
 		cfg, meta, err := project.ToConfig(raw, def)
 		if err != nil {
-			file := n.OriginalFilePath
+			file, line := n.OriginalFilePath, 0
 			if _, inFile := fileCfg[firstKey(err)]; !inFile && n.PatchPath != "" {
-				file = n.PatchPath
+				file, line = n.PatchPath, n.PatchLine
 			}
-			errs = append(errs, project.Errorf(file, 0, 0, "%s %s: %v", n.ResourceType, n.Name, err))
+			errs = append(errs, project.Errorf(file, line, 0, "%s %s: %v", n.ResourceType, n.Name, err))
 			return
 		}
 		n.Config = cfg

@@ -106,6 +106,8 @@ func TestBadInput(t *testing.T) {
 			[]string{"project.yml:1", "has no name"}},
 		{"no project", map[string]string{"project.yml": ""},
 			[]string{"no project.yml"}},
+		{"bad config type in YAML", map[string]string{"models/schema.yml": "models:\n  - name: b\n    config:\n      enabled: perhaps\n"},
+			[]string{"models/schema.yml:2:", `model b: config "enabled": want true or false`}},
 		{"same test twice", map[string]string{"models/schema.yml": "models:\n  - name: a\n    columns:\n      - name: id\n        tests: [unique, not_null, unique]\n"},
 			[]string{"models/schema.yml:5:", "test unique_a_id is declared twice (also at models/schema.yml:5)"}},
 		{"config with odd arguments", map[string]string{"models/b.sql": "{{ config \"materialized\" }}select 1\n"},
