@@ -217,6 +217,13 @@ func (a *Adapter) buildTable(ctx context.Context, m adapter.Materialization, sp 
 		}
 		res, err = a.Exec(ctx, q)
 	}
+	if err != nil && strings.Contains(err.Error(), "WRONG_COLUMN_DEFAULTS_FOR_DELTA_FEATURE_NOT_ENABLED") {
+		// The select carries column DEFAULTs from its source (a raw table
+		// declared with defaults): Delta keeps them only with the
+		// allowColumnDefaults table feature.
+		sp.TblProperties = append(sp.TblProperties, [2]string{"delta.feature.allowColumnDefaults", "supported"})
+		res, err = a.Exec(ctx, a.createTableSQL(rel, sp, m.SQL))
+	}
 	if err != nil {
 		return res, err
 	}
@@ -256,6 +263,7 @@ func (a *Adapter) optimize(ctx context.Context, rel string, sp tableSpec) error 
 // describe returns the kind ("table", "view") and columns of a relation,
 // or kind "" when it does not exist, in one statement.
 func (a *Adapter) describe(ctx context.Context, r adapter.Relation) (adapter.RelationInfo, error) {
+	r.Kind = "" // the caller's Kind is what it wants built, not what exists
 	q := "SHOW TABLE EXTENDED IN " + a.schemaName(r.Database, r.Schema) + " LIKE " + quoteString(r.Identifier)
 	_, rows, err := a.Query(ctx, q)
 	if err != nil {
