@@ -17,17 +17,18 @@ import (
 	"github.com/techstore-analytics/techstore/lineage/export"
 	"github.com/techstore-analytics/techstore/lineage/graph"
 	"github.com/techstore-analytics/techstore/lineage/site"
+	"github.com/techstore-analytics/techstore/runtime/adapter"
 	"github.com/techstore-analytics/techstore/runtime/compile"
 )
 
 // docsGraph loads the project and builds the documented graph: column
 // lineage from the compiled SQL and the last run results when present.
 func (a *App) docsGraph(ctx context.Context) (*graph.Graph, *compile.Engine, error) {
-	e, _, err := a.LoadEngine(ctx)
+	e, cfg, err := a.LoadEngine(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	lin, err := column.ForProject(ctx, e.Project)
+	lin, err := a.columnLineage(ctx, e, cfg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -38,6 +39,36 @@ func (a *App) docsGraph(ctx context.Context) (*graph.Graph, *compile.Engine, err
 	g := graph.Build(e.Project, lin, rr)
 	g.GeneratedAt = time.Now().UTC().Format(time.RFC3339)
 	return g, e, nil
+}
+
+// columnLineage analyses the models' SQL as compiled for DuckDB, whose
+// parser the analysis uses: for another target the project is compiled a
+// second time with the DuckDB dialect (same models, same columns; only
+// quoting and dispatched macros differ).
+func (a *App) columnLineage(ctx context.Context, e *compile.Engine, cfg adapter.Config) (map[string]*column.Model, error) {
+	if cfg.Type == "duckdb" {
+		return column.ForProject(ctx, e.Project)
+	}
+	vars, err := parseVars(a.Vars)
+	if err != nil {
+		return nil, err
+	}
+	return duckdbLineage(ctx, a.ProjectDir, cfg, vars)
+}
+
+// duckdbLineage compiles the project at dir with the DuckDB dialect and
+// analyses its models.
+func duckdbLineage(ctx context.Context, dir string, cfg adapter.Config, vars map[string]any) (map[string]*column.Model, error) {
+	dcfg := adapter.Config{Name: cfg.Name, Type: "duckdb", Schema: cfg.Schema, Threads: cfg.Threads, Fields: map[string]any{}}
+	dialect, err := newRegistry().Dialect(dcfg)
+	if err != nil {
+		return nil, fmt.Errorf("column lineage: %w", err)
+	}
+	de, err := compile.Load(ctx, dir, compile.Options{Target: dcfg, Dialect: dialect, Vars: vars})
+	if err != nil {
+		return nil, fmt.Errorf("column lineage: compile for duckdb: %w", err)
+	}
+	return column.ForProject(ctx, de.Project)
 }
 
 func newDocsCmd(a *App) *cobra.Command {

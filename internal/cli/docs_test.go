@@ -83,6 +83,30 @@ func TestLineageCommand(t *testing.T) {
 	}
 }
 
+// On a Spark target the models compile to Spark SQL; the lineage comes
+// from a DuckDB compile of the same models and must be the same.
+func TestLineageOnSparkTarget(t *testing.T) {
+	dir := copyShop(t)
+	profiles := "shop:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: w.duckdb}\n" +
+		"    sp: {type: spark, method: http, host: 127.0.0.1, port: 10001, http_path: cliservice, schema: shop}\n"
+	if err := os.WriteFile(filepath.Join(dir, "profiles.yml"), []byte(profiles), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := "from_node,from_column,to_node,to_column,kind,note\n" +
+		"source.shop.raw.orders,id,model.shop.b_orders,id,identity,\n" +
+		"source.shop.raw.orders,customer_id,model.shop.b_orders,customer_id,identity,\n" +
+		"source.shop.raw.orders,amount,model.shop.b_orders,amount,identity,\n"
+	for _, target := range []string{"dev", "sp"} {
+		out, _, err := run(t, "lineage", "--target", target, "--columns", "--format", "csv", "-s", "b_orders", "--project-dir", dir)
+		if err != nil {
+			t.Fatalf("%s: %v", target, err)
+		}
+		if out != want {
+			t.Errorf("target %s:\n%s\nwant:\n%s", target, out, want)
+		}
+	}
+}
+
 func TestDocsGenerateAndServe(t *testing.T) {
 	dir := copyShop(t)
 	out, _, err := run(t, "docs", "generate", "--project-dir", dir)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/techstore-analytics/techstore/lineage/column"
 	"github.com/techstore-analytics/techstore/lineage/openlineage"
 	"github.com/techstore-analytics/techstore/runtime/adapter"
 	"github.com/techstore-analytics/techstore/runtime/exec"
@@ -58,8 +59,17 @@ func (o *openLineageFlags) observers(ctx context.Context, cfg adapter.Config, p 
 			break
 		}
 	}
+	var lin map[string]*column.Model // nil: the emitter analyses p's SQL (DuckDB)
+	if cfg.Type != "duckdb" {
+		l, err := duckdbLineage(ctx, p.Root, cfg, p.Vars)
+		if err != nil {
+			fmt.Fprintln(errw, "warning: openlineage: no column lineage:", err)
+			l = map[string]*column.Model{}
+		}
+		lin = l
+	}
 	var reported atomic.Int32
-	em := openlineage.New(openlineage.Options{Project: p, DatasetNamespace: ns, Sinks: sinks,
+	em := openlineage.New(openlineage.Options{Project: p, DatasetNamespace: ns, Sinks: sinks, Lineage: lin,
 		OnError: func(err error) {
 			if reported.Add(1) <= 3 {
 				fmt.Fprintln(errw, "warning: openlineage:", err)
