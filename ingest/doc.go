@@ -30,8 +30,8 @@
 //
 // At scale N: 1,100×N customers, 19 categories, 220×N products, 5,200×N
 // orders over the 24 months ending on the end date (default 2026-10-31),
-// about 2.55 items per order, about 2,900×N reviews (2,258,135 rows in
-// all at scale 100). Every row depends only
+// about 2.55 items per order, about 2,900×N reviews (2,258,373 rows in
+// all at scale 100 with seed 42). Every row depends only
 // on (seed, scale, end date): math/rand/v2 PCG streams per table and row, no
 // map iteration, no wall clock. Ids are 1..n in generation order; orders
 // are in time order.
