@@ -227,10 +227,16 @@ func applyProperties(p *Project, set *Settings, files []found, byName map[string
 			defer func() { <-sem }()
 			parsed[i].file = f.rel
 			var err error
-			if doc, ok := fastYAML(f.text); ok {
+			doc, ok := fastYAML(f.text)
+			if !ok {
+				var n yaml.Node
+				if err = yaml.Unmarshal([]byte(f.text), &n); err == nil && n.Kind != 0 {
+					doc = &n
+				}
+			}
+			if err == nil && doc != nil && !walkProps(doc, &parsed[i].doc) {
+				parsed[i].doc = propsFile{}
 				err = doc.Decode(&parsed[i].doc)
-			} else {
-				err = yaml.Unmarshal([]byte(f.text), &parsed[i].doc)
 			}
 			if err != nil {
 				parsed[i].err = yamlError(f.rel, err)

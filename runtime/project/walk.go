@@ -1,0 +1,301 @@
+package project
+
+import "gopkg.in/yaml.v3"
+
+// walkProps reads a properties document without reflection. It handles
+// the shapes properties files use; on anything else it returns ok=false
+// and the caller decodes with yaml.v3, which also words the type errors.
+func walkProps(doc *yaml.Node, out *propsFile) bool {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
+		return false
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return false
+		}
+		var ok bool
+		switch k.Value {
+		case "models":
+			out.Models, ok = walkNodeList(v)
+		case "seeds":
+			out.Seeds, ok = walkNodeList(v)
+		case "sources":
+			out.Sources, ok = walkSources(v)
+		default:
+			ok = true // version, macros, exposures, ...: not read here
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
+
+func walkString(n *yaml.Node) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		return "", false
+	}
+	if isNull(n) {
+		return "", true
+	}
+	switch n.ShortTag() {
+	case "!!str", "!!int", "!!float", "!!bool", "!!timestamp":
+		return n.Value, true
+	}
+	return "", false
+}
+
+func walkList(n *yaml.Node) ([]*yaml.Node, bool) {
+	if isNull(n) {
+		return nil, true
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, false
+	}
+	return n.Content, true
+}
+
+func walkStringList(n *yaml.Node) (stringList, bool) {
+	if n.Kind == yaml.ScalarNode {
+		if isNull(n) {
+			return nil, true
+		}
+		s, ok := walkString(n)
+		return stringList{s}, ok
+	}
+	items, ok := walkList(n)
+	if !ok {
+		return nil, false
+	}
+	out := make(stringList, 0, len(items))
+	for _, it := range items {
+		s, ok := walkString(it)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}
+
+func walkMap(n *yaml.Node) (map[string]any, bool) {
+	if isNull(n) {
+		return nil, true
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil, false
+	}
+	var m map[string]any
+	if err := n.Decode(&m); err != nil {
+		return nil, false
+	}
+	return m, true
+}
+
+func walkTests(n *yaml.Node) ([]yaml.Node, bool) {
+	if isNull(n) {
+		return nil, true
+	}
+	items, ok := walkList(n)
+	if !ok {
+		return nil, false
+	}
+	out := make([]yaml.Node, len(items))
+	for i, it := range items {
+		out[i] = *it
+	}
+	return out, true
+}
+
+// fields calls f for each key of a mapping; f reports whether it understood.
+func fields(n *yaml.Node, f func(key string, v *yaml.Node) bool) bool {
+	if n.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode || !f(k.Value, n.Content[i+1]) {
+			return false
+		}
+	}
+	return true
+}
+
+func walkNodeList(n *yaml.Node) ([]nodeProps, bool) {
+	if isNull(n) {
+		return nil, true
+	}
+	items, ok := walkList(n)
+	if !ok {
+		return nil, false
+	}
+	out := make([]nodeProps, len(items))
+	for i, it := range items {
+		p := &out[i]
+		p.Line = it.Line
+		ok := fields(it, func(key string, v *yaml.Node) bool {
+			var ok bool
+			switch key {
+			case "name":
+				p.Name, ok = walkString(v)
+			case "description":
+				p.Description, ok = walkString(v)
+			case "config":
+				p.Config, ok = walkMap(v)
+			case "meta":
+				p.Meta, ok = walkMap(v)
+			case "tags":
+				p.Tags, ok = walkStringList(v)
+			case "columns":
+				p.Columns, ok = walkColumns(v)
+			case "tests":
+				p.Tests, ok = walkTests(v)
+			case "data_tests":
+				p.DataTests, ok = walkTests(v)
+			default:
+				ok = true
+			}
+			return ok
+		})
+		if !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func walkColumns(n *yaml.Node) ([]columnProps, bool) {
+	if isNull(n) {
+		return nil, true
+	}
+	items, ok := walkList(n)
+	if !ok {
+		return nil, false
+	}
+	out := make([]columnProps, len(items))
+	for i, it := range items {
+		c := &out[i]
+		c.Line = it.Line
+		ok := fields(it, func(key string, v *yaml.Node) bool {
+			var ok bool
+			switch key {
+			case "name":
+				c.Name, ok = walkString(v)
+			case "description":
+				c.Description, ok = walkString(v)
+			case "data_type":
+				c.DataType, ok = walkString(v)
+			case "meta":
+				c.Meta, ok = walkMap(v)
+			case "tags":
+				c.Tags, ok = walkStringList(v)
+			case "tests":
+				c.Tests, ok = walkTests(v)
+			case "data_tests":
+				c.DataTests, ok = walkTests(v)
+			default:
+				ok = true
+			}
+			return ok
+		})
+		if !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func walkSources(n *yaml.Node) ([]sourceProps, bool) {
+	if isNull(n) {
+		return nil, true
+	}
+	items, ok := walkList(n)
+	if !ok {
+		return nil, false
+	}
+	out := make([]sourceProps, len(items))
+	for i, it := range items {
+		s := &out[i]
+		s.Line = it.Line
+		ok := fields(it, func(key string, v *yaml.Node) bool {
+			var ok bool
+			switch key {
+			case "name":
+				s.Name, ok = walkString(v)
+			case "description":
+				s.Description, ok = walkString(v)
+			case "database":
+				s.Database, ok = walkString(v)
+			case "catalog":
+				s.Catalog, ok = walkString(v)
+			case "schema":
+				s.Schema, ok = walkString(v)
+			case "loader":
+				s.Loader, ok = walkString(v)
+			case "meta":
+				s.Meta, ok = walkMap(v)
+			case "tags":
+				s.Tags, ok = walkStringList(v)
+			case "tables":
+				s.Tables, ok = walkTables(v)
+			default:
+				ok = true
+			}
+			return ok
+		})
+		if !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+func walkTables(n *yaml.Node) ([]tableProps, bool) {
+	if isNull(n) {
+		return nil, true
+	}
+	items, ok := walkList(n)
+	if !ok {
+		return nil, false
+	}
+	out := make([]tableProps, len(items))
+	for i, it := range items {
+		t := &out[i]
+		t.Line = it.Line
+		ok := fields(it, func(key string, v *yaml.Node) bool {
+			var ok bool
+			switch key {
+			case "name":
+				t.Name, ok = walkString(v)
+			case "identifier":
+				t.Identifier, ok = walkString(v)
+			case "description":
+				t.Description, ok = walkString(v)
+			case "meta":
+				t.Meta, ok = walkMap(v)
+			case "tags":
+				t.Tags, ok = walkStringList(v)
+			case "columns":
+				t.Columns, ok = walkColumns(v)
+			case "tests":
+				t.Tests, ok = walkTests(v)
+			case "data_tests":
+				t.DataTests, ok = walkTests(v)
+			default:
+				ok = true
+			}
+			return ok
+		})
+		if !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
