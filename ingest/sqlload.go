@@ -117,7 +117,7 @@ func LoadAdapter(ctx context.Context, a adapter.Adapter, cfg Config, o AdapterOp
 	}
 	for _, q := range swapStatements(rel, stage, existing, ddl) {
 		if err := exec(ctx, q); err != nil {
-			return Report{}, fmt.Errorf("swap in the new tables: %w", err)
+			return Report{}, fmt.Errorf("swap in the new tables (the loaded rows are in the tables named <table>%s of %s; rerun with --replace): %w", stagingSuffix, where, err)
 		}
 	}
 	return rep, nil
