@@ -73,7 +73,9 @@ func TestServeEndToEnd(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	done := make(chan int, 1)
-	go func() { done <- Main([]string{"serve", "--addr", addr, "--poll", "100ms", "--log-requests=false", "--project-dir", dir}) }()
+	go func() {
+		done <- Main([]string{"serve", "--addr", addr, "--poll", "100ms", "--log-requests=false", "--project-dir", dir})
+	}()
 	base := "http://" + addr
 	getJSON := func(path string) (int, map[string]any) {
 		resp, err := http.Get(base + path)
