@@ -31,10 +31,19 @@ func Generate(c *Contract, opt Options) (map[string][]byte, error) {
 	}
 	out := map[string][]byte{}
 	var models []*genModel
+	// Go names the generated code declares, to refuse contracts whose
+	// names would collide once spelled in Go.
+	taken := map[string]string{"Gold": "the snapshot type", "GoldModels": "a function", "LoadGold": "a function", "RegisterGold": "a function", "GoldColumns": "a function"}
 	for _, m := range c.Models {
 		gm, err := newGenModel(m)
 		if err != nil {
 			return nil, err
+		}
+		for _, n := range gm.declared() {
+			if prev, dup := taken[n]; dup {
+				return nil, fmt.Errorf("%s:%d: model %s: its Go name %s is already %s; rename the model", m.File, m.Line, m.Name, n, prev)
+			}
+			taken[n] = "declared for model " + m.Name
 		}
 		models = append(models, gm)
 		b, err := render(modelTmpl, fileData{Package: opt.Package, Source: opt.Source, Model: gm})
@@ -97,11 +106,16 @@ func newGenModel(m Model) (*genModel, error) {
 	g.Kebab = strings.ReplaceAll(strings.TrimPrefix(m.Name, "gold_"), "_", "-")
 	g.Tag = strings.Split(strings.TrimPrefix(m.API.Path, "/api/"), "/")[0]
 	var sortKeys, sortable []string
+	fields := map[string]string{}
 	for _, c := range m.Columns {
 		f, err := newField(c)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: model %s: %w", m.File, c.Line, m.Name, err)
 		}
+		if prev, dup := fields[f.Field]; dup {
+			return nil, fmt.Errorf("%s:%d: model %s: columns %s and %s both become the Go field %s; rename one", m.File, c.Line, m.Name, prev, c.Name, f.Field)
+		}
+		fields[f.Field] = c.Name
 		if f.GoType != "string" && f.GoType != "*string" {
 			g.Strconv = true
 		}
@@ -148,6 +162,18 @@ func newGenModel(m Model) (*genModel, error) {
 		}
 	}
 	return g, nil
+}
+
+// declared lists the package-level Go names a model's file declares.
+func (g *genModel) declared() []string {
+	out := []string{g.Type, g.Type + "List", "List" + g.Type + "Input", "Get" + g.Type + "Input", g.Type + "Model", g.Type + "Path", g.Var + "Spec", "register" + g.Type}
+	for _, f := range g.Fields {
+		out = append(out, "Col"+g.Type+f.Field)
+		if len(f.Enum) > 0 {
+			out = append(out, g.Type+f.Field+"Values")
+		}
+	}
+	return out
 }
 
 func newField(c Column) (genField, error) {

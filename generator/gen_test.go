@@ -331,3 +331,28 @@ func main() {
 		t.Errorf("sort does not offer -loyalty_points: %v", sortEnum)
 	}
 }
+
+func TestGoNameCollisions(t *testing.T) {
+	model := func(name, cols string) string {
+		return "  - name: " + name + "\n    meta: {api: {path: /api/x/" + strings.ReplaceAll(name, "_", "-") + "}}\n    columns:\n" + cols
+	}
+	id := "      - {name: id, data_type: bigint}\n"
+	cases := []struct {
+		name, src, want string
+	}{
+		{"model named like the snapshot", "models:\n" + model("gold_gold", id), "Go name Gold is already the snapshot type"},
+		{"model named like another's list", "models:\n" + model("gold_orders", id) + model("gold_orders_list", id), "OrdersList"},
+		{"columns with the same Go name", "models:\n" + model("gold_x", id+"      - {name: a_b, data_type: bigint}\n      - {name: a__b, data_type: bigint}\n"), "both become the Go field AB"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ct, err := Parse(map[string][]byte{"x.yml": []byte(c.src)})
+			if err == nil {
+				_, err = Generate(ct, Options{})
+			}
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "x.yml:") {
+				t.Errorf("error = %v, want one naming x.yml and %q", err, c.want)
+			}
+		})
+	}
+}
