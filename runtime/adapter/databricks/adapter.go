@@ -199,9 +199,59 @@ func (a *Adapter) DB() *sql.DB { return a.db }
 // Close implements adapter.Adapter.
 func (a *Adapter) Close() error { return a.db.Close() }
 
-// Exec implements adapter.Adapter.
+// Exec implements adapter.Adapter. A statement whose connection could not
+// be opened is retried (profile field retries, with backoff); one that may
+// have reached the warehouse is not, since it may not be safe to repeat.
 func (a *Adapter) Exec(ctx context.Context, q string) (adapter.Result, error) {
-	return a.exec(ctx, a.db, q)
+	return a.execRetry(ctx, q, false)
+}
+
+// execIdem runs a statement that is safe to repeat (CREATE OR REPLACE,
+// MERGE on a key, DROP IF EXISTS, ...): it is retried on any lost
+// connection.
+func (a *Adapter) execIdem(ctx context.Context, q string) (adapter.Result, error) {
+	return a.execRetry(ctx, q, true)
+}
+
+func (a *Adapter) execRetry(ctx context.Context, q string, idempotent bool) (adapter.Result, error) {
+	var res adapter.Result
+	err := a.retry(ctx, idempotent, func() error {
+		var err error
+		res, err = a.exec(ctx, a.db, q)
+		return err
+	})
+	return res, err
+}
+
+// retry runs f until it succeeds, fails with something other than a lost
+// connection, or has been tried 1 + Settings.Retries times. A lost
+// connection is retried only when the statement never left (dial errors)
+// or when it is idempotent. The final error carries the attempt count.
+func (a *Adapter) retry(ctx context.Context, idempotent bool, f func() error) error {
+	wait := a.s.RetryWaitMin
+	for attempt := 1; ; attempt++ {
+		err := f()
+		var ce *ConnectionError
+		if err == nil || !errors.As(err, &ce) {
+			return err
+		}
+		if attempt > ce.Attempts {
+			ce.Attempts = attempt
+		}
+		msg := ce.Err.Error()
+		neverSent := strings.Contains(msg, "dial tcp") || strings.Contains(msg, "connection refused")
+		if attempt > a.s.Retries || !(idempotent || neverSent) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		if wait *= 2; wait > a.s.RetryWaitMax {
+			wait = a.s.RetryWaitMax
+		}
+	}
 }
 
 type execer interface {
@@ -222,10 +272,18 @@ func (a *Adapter) exec(ctx context.Context, e execer, q string) (adapter.Result,
 	return adapter.Result{RowsAffected: n, Message: "OK"}, nil
 }
 
-// Query implements adapter.Adapter. On Spark, whose protocol has no bound
-// parameters, `?` placeholders are replaced by SQL literals of args.
+// Query implements adapter.Adapter, for statements without side effects
+// (it is retried on a lost connection). On Spark, whose protocol has no
+// bound parameters, `?` placeholders are replaced by SQL literals of args.
 func (a *Adapter) Query(ctx context.Context, q string, args ...any) ([]string, [][]any, error) {
-	return a.query(ctx, a.db, q, args...)
+	var cols []string
+	var rows [][]any
+	err := a.retry(ctx, true, func() error {
+		var err error
+		cols, rows, err = a.query(ctx, a.db, q, args...)
+		return err
+	})
+	return cols, rows, err
 }
 
 func (a *Adapter) query(ctx context.Context, e execer, q string, args ...any) ([]string, [][]any, error) {
@@ -353,7 +411,7 @@ func quoteString(s string) string {
 
 // CreateSchema implements adapter.Adapter.
 func (a *Adapter) CreateSchema(ctx context.Context, database, schema string) error {
-	if _, err := a.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+a.schemaName(database, schema)); err != nil {
+	if _, err := a.execIdem(ctx, "CREATE SCHEMA IF NOT EXISTS "+a.schemaName(database, schema)); err != nil {
 		return fmt.Errorf("create schema %s: %w", a.schemaName(database, schema), err)
 	}
 	return nil
@@ -370,7 +428,7 @@ func (a *Adapter) stmtError(err error) error {
 	}
 	msg := err.Error()
 	if isConnectionLoss(msg) {
-		return &ConnectionError{Settings: a.s, Attempts: attemptsOf(msg, a.s.Retries+1), Err: err}
+		return &ConnectionError{Settings: a.s, Attempts: attemptsOf(msg, 1), Err: err}
 	}
 	return &SQLError{Message: cleanMessage(msg), Err: err}
 }

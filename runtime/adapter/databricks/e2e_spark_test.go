@@ -5,13 +5,17 @@ package databricks_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,6 +97,8 @@ func TestSparkTechStoreBuildMatchesDuckDB(t *testing.T) {
 			}
 		}
 	}
+	sparkAddr := net.JoinHostPort(env("SPARK_HOST", "127.0.0.1"), env("SPARK_PORT", "10001"))
+	flaky := startRelay(t, sparkAddr)
 	duckPath := filepath.Join(dir, "warehouse", "techstore.duckdb")
 	profiles := fmt.Sprintf(`techstore:
   target: dev
@@ -110,7 +116,19 @@ func TestSparkTechStoreBuildMatchesDuckDB(t *testing.T) {
       schema: techstore
       threads: 2
       retries: 1
-`, duckPath, env("SPARK_HOST", "127.0.0.1"), env("SPARK_PORT", "10001"), env("SPARK_HTTP_PATH", "cliservice"))
+    flaky:
+      type: spark
+      method: http
+      host: 127.0.0.1
+      port: %d
+      http_path: %s
+      schema: techstore
+      threads: 2
+      retries: 2
+      retry_wait_min: 100ms
+      retry_wait_max: 200ms
+`, duckPath, env("SPARK_HOST", "127.0.0.1"), env("SPARK_PORT", "10001"), env("SPARK_HTTP_PATH", "cliservice"),
+		flaky.port, env("SPARK_HTTP_PATH", "cliservice"))
 	if err := os.WriteFile(filepath.Join(dir, "profiles.yml"), []byte(profiles), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -177,6 +195,7 @@ func TestSparkTechStoreBuildMatchesDuckDB(t *testing.T) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	stopMidRunAndRetry(t, dir, run, flaky)
 	for _, name := range names {
 		t.Run("gold "+name, func(t *testing.T) {
 			info := gold[name]
@@ -354,4 +373,150 @@ func copyRaw(t *testing.T, ctx context.Context, duckCfg, sparkCfg adapter.Config
 			t.Fatalf("copy %s to spark: %v", name, err)
 		}
 	}
+}
+
+// relay is a TCP relay on loopback in front of the Spark server: closing
+// it makes the warehouse vanish for the `flaky` target; reopening it on the
+// same port brings it back.
+type relay struct {
+	target string
+	port   int
+	mu     sync.Mutex
+	l      net.Listener
+	conns  []net.Conn
+}
+
+func startRelay(t *testing.T, target string) *relay {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &relay{target: target, port: l.Addr().(*net.TCPAddr).Port}
+	r.serve(l)
+	t.Cleanup(r.stop)
+	return r
+}
+
+func (r *relay) serve(l net.Listener) {
+	r.mu.Lock()
+	r.l = l
+	r.mu.Unlock()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			u, err := net.Dial("tcp", r.target)
+			if err != nil {
+				_ = c.Close()
+				continue
+			}
+			r.mu.Lock()
+			r.conns = append(r.conns, c, u)
+			r.mu.Unlock()
+			go func() { _, _ = io.Copy(u, c); _ = u.Close() }()
+			go func() { _, _ = io.Copy(c, u); _ = c.Close() }()
+		}
+	}()
+}
+
+func (r *relay) stop() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.l != nil {
+		_ = r.l.Close()
+		r.l = nil
+	}
+	for _, c := range r.conns {
+		_ = c.Close()
+	}
+	r.conns = nil
+}
+
+func (r *relay) restart(t *testing.T) {
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", r.port))
+	if err != nil {
+		t.Fatalf("reopen relay: %v", err)
+	}
+	r.serve(l)
+}
+
+type runResult struct {
+	Status   string `json:"status"`
+	Message  string `json:"message"`
+	UniqueID string `json:"unique_id"`
+}
+
+func readRunResults(t *testing.T, dir string) []runResult {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "target", "run_results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rr struct {
+		Results []runResult `json:"results"`
+	}
+	if err := json.Unmarshal(b, &rr); err != nil {
+		t.Fatal(err)
+	}
+	return rr.Results
+}
+
+// stopMidRunAndRetry cuts the warehouse while a build runs: the running
+// node fails with the retry count, its descendants are skipped, finished
+// tables stay; `techstore retry` then completes the rest.
+func stopMidRunAndRetry(t *testing.T, dir string, run func(args ...string) (int, time.Duration), r *relay) {
+	t.Run("warehouse stops mid-run, retry resumes", func(t *testing.T) {
+		sel := []string{"-s", "silver_orders+", "--exclude", "resource_type:test"}
+		start := serverStatements(t)
+		done := make(chan int, 1)
+		go func() {
+			code, _ := run(append([]string{"build", "--target", "flaky", "-q"}, sel...)...)
+			done <- code
+		}()
+		// Cut once the build has sent a few statements.
+		deadline := time.Now().Add(5 * time.Minute)
+		for serverStatements(t)-start < 4 && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+		}
+		r.stop()
+		code := <-done
+		if code == 0 {
+			t.Fatal("build through a stopped warehouse exited 0")
+		}
+		var ok, failed, skipped int
+		for _, res := range readRunResults(t, dir) {
+			switch res.Status {
+			case "success", "pass":
+				ok++
+			case "error":
+				failed++
+				if !strings.Contains(res.Message, "stopped answering") || !strings.Contains(res.Message, "attempts (2 retries") {
+					t.Errorf("%s failed with %q; want the lost warehouse and the retry count", res.UniqueID, res.Message)
+				}
+			case "skipped":
+				skipped++
+			}
+		}
+		t.Logf("cut mid-run: %d ok, %d failed, %d skipped", ok, failed, skipped)
+		if failed == 0 || skipped == 0 {
+			t.Errorf("want failed and skipped nodes after the cut, got %d failed, %d skipped", failed, skipped)
+		}
+		r.restart(t)
+		code, took := run("retry", "--target", "flaky", "-q")
+		if code != 0 {
+			t.Fatalf("retry exited %d", code)
+		}
+		again := readRunResults(t, dir)
+		for _, res := range again {
+			if res.Status != "success" && res.Status != "pass" {
+				t.Errorf("retry: %s %s: %s", res.UniqueID, res.Status, res.Message)
+			}
+		}
+		if len(again) != failed+skipped {
+			t.Errorf("retry ran %d nodes, want the %d failed and skipped ones", len(again), failed+skipped)
+		}
+		t.Logf("retry ran %d nodes in %s", len(again), took.Round(time.Millisecond))
+	})
 }

@@ -191,13 +191,13 @@ func (a *Adapter) Materialize(ctx context.Context, m adapter.Materialization) (a
 func (a *Adapter) buildView(ctx context.Context, m adapter.Materialization) (adapter.Result, error) {
 	rel := a.RelationName(m.Relation)
 	q := "CREATE OR REPLACE VIEW " + rel + " AS\n" + strings.TrimRight(m.SQL, " \t\n;")
-	res, err := a.Exec(ctx, q)
+	res, err := a.execIdem(ctx, q)
 	if err != nil && isKindClash(err) {
 		// A table of that name exists: a view cannot replace it in place.
-		if _, derr := a.Exec(ctx, "DROP TABLE IF EXISTS "+rel); derr != nil {
+		if _, derr := a.execIdem(ctx, "DROP TABLE IF EXISTS "+rel); derr != nil {
 			return res, fmt.Errorf("replace table %s with a view: %w", rel, derr)
 		}
-		res, err = a.Exec(ctx, q)
+		res, err = a.execIdem(ctx, q)
 	}
 	if err != nil {
 		return res, err
@@ -209,20 +209,20 @@ func (a *Adapter) buildView(ctx context.Context, m adapter.Materialization) (ada
 func (a *Adapter) buildTable(ctx context.Context, m adapter.Materialization, sp tableSpec) (adapter.Result, error) {
 	rel := a.RelationName(m.Relation)
 	q := a.createTableSQL(rel, sp, m.SQL)
-	res, err := a.Exec(ctx, q)
+	res, err := a.execIdem(ctx, q)
 	if err != nil && isKindClash(err) {
 		// A view of that name exists: drop it, then create the table.
-		if _, derr := a.Exec(ctx, "DROP VIEW IF EXISTS "+rel); derr != nil {
+		if _, derr := a.execIdem(ctx, "DROP VIEW IF EXISTS "+rel); derr != nil {
 			return res, fmt.Errorf("replace view %s with a table: %w", rel, derr)
 		}
-		res, err = a.Exec(ctx, q)
+		res, err = a.execIdem(ctx, q)
 	}
 	if err != nil && strings.Contains(err.Error(), "WRONG_COLUMN_DEFAULTS_FOR_DELTA_FEATURE_NOT_ENABLED") {
 		// The select carries column DEFAULTs from its source (a raw table
 		// declared with defaults): Delta keeps them only with the
 		// allowColumnDefaults table feature.
 		sp.TblProperties = append(sp.TblProperties, [2]string{"delta.feature.allowColumnDefaults", "supported"})
-		res, err = a.Exec(ctx, a.createTableSQL(rel, sp, m.SQL))
+		res, err = a.execIdem(ctx, a.createTableSQL(rel, sp, m.SQL))
 	}
 	if err != nil {
 		return res, err
@@ -254,7 +254,7 @@ func (a *Adapter) optimize(ctx context.Context, rel string, sp tableSpec) error 
 	if len(sp.ZOrder) > 0 {
 		q += " ZORDER BY (" + a.quoteList(sp.ZOrder) + ")"
 	}
-	if _, err := a.Exec(ctx, q); err != nil {
+	if _, err := a.execIdem(ctx, q); err != nil {
 		return fmt.Errorf("optimize %s: %w", rel, err)
 	}
 	return nil
@@ -418,7 +418,8 @@ func (a *Adapter) buildIncremental(ctx context.Context, m adapter.Materializatio
 	if err := a.alterClustering(ctx, rel, sp); err != nil {
 		return adapter.Result{RowsAffected: -1}, err
 	}
-	res, err := a.Exec(ctx, q)
+	// Every strategy but append gives the same table when repeated.
+	res, err := a.execRetry(ctx, q, strategy != "append")
 	if err != nil {
 		return res, err
 	}
@@ -498,7 +499,7 @@ func (a *Adapter) alterClustering(ctx context.Context, rel string, sp tableSpec)
 	if sameColumns(cur, sp.ClusterBy) {
 		return nil
 	}
-	if _, err := a.Exec(ctx, "ALTER TABLE "+rel+" CLUSTER BY ("+a.quoteList(sp.ClusterBy)+")"); err != nil {
+	if _, err := a.execIdem(ctx, "ALTER TABLE "+rel+" CLUSTER BY ("+a.quoteList(sp.ClusterBy)+")"); err != nil {
 		return fmt.Errorf("change clustering of %s from %v to %v: %w", rel, cur, sp.ClusterBy, err)
 	}
 	return nil
@@ -608,7 +609,7 @@ func (a *Adapter) LoadTable(ctx context.Context, r adapter.Relation, cols []adap
 	n := int64(len(rows))
 	done := adapter.Result{RowsAffected: n, Message: fmt.Sprintf("INSERT %d", n)}
 	if len(batches) == 0 {
-		if _, err := a.Exec(ctx, "CREATE OR REPLACE TABLE "+rel+" ("+strings.Join(defs, ", ")+") USING DELTA"); err != nil {
+		if _, err := a.execIdem(ctx, "CREATE OR REPLACE TABLE "+rel+" ("+strings.Join(defs, ", ")+") USING DELTA"); err != nil {
 			return adapter.Result{RowsAffected: -1}, fmt.Errorf("load %s: %w", rel, err)
 		}
 		return done, nil
@@ -617,7 +618,7 @@ func (a *Adapter) LoadTable(ctx context.Context, r adapter.Relation, cols []adap
 		return "SELECT " + strings.Join(casts, ", ") + " FROM VALUES\n" + values + "\nAS v(" + strings.Join(names, ", ") + ")"
 	}
 	if len(batches) == 1 {
-		if _, err := a.Exec(ctx, "CREATE OR REPLACE TABLE "+rel+" USING DELTA AS\n"+selectFrom(batches[0])); err != nil {
+		if _, err := a.execIdem(ctx, "CREATE OR REPLACE TABLE "+rel+" USING DELTA AS\n"+selectFrom(batches[0])); err != nil {
 			return adapter.Result{RowsAffected: -1}, fmt.Errorf("load %s: %w", rel, err)
 		}
 		return done, nil
@@ -628,7 +629,7 @@ func (a *Adapter) LoadTable(ctx context.Context, r adapter.Relation, cols []adap
 	defer func() {
 		_, _ = a.Exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+srel)
 	}()
-	if _, err := a.Exec(ctx, "CREATE OR REPLACE TABLE "+srel+" USING DELTA AS\n"+selectFrom(batches[0])); err != nil {
+	if _, err := a.execIdem(ctx, "CREATE OR REPLACE TABLE "+srel+" USING DELTA AS\n"+selectFrom(batches[0])); err != nil {
 		return adapter.Result{RowsAffected: -1}, fmt.Errorf("load %s: stage batch 1 of %d: %w", rel, len(batches), err)
 	}
 	for i, b := range batches[1:] {
@@ -636,7 +637,7 @@ func (a *Adapter) LoadTable(ctx context.Context, r adapter.Relation, cols []adap
 			return adapter.Result{RowsAffected: -1}, fmt.Errorf("load %s: stage batch %d of %d: %w", rel, i+2, len(batches), err)
 		}
 	}
-	if _, err := a.Exec(ctx, "CREATE OR REPLACE TABLE "+rel+" USING DELTA AS SELECT * FROM "+srel); err != nil {
+	if _, err := a.execIdem(ctx, "CREATE OR REPLACE TABLE "+rel+" USING DELTA AS SELECT * FROM "+srel); err != nil {
 		return adapter.Result{RowsAffected: -1}, fmt.Errorf("load %s: swap in: %w", rel, err)
 	}
 	return done, nil
