@@ -1,0 +1,231 @@
+package table
+
+import (
+	"cmp"
+	"encoding/json"
+	"math/big"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDec2JSON(t *testing.T) {
+	cases := []struct {
+		name string
+		in   float64
+		want string
+	}{
+		{"integer", 12, "12.00"},
+		{"one decimal", 12.5, "12.50"},
+		{"two decimals", 0.07, "0.07"},
+		{"negative", -25, "-25.00"},
+		{"half away from zero", 0.125, "0.13"},
+		{"negative half away from zero", -0.125, "-0.13"},
+		{"1.005 is 1.005 in decimal, rounds up", 1.005, "1.01"},
+		{"large", 23080494.31, "23080494.31"},
+		{"zero", 0, "0.00"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := Dec2(c.in).MarshalJSON()
+			if err != nil || string(b) != c.want {
+				t.Errorf("Dec2(%v) = %s, %v; want %s", c.in, b, err, c.want)
+			}
+		})
+	}
+}
+
+func TestConversions(t *testing.T) {
+	day := time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name string
+		got  func() (any, error)
+		want any
+		err  string
+	}{
+		{"int64 from int32", func() (any, error) { return Int64(int32(7)) }, int64(7), ""},
+		{"int64 from big int", func() (any, error) { return Int64(big.NewInt(1 << 40)) }, int64(1 << 40), ""},
+		{"int64 from text", func() (any, error) { return Int64("42") }, int64(42), ""},
+		{"int64 from a fraction", func() (any, error) { return Int64(1.5) }, nil, "not an integer"},
+		{"int64 from NULL", func() (any, error) { return Int64(nil) }, nil, "cannot read <nil>"},
+		{"int32 overflow", func() (any, error) { return Int32(int64(1) << 40) }, nil, "does not fit an integer"},
+		{"float from text", func() (any, error) { return Float64("3.25") }, 3.25, ""},
+		{"float from big int", func() (any, error) { return Float64(big.NewInt(5)) }, 5.0, ""},
+		{"float from garbage", func() (any, error) { return Float64("abc") }, nil, "not a number"},
+		{"decimal rounds", func() (any, error) { return Dec("2.345") }, Dec2(2.35), ""},
+		{"date from time", func() (any, error) { return Date(day) }, "2026-10-31", ""},
+		{"date from text with time", func() (any, error) { return Date("2026-10-31 00:00:00") }, "2026-10-31", ""},
+		{"date from garbage", func() (any, error) { return Date("31/10/2026") }, nil, "want YYYY-MM-DD"},
+		{"timestamp from text", func() (any, error) { return Timestamp("2026-10-31 12:30:00") }, "2026-10-31T12:30:00Z", ""},
+		{"bool from int", func() (any, error) { return Bool(int64(1)) }, true, ""},
+		{"string from bytes", func() (any, error) { return String([]byte("x")) }, "x", ""},
+		{"nullable NULL", func() (any, error) {
+			p, err := Nullable(nil, Int64)
+			return p == nil, err
+		}, true, ""},
+		{"nullable value", func() (any, error) {
+			p, err := Nullable(int64(3), Int64)
+			return *p, err
+		}, int64(3), ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := c.got()
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("error %v, want one containing %q", err, c.err)
+				}
+				return
+			}
+			if err != nil || got != c.want {
+				t.Errorf("got %v (%T), %v; want %v (%T)", got, got, err, c.want, c.want)
+			}
+		})
+	}
+}
+
+type row struct {
+	ID    int64   `json:"id"`
+	Kind  string  `json:"kind"`
+	Score *int64  `json:"score"`
+	Note  *string `json:"note"`
+}
+
+func spec() Spec[row] {
+	return Spec[row]{
+		Model: "t", Path: "/api/t/rows", Key: "id", DefaultSort: "id", Filters: []string{"kind"},
+		KeyOf: func(r *row) string { return strconv.FormatInt(r.ID, 10) },
+		Columns: []Col[row]{
+			{Name: "id", Type: "bigint", Sortable: true, Cmp: func(a, b *row) int { return cmp.Compare(a.ID, b.ID) },
+				IsNull: func(*row) bool { return false }, Str: func(r *row) string { return strconv.FormatInt(r.ID, 10) }},
+			{Name: "kind", Type: "varchar", IsNull: func(*row) bool { return false }, Str: func(r *row) string { return r.Kind }},
+			{Name: "score", Type: "bigint", Sortable: true, Cmp: func(a, b *row) int { return cmp.Compare(*a.Score, *b.Score) },
+				IsNull: func(r *row) bool { return r.Score == nil }, Str: func(r *row) string { return "" }},
+		},
+	}
+}
+
+func p(v int64) *int64 { return &v }
+
+// Rows given out of order; scores with ties and NULLs.
+func rows() []row {
+	return []row{
+		{ID: 4, Kind: "b", Score: p(10)},
+		{ID: 2, Kind: "a", Score: nil},
+		{ID: 5, Kind: "a", Score: p(30)},
+		{ID: 1, Kind: "a", Score: p(10)},
+		{ID: 3, Kind: "b", Score: p(20)},
+	}
+}
+
+func ids(t *testing.T, tb *Table[row], q Query) string {
+	t.Helper()
+	b, err := tb.List(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env struct {
+		Items  []row `json:"items"`
+		Total  int   `json:"total"`
+		Limit  int   `json:"limit"`
+		Offset int   `json:"offset"`
+	}
+	if err := json.Unmarshal(b.RawJSON(), &env); err != nil {
+		t.Fatalf("%v: %s", err, b.RawJSON())
+	}
+	var out []string
+	for _, r := range env.Items {
+		out = append(out, strconv.FormatInt(r.ID, 10))
+	}
+	b.Release()
+	return strings.Join(out, ",") + " total=" + strconv.Itoa(env.Total)
+}
+
+func TestSelectAndPage(t *testing.T) {
+	tb, err := Build(spec(), rows())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		q    Query
+		want string
+	}{
+		{"default order", Query{Limit: 50}, "1,2,3,4,5 total=5"},
+		// ascending: ties (10: ids 1 and 4) by id, NULL (id 2) last
+		{"ascending with ties and NULL", Query{Sort: "score", Limit: 50}, "1,4,3,5,2 total=5"},
+		// descending: ties still by id, NULL still last
+		{"descending with ties and NULL", Query{Sort: "-score", Limit: 50}, "5,3,1,4,2 total=5"},
+		{"filter", Query{Limit: 50, Filters: []Filter{{"kind", "b"}}}, "3,4 total=2"},
+		{"filter and sort", Query{Sort: "-score", Limit: 50, Filters: []Filter{{"kind", "a"}}}, "5,1,2 total=3"},
+		{"filter matching nothing", Query{Limit: 50, Filters: []Filter{{"kind", "z' OR '1'='1"}}}, " total=0"},
+		{"empty filter is no filter", Query{Limit: 50, Filters: []Filter{{"kind", ""}}}, "1,2,3,4,5 total=5"},
+		{"page", Query{Limit: 2, Offset: 1}, "2,3 total=5"},
+		{"page past the end", Query{Limit: 2, Offset: 9}, " total=5"},
+		{"limit 0", Query{Limit: 0}, " total=5"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := ids(t, tb, c.q); got != c.want {
+				t.Errorf("got %s, want %s", got, c.want)
+			}
+		})
+	}
+	if _, err := tb.List(Query{Sort: "kind", Limit: 1}); err == nil || !strings.Contains(err.Error(), "id, score") {
+		t.Errorf("sort by a text column: %v", err)
+	}
+	if b, ok := tb.Get("3"); !ok || !strings.Contains(string(b.RawJSON()), `"id":3`) {
+		t.Errorf("Get(3) = %s, %v", b.RawJSON(), ok)
+	}
+	if _, ok := tb.Get("9"); ok {
+		t.Error("Get(9) found a row")
+	}
+	tb.ReleaseRows()
+	if tb.Len() != 5 || tb.Rows() != nil {
+		t.Errorf("after ReleaseRows: len %d rows %v", tb.Len(), tb.Rows())
+	}
+	if got := ids(t, tb, Query{Sort: "-score", Limit: 3}); got != "5,3,1 total=5" {
+		t.Errorf("after ReleaseRows: %s", got)
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	cases := []struct {
+		name string
+		edit func(*Spec[row], *[]row)
+		want string
+	}{
+		{"duplicate key", func(_ *Spec[row], r *[]row) { (*r)[1].ID = 4 }, "key id value 4 appears twice"},
+		{"default sort not a column", func(s *Spec[row], _ *[]row) { s.DefaultSort = "nope" }, `default_sort "nope"`},
+		{"filter not a column", func(s *Spec[row], _ *[]row) { s.Filters = []string{"colour"} }, `filter "colour"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, r := spec(), rows()
+			c.edit(&s, &r)
+			if _, err := Build(s, r); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestDeterministicOrderWhateverTheInputOrder(t *testing.T) {
+	// Without a key, ties in the default order are broken by the row's JSON.
+	s := spec()
+	s.Key, s.KeyOf, s.DefaultSort = "", nil, "score"
+	a := rows()
+	b := []row{a[4], a[3], a[2], a[1], a[0]}
+	ta, err := Build(s, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := Build(s, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x, y := ids(t, ta, Query{Limit: 9}), ids(t, tb, Query{Limit: 9}); x != y || x != "1,4,3,5,2 total=5" {
+		t.Errorf("orders differ: %s vs %s", x, y)
+	}
+}
