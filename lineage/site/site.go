@@ -53,7 +53,7 @@ func Render(ctx context.Context, w io.Writer, g *graph.Graph) error {
 		return err
 	}
 	pd := pageData{Project: g.Project, GeneratedAt: g.GeneratedAt, RunAt: g.RunAt, Layers: g.Layers,
-		Width: l.Width, Height: l.Height, Edges: g.Edges}
+		Width: l.Width, Height: l.Height, Edges: g.Edges, Nodes: []pageNode{}}
 	for _, n := range g.Nodes {
 		pd.Nodes = append(pd.Nodes, pageNode{Node: n, Box: l.Nodes[n.ID]})
 	}
