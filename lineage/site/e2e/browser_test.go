@@ -243,6 +243,31 @@ func writeFixture(t *testing.T) string {
 	return path
 }
 
+// TestHarnessBlocksOutsideRequests proves the interception works: a page
+// that asks another host for an image has that request recorded and failed.
+func TestHarnessBlocksOutsideRequests(t *testing.T) {
+	b := newBrowser(t)
+	page := filepath.Join(t.TempDir(), "outside.html")
+	if err := os.WriteFile(page, []byte(`<!doctype html><img src="http://203.0.113.7/pixel.png"><script>document.body.dataset.ready = "1"</script>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	open(t, b, page, "")
+	for i := 0; i < 50; i++ {
+		b.mu.Lock()
+		n := len(b.outside)
+		b.mu.Unlock()
+		if n > 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.outside) != 1 || b.outside[0] != "http://203.0.113.7/pixel.png" {
+		t.Errorf("outside requests recorded: %q", b.outside)
+	}
+}
+
 func TestFixturePage(t *testing.T) {
 	path := writeFixture(t)
 	b := newBrowser(t)
