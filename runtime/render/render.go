@@ -190,6 +190,15 @@ func NewEnv(o Options) (*Env, error) {
 	return e, nil
 }
 
+func (e *Env) varNames() []string {
+	out := make([]string, 0, len(e.vars))
+	for k := range e.vars {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Macros returns the parsed macros keyed by name.
 func (e *Env) Macros() map[string]*project.Macro { return e.macros }
 
@@ -421,7 +430,11 @@ func (r *Renderer) funcs() template.FuncMap {
 			if len(def) > 0 {
 				return def[0], nil
 			}
-			return nil, fmt.Errorf("var %q is not declared; add it under vars: in project.yml, pass --vars '{%s: ...}', or give a default: var %q \"default\"", name, name, name)
+			hint := ""
+			if c := project.Closest(name, r.env.varNames(), 3); len(c) > 0 {
+				hint = " (did you mean " + strings.Join(c, ", ") + "?)"
+			}
+			return nil, fmt.Errorf("var %q is not declared%s; add it under vars: in project.yml, pass --vars '{%s: ...}', or give a default: var %q \"default\"", name, hint, name, name)
 		},
 		"env": func(name string, def ...string) (string, error) {
 			if v, ok := os.LookupEnv(name); ok {
