@@ -165,7 +165,7 @@ func TestErrors(t *testing.T) {
 	}{
 		{"parse error column", "select\n  {{ nosuch 1 }}", []string{"models/x.sql:2:6:", `function "nosuch" not defined`}},
 		{"exec error position", "select\n   {{ var \"v\" }}", []string{"models/x.sql:2:7:", `var "v" is not declared`}},
-		{"var suggestion", `{{ var "nn" }}`, []string{`var "nn" is not declared (did you mean n?)`}},
+		{"var suggestion", `{{ var "nn" }}`, []string{`var "nn" is not declared (did you mean n, s?)`}},
 		{"recursion", `{{ include "loop" }}`, []string{"macros/m.sql:8:", "nest deeper than 64"}},
 		{"unknown macro", `{{ include "outr" }}`, []string{`macro "outr" is not defined`, "did you mean outer"}},
 		{"ref arity", `{{ ref }}`, []string{"ref takes a model name"}},
