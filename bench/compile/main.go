@@ -1,5 +1,3 @@
-// Command compile-bench-gen writes a synthetic project for the compile
-// benchmark: go run ./bench/compile -models 10000 -out /tmp/synth10k
 package main
 
 import (
