@@ -38,7 +38,7 @@ test-e2e: test-browser test-spark
 test-browser:
 	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
 		{ apt-get update && apt-get install -y chromium; }
-	$(GO) test -tags e2e -count=1 -timeout 10m ./lineage/site/e2e/
+	$(GO) test -tags e2e -count=1 -timeout 10m ./lineage/site/e2e/ ./api/
 
 # Starts a local Spark Thrift server with Delta (installing pyspark and the
 # Delta jars into ~/.cache/techstore on first use), runs the `spark`-tagged
