@@ -348,3 +348,18 @@ func TestPanicBecomesProblem(t *testing.T) {
 		t.Errorf("panic answered %d %v %s", rec.status, rec.header, rec.body.String())
 	}
 }
+
+func TestReloadEvery(t *testing.T) {
+	s := newFixtureServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Store.ReloadEvery(ctx, 30*time.Millisecond); close(done) }()
+	for i := 0; i < 300 && s.Store.Current().Seq < 3; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if seq := s.Store.Current().Seq; seq < 3 {
+		t.Errorf("after a few intervals the snapshot is %d, want at least 3", seq)
+	}
+}

@@ -160,3 +160,20 @@ func (s *Store) Watch(ctx context.Context, marker string, interval time.Duration
 		}
 	}
 }
+
+// ReloadEvery reloads on a fixed interval until ctx ends, for warehouses
+// whose runs leave no marker here (a Databricks job, for example).
+func (s *Store) ReloadEvery(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := s.Reload(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("periodic reload", "error", err)
+		}
+	}
+}

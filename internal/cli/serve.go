@@ -22,7 +22,7 @@ func newServeCmd(a *App) *cobra.Command {
 	var (
 		addr, schema, marker, logFormat string
 		cors                            []string
-		poll                            time.Duration
+		poll, every                     time.Duration
 		logRequests                     bool
 		memLimit                        int64
 	)
@@ -69,6 +69,9 @@ SIGTERM or Ctrl-C shut the server down gracefully.`,
 				marker = filepath.Join(a.ProjectDir, marker)
 			}
 			go store.Watch(ctx, marker, poll)
+			if every > 0 {
+				go store.ReloadEvery(ctx, every)
+			}
 			return api.Serve(ctx, addr, handler, log, func(ad net.Addr) {
 				log.Info("serving the gold layer", "addr", "http://"+ad.String(), "docs", "http://"+ad.String()+"/docs", "source", opener.Describe(), "watch", marker)
 			})
@@ -79,6 +82,7 @@ SIGTERM or Ctrl-C shut the server down gracefully.`,
 	f.StringVar(&schema, "schema", "gold", "schema of the gold tables")
 	f.StringVar(&marker, "watch", "target/run_results.json", "file whose change (the end of a run) triggers a reload, relative to the project folder")
 	f.DurationVar(&poll, "poll", time.Second, "how often to check the --watch file")
+	f.DurationVar(&every, "reload-every", 0, "also reload on this interval, e.g. 15m (0: only after runs and on POST /admin/reload)")
 	f.StringSliceVar(&cors, "cors-origin", nil, "origin allowed to call the API from a browser (repeatable; * for any)")
 	f.BoolVar(&logRequests, "log-requests", true, "log every request (server errors are always logged)")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
