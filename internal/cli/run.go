@@ -2,17 +2,13 @@ package cli
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
@@ -261,190 +257,6 @@ func newRetryCmd(a *App) *cobra.Command {
 	}
 	f.add(c, false)
 	return c
-}
-
-func newShowCmd(a *App) *cobra.Command {
-	var sel, inline, output string
-	var limit int
-	c := &cobra.Command{
-		Use:   "show",
-		Short: "Query the warehouse and print rows: a model's compiled SQL or an inline query",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if (sel == "") == (inline == "") {
-				return errors.New("show: give exactly one of --select MODEL or --inline \"SQL\"")
-			}
-			if output != "table" && output != "json" && output != "csv" {
-				return fmt.Errorf("show: --output %q: use table, json or csv", output)
-			}
-			ctx := cmd.Context()
-			s, err := loadSession(ctx, a)
-			if err != nil {
-				return err
-			}
-			var q, title string
-			if sel != "" {
-				n, err := pickOne(s, sel)
-				if err != nil {
-					return err
-				}
-				if q, err = s.engine.Render(n, compile.RenderContext{}); err != nil {
-					return err
-				}
-				title = fmt.Sprintf("Previewing node '%s':", n.Name)
-			} else {
-				if q, err = s.engine.RenderSQL("--inline", inline, nil); err != nil {
-					return err
-				}
-				title = "Previewing inline node:"
-			}
-			q = strings.TrimRight(strings.TrimSpace(q), ";")
-			if limit >= 0 {
-				q = fmt.Sprintf("select * from (\n%s\n) techstore_show limit %d", q, limit)
-			}
-			// A preview only reads: open read-only where the adapter can,
-			// so it does not contend with other readers.
-			cfg := s.cfg
-			cfg.Fields = maps.Clone(s.cfg.Fields)
-			if cfg.Fields == nil {
-				cfg.Fields = map[string]any{}
-			}
-			cfg.Fields["read_only"] = true
-			ad, err := s.reg.Open(ctx, cfg)
-			if err != nil {
-				return err
-			}
-			defer ad.Close()
-			cols, rows, err := ad.Query(ctx, q)
-			if err != nil {
-				return fmt.Errorf("show: %w", err)
-			}
-			return printRows(cmd.OutOrStdout(), output, title, cols, rows)
-		},
-	}
-	fl := c.Flags()
-	fl.StringVarP(&sel, "select", "s", "", "the model (or seed, or test) to preview")
-	fl.StringVar(&inline, "inline", "", "a SQL query to run (templates allowed: {{ ref \"m\" }})")
-	fl.IntVar(&limit, "limit", 5, "rows to show; -1 for all")
-	fl.StringVar(&output, "output", "table", "table, json or csv")
-	return c
-}
-
-// pickOne resolves --select to exactly one model, seed or test.
-func pickOne(s *session, sel string) (*project.Node, error) {
-	p := s.engine.Project
-	res, err := selector.Select(p, s.engine.DAG, selector.Spec{Select: []string{sel}, Indirect: selector.IndirectEmpty}, nil)
-	if err != nil {
-		return nil, err
-	}
-	var found []*project.Node
-	for _, id := range res.IDs {
-		if n, ok := p.Nodes[id]; ok {
-			found = append(found, n)
-		}
-	}
-	switch len(found) {
-	case 1:
-		return found[0], nil
-	case 0:
-		return nil, fmt.Errorf("show: --select %q matches no model, seed or test", sel)
-	}
-	names := make([]string, 0, len(found))
-	for _, n := range found {
-		names = append(names, n.Name)
-	}
-	return nil, fmt.Errorf("show: --select %q matches %d nodes (%s); name one", sel, len(found), strings.Join(names, ", "))
-}
-
-func printRows(w io.Writer, format, title string, cols []string, rows [][]any) error {
-	cells := make([][]string, len(rows))
-	for i, r := range rows {
-		cells[i] = make([]string, len(r))
-		for j, v := range r {
-			cells[i][j] = cellText(v)
-		}
-	}
-	switch format {
-	case "json":
-		objs := make([]map[string]any, len(rows))
-		for i, r := range rows {
-			o := make(map[string]any, len(cols))
-			for j, c := range cols {
-				o[c] = jsonValue(r[j])
-			}
-			objs[i] = o
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"columns": cols, "rows": objs})
-	case "csv":
-		cw := csv.NewWriter(w)
-		_ = cw.Write(cols)
-		for _, r := range cells {
-			_ = cw.Write(r)
-		}
-		cw.Flush()
-		return cw.Error()
-	}
-	width := make([]int, len(cols))
-	for j, c := range cols {
-		width[j] = len(c)
-	}
-	for _, r := range cells {
-		for j, v := range r {
-			width[j] = max(width[j], len([]rune(v)))
-		}
-	}
-	line := func(vals []string) string {
-		parts := make([]string, len(vals))
-		for j, v := range vals {
-			parts[j] = v + strings.Repeat(" ", width[j]-len([]rune(v)))
-		}
-		return "| " + strings.Join(parts, " | ") + " |"
-	}
-	fmt.Fprintln(w, title)
-	fmt.Fprintln(w, line(cols))
-	dashes := make([]string, len(cols))
-	for j := range cols {
-		dashes[j] = strings.Repeat("-", width[j])
-	}
-	fmt.Fprintln(w, line(dashes))
-	for _, r := range cells {
-		fmt.Fprintln(w, line(r))
-	}
-	return nil
-}
-
-func cellText(v any) string {
-	switch v := v.(type) {
-	case nil:
-		return ""
-	case []byte:
-		return string(v)
-	case time.Time:
-		if v.Equal(v.Truncate(24 * time.Hour)) {
-			return v.Format("2006-01-02")
-		}
-		return v.Format("2006-01-02 15:04:05")
-	}
-	return fmt.Sprint(v)
-}
-
-func jsonValue(v any) any {
-	switch v := v.(type) {
-	case []byte:
-		return string(v)
-	case bool, string, nil, int64, int32, int, float64, float32, time.Time:
-		return v
-	case interface{ Float64() float64 }: // DECIMAL
-		return v.Float64()
-	case fmt.Stringer:
-		return v.String()
-	}
-	if b, err := json.Marshal(v); err == nil && json.Valid(b) {
-		return json.RawMessage(b)
-	}
-	return fmt.Sprint(v)
 }
 
 func newRunOperationCmd(a *App) *cobra.Command {

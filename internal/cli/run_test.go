@@ -73,7 +73,7 @@ models:
 		{name: "show csv", args: []string{"show", "--inline", `select country, cast(total * 10 as integer) as t10 from {{ ref "g_by_country" }} order by 1`, "--output", "csv"},
 			wantOut: []string{"country,t10\nDE,110\nFR,55\n"}},
 		{name: "show a model as a table", args: []string{"show", "--select", "s_orders", "--limit", "1"},
-			wantOut: []string{"Previewing node 's_orders':", "| id | country | amount |", "| 1  | DE      | 10     |"}},
+			wantOut: []string{"Previewing node 's_orders':", "| id | country | amount |", "| 1  | DE      | 10.0   |"}},
 		{name: "run-operation", args: []string{"run-operation", "purge_before", "--args", "{min_id: 2}"},
 			wantOut: []string{"Ran operation purge_before (1 rows affected)"}},
 		// run selects models only: s_orders, bad, after_bad, g_by_country.
