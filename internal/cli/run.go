@@ -26,6 +26,8 @@ type runFlags struct {
 	Select        []string
 	Exclude       []string
 	Selector      string
+	State         string // --state DIR: the manifest.json that state: selectors compare with
+	Indirect      string // --indirect-selection eager|cautious|buildable|empty
 	Threads       int
 	FailFast      bool
 	FullRefresh   bool
@@ -41,6 +43,8 @@ func (f *runFlags) add(c *cobra.Command, selection bool) {
 		fl.StringArrayVarP(&f.Select, "select", "s", nil, "nodes to run, in dbt selector syntax (repeatable)")
 		fl.StringArrayVar(&f.Exclude, "exclude", nil, "nodes to leave out (repeatable)")
 		fl.StringVar(&f.Selector, "selector", "", "a named selector from selectors.yml")
+		fl.StringVar(&f.State, "state", "", "folder of a previous manifest.json, for state:modified and state:new")
+		fl.StringVar(&f.Indirect, "indirect-selection", "", "how tests of selected nodes are added: eager (default), cautious, buildable, empty")
 	}
 	fl.IntVar(&f.Threads, "threads", 0, "nodes run at once (default: the profile's threads, else 4)")
 	fl.BoolVarP(&f.FailFast, "fail-fast", "x", false, "stop at the first failure, cancelling running nodes")
@@ -152,7 +156,13 @@ func runNodes(ctx context.Context, a *App, out io.Writer, command string, f *run
 				return err
 			}
 		}
-		res, err := selector.Select(p, s.engine.DAG, selector.Spec{Select: f.Select, Exclude: f.Exclude, Selector: f.Selector, ResourceTypes: types}, sels)
+		spec := selector.Spec{Select: f.Select, Exclude: f.Exclude, Selector: f.Selector, ResourceTypes: types, Indirect: f.Indirect}
+		if f.State != "" {
+			if spec.State, err = selector.LoadState(f.State); err != nil {
+				return err
+			}
+		}
+		res, err := selector.Select(p, s.engine.DAG, spec, sels)
 		if err != nil {
 			return err
 		}
@@ -189,6 +199,12 @@ func runNodes(ctx context.Context, a *App, out io.Writer, command string, f *run
 		"threads": threads, "fail_fast": f.FailFast, "full_refresh": f.FullRefresh,
 		"store_failures": f.StoreFailures, "target": s.cfg.Name, "vars": s.vars,
 		"project_dir": p.Root, "log_format": f.LogFormat,
+	}
+	if f.State != "" {
+		args["state"] = f.State
+	}
+	if f.Indirect != "" {
+		args["indirect_selection"] = f.Indirect
 	}
 	printer := &exec.Printer{W: out, Format: f.LogFormat, Quiet: f.Quiet}
 	olObs, closeOL, err := f.OpenLineage.observers(ctx, s.cfg, p, os.Stderr)
