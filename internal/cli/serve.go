@@ -86,7 +86,7 @@ SIGTERM or Ctrl-C shut the server down gracefully.`,
 	f.StringSliceVar(&cors, "cors-origin", nil, "origin allowed to call the API from a browser (repeatable; * for any)")
 	f.BoolVar(&logRequests, "log-requests", true, "log every request (server errors are always logged)")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
-	f.Int64Var(&memLimit, "memory-limit", 256<<20, "soft limit of the Go heap in bytes (GOMEMLIMIT wins; 0 for none)")
+	f.Int64Var(&memLimit, "memory-limit", 192<<20, "soft limit of the Go heap in bytes (GOMEMLIMIT wins; 0 for none)")
 	return cmd
 }
 
