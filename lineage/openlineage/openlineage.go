@@ -66,10 +66,21 @@ func (s *FileSink) Send(_ context.Context, event []byte) error {
 // Close closes the file.
 func (s *FileSink) Close() error { return s.f.Close() }
 
-// HTTPSink POSTs each event to a Marquez-compatible lineage endpoint.
+// HTTPSink POSTs each event to a Marquez-compatible lineage endpoint. Sends
+// are queued and posted in order by one goroutine, so a slow endpoint does
+// not slow the run; Flush waits for the queue and reports failed posts.
 type HTTPSink struct {
 	url    string
 	client *http.Client
+
+	state   sync.RWMutex // Send holds it shared while it queues; Flush exclusively
+	started bool
+	closed  bool
+	queue   chan []byte
+	done    chan struct{}
+
+	mu   sync.Mutex
+	errs []error
 }
 
 // NewHTTPSink posts to endpoint; a URL without a path gets Marquez's
@@ -82,11 +93,65 @@ func NewHTTPSink(endpoint string) (*HTTPSink, error) {
 	if u.Path == "" || u.Path == "/" {
 		u.Path = "/api/v1/lineage"
 	}
-	return &HTTPSink{url: u.String(), client: &http.Client{Timeout: 10 * time.Second}}, nil
+	return &HTTPSink{url: u.String(), client: &http.Client{Timeout: 10 * time.Second},
+		queue: make(chan []byte, 4096), done: make(chan struct{})}, nil
 }
 
-// Send posts one event; a non-2xx answer is an error.
+// Send queues one event (it blocks only when 4,096 events wait).
 func (s *HTTPSink) Send(ctx context.Context, event []byte) error {
+	s.state.RLock()
+	defer s.state.RUnlock()
+	if s.closed {
+		return fmt.Errorf("openlineage post %s: event after the run ended", s.url)
+	}
+	s.start(ctx)
+	s.queue <- event
+	return nil
+}
+
+func (s *HTTPSink) start(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.started {
+		s.started = true
+		go s.loop(context.WithoutCancel(ctx))
+	}
+}
+
+func (s *HTTPSink) loop(ctx context.Context) {
+	defer close(s.done)
+	for ev := range s.queue {
+		if err := s.Post(ctx, ev); err != nil {
+			s.mu.Lock()
+			s.errs = append(s.errs, err)
+			s.mu.Unlock()
+		}
+	}
+}
+
+// Flush waits until every queued event is posted and returns the failed
+// posts. The sink takes no events after Flush; a second Flush only
+// reports again.
+func (s *HTTPSink) Flush() error {
+	s.state.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.queue)
+	}
+	s.state.Unlock()
+	s.mu.Lock()
+	started := s.started
+	s.mu.Unlock()
+	if started {
+		<-s.done
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return errors.Join(s.errs...)
+}
+
+// Post sends one event now; a non-2xx answer is an error.
+func (s *HTTPSink) Post(ctx context.Context, event []byte) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(event))
 	if err != nil {
 		return fmt.Errorf("openlineage post: %w", err)
@@ -260,6 +325,14 @@ func (e *Emitter) RunEnd(ctx context.Context, sum exec.RunSummary) {
 	e.mu.Unlock()
 	e.send(ctx, e.event(typ, sum.CompletedAt, run, job, runFacets,
 		facet{"jobType": with(e.base(jobTypeFacetURL), "processingType", "BATCH", "integration", "TECHSTORE", "jobType", "JOB")}, nil, nil))
+	// The run is over: wait for queued sends.
+	for _, s := range e.opt.Sinks {
+		if f, ok := s.(interface{ Flush() error }); ok {
+			if err := f.Flush(); err != nil {
+				e.fail(err)
+			}
+		}
+	}
 }
 
 func (e *Emitter) nodeEvent(ctx context.Context, typ string, at time.Time, runID string, ev exec.NodeEvent) {

@@ -356,7 +356,7 @@ func TestHTTPSinkErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.Send(context.Background(), []byte(`{}`))
+	err = s.Post(context.Background(), []byte(`{}`))
 	if err == nil || !strings.Contains(err.Error(), "400") || !strings.Contains(err.Error(), "/custom/path") {
 		t.Errorf("want a 400 error naming the url, got %v", err)
 	}
@@ -365,11 +365,22 @@ func TestHTTPSinkErrors(t *testing.T) {
 			t.Errorf("%q: want an error", bad)
 		}
 	}
+	// Queued sends report their failures when the run ends.
+	s2, err := NewHTTPSink(hs.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var seen []error
-	em := New(Options{Sinks: []Sink{s}, OnError: func(err error) { seen = append(seen, err) }})
+	em := New(Options{Sinks: []Sink{s2}, OnError: func(err error) { seen = append(seen, err) }})
 	em.RunStart(context.Background(), exec.RunInfo{InvocationID: "x", Command: "run", ProjectName: "p"})
-	if len(seen) != 1 || em.Err() == nil {
+	em.RunEnd(context.Background(), exec.RunSummary{})
+	if len(seen) != 1 || em.Err() == nil || strings.Count(em.Err().Error(), "400") != 2 {
 		t.Errorf("errors: %v / %v", seen, em.Err())
+	}
+	// A sink that never sent flushes at once.
+	s3, _ := NewHTTPSink(hs.URL)
+	if err := s3.Flush(); err != nil {
+		t.Errorf("flush of an unused sink: %v", err)
 	}
 }
 
