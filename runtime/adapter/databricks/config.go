@@ -53,6 +53,9 @@ var knownKeys = map[string]bool{
 	"connect_timeout": true, "query_timeout": true, "connect_retries": true,
 	"retries": true, "retry_wait_min": true, "retry_wait_max": true,
 	"max_rows": true, "threads": true, "use_ssl": true, "auth_type": true,
+	// set by the CLI, not by users: show opens targets read-only (a
+	// warehouse connection needs no such mode) and the project folder.
+	"read_only": true, "project_dir": true,
 }
 
 // ParseSettings checks a target's output block and fills defaults. Errors
@@ -65,7 +68,7 @@ func ParseSettings(cfg adapter.Config) (Settings, error) {
 	}
 	var unknown []string
 	for k := range f {
-		if !knownKeys[k] {
+		if !knownKeys[k] && !strings.HasPrefix(k, "_") {
 			unknown = append(unknown, k)
 		}
 	}

@@ -569,7 +569,8 @@ func TestSparkWarehouseDropsMidRun(t *testing.T) {
 		t.Fatalf("want a *ConnectionError, got %T: %v", err, err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"stopped answering", "attempts (", "retries, profile field `retries`", "connection refused"} {
+	// retries: 2 -> three attempts of a statement that never left
+	for _, want := range []string{"stopped answering", "gave up after 3 attempts (2 retries, profile field `retries`)", "connection refused"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message %q lacks %q", msg, want)
 		}
