@@ -42,6 +42,7 @@ func (o *openLineageFlags) observers(ctx context.Context, cfg adapter.Config, p 
 		file = f
 		sinks = append(sinks, f)
 	}
+	var post *openlineage.HTTPSink
 	if o.URL != "" {
 		h, err := openlineage.NewHTTPSink(o.URL)
 		if err != nil {
@@ -50,6 +51,7 @@ func (o *openLineageFlags) observers(ctx context.Context, cfg adapter.Config, p 
 			}
 			return nil, nil, fmt.Errorf("--openlineage-url: %w", err)
 		}
+		post = h
 		sinks = append(sinks, h)
 	}
 	ns := cfg.Type + "://" + cfg.Name
@@ -76,6 +78,9 @@ func (o *openLineageFlags) observers(ctx context.Context, cfg adapter.Config, p 
 			}
 		}})
 	closeFn := func() {
+		if post != nil {
+			_ = post.Flush() // normally done at the run's end, which reported its errors
+		}
 		if file != nil {
 			if err := file.Close(); err != nil {
 				fmt.Fprintln(errw, "warning: openlineage:", err)
