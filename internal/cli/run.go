@@ -72,6 +72,7 @@ func newRunCommands(a *App) []*cobra.Command {
 		c := &cobra.Command{
 			Use:   s.use,
 			Short: s.short,
+			Long:  s.short + ".\n" + exitCodesHelp,
 			Args:  cobra.NoArgs,
 			RunE: func(cmd *cobra.Command, _ []string) error {
 				return runNodes(cmd.Context(), a, cmd.OutOrStdout(), s.use, f, s.types, nil)
@@ -218,6 +219,12 @@ func runNodes(ctx context.Context, a *App, out io.Writer, command string, f *run
 		StoreFailures: f.StoreFailures, TargetDir: s.targetDir(), TargetName: s.cfg.Name,
 		TargetSchema: s.cfg.Schema, Args: args, Observers: observers,
 	})
+	if ctx.Err() != nil || sum.Interrupted() {
+		if err == nil {
+			fmt.Fprintf(os.Stderr, "Interrupted: results so far are in %s\n", filepath.Join(s.targetDir(), "run_results.json"))
+		}
+		return interrupted(err)
+	}
 	if err != nil {
 		return err
 	}
@@ -227,11 +234,34 @@ func runNodes(ctx context.Context, a *App, out io.Writer, command string, f *run
 	return nil
 }
 
+// ExitInterrupted is the exit status of a command stopped by Ctrl-C or
+// SIGTERM: 128 + SIGINT, as in dbt and the shells.
+const ExitInterrupted = 130
+
+// exitCodesHelp ends the long help of run, test, build, seed and retry.
+const exitCodesHelp = `
+Exit status: 0 when nothing errored (warnings allowed); 1 when a node
+errored or a test failed, or the command could not start; 130 when
+interrupted by Ctrl-C or SIGTERM. An interrupted run cancels the running
+queries, marks unfinished nodes error or skipped, and still writes
+target/run_results.json (so "techstore retry" picks up from there); a second
+Ctrl-C exits at once.`
+
+// interrupted is the error of a command cut short by Ctrl-C or SIGTERM:
+// exit status 130, with err printed first when there is one.
+func interrupted(err error) error {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+	}
+	return &ExitError{Code: ExitInterrupted}
+}
+
 func newRetryCmd(a *App) *cobra.Command {
 	f := &runFlags{}
 	c := &cobra.Command{
 		Use:   "retry",
 		Short: "Re-run what errored, failed or was skipped in the last run_results.json",
+		Long:  "Re-run what errored, failed or was skipped in the last run_results.json.\n" + exitCodesHelp,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			root, err := filepath.Abs(a.ProjectDir)

@@ -37,7 +37,9 @@ Values print as the warehouse types them: DATE as 2024-11-01, TIMESTAMP as
 TIMESTAMP WITH TIME ZONE with its offset (2024-11-01 13:05:00+00), DECIMAL with
 its scale (10.00 for a DECIMAL(18,2)), and NULL as an empty cell. With
 --output json, DECIMAL and integer values are JSON numbers (the exact digits,
-scale kept), dates and timestamps strings in the same layout.`,
+scale kept), dates and timestamps strings in the same layout.
+
+Exit status: 0 on success, 1 on an error, 130 when interrupted (Ctrl-C, SIGTERM).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if (sel == "") == (inline == "") {

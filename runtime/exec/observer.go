@@ -2,6 +2,7 @@ package exec
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/techstore-analytics/techstore/runtime/adapter"
@@ -83,6 +84,12 @@ type RunSummary struct {
 	// Err is set when the run as a whole failed (cancelled, on-run-start
 	// hook error); per-node errors are in Results.
 	Err error
+}
+
+// Interrupted reports whether the run's context was cancelled or timed
+// out (Ctrl-C, SIGTERM), as opposed to stopped by --fail-fast.
+func (s RunSummary) Interrupted() bool {
+	return errors.Is(s.Err, context.Canceled) || errors.Is(s.Err, context.DeadlineExceeded)
 }
 
 // OK reports whether nothing errored or failed.

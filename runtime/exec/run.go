@@ -249,7 +249,11 @@ func (r *runner) run(ctx context.Context) (RunSummary, error) {
 		}
 	}
 	if runErr == nil && ctx.Err() != nil {
-		runErr = fmt.Errorf("run cancelled: %w", ctx.Err())
+		why := "run interrupted"
+		if c := context.Cause(ctx); c != nil && c != ctx.Err() { // e.g. "interrupt signal received"
+			why += " (" + c.Error() + ")"
+		}
+		runErr = fmt.Errorf("%s: nodes that had not finished are recorded as error or skipped: %w", why, ctx.Err())
 	}
 	sum := RunSummary{InvocationID: r.opt.InvocationID, StartedAt: started, CompletedAt: time.Now().UTC(),
 		Counts: map[Status]int{}, Err: runErr}
@@ -375,7 +379,9 @@ func (r *runner) execNode(ctx context.Context, n *project.Node, slot, total int)
 func (r *runner) errorMessage(ctx context.Context, n *project.Node, compiled string, err error) string {
 	if ctx.Err() != nil {
 		why := "the run was interrupted"
-		if c := context.Cause(ctx); c != nil && !errors.Is(c, context.Canceled) {
+		// The cause says why: --fail-fast, or the signal (whose error also
+		// matches context.Canceled, hence the comparison with ctx.Err()).
+		if c := context.Cause(ctx); c != nil && c != ctx.Err() {
 			why = c.Error()
 		}
 		return fmt.Sprintf("%s %s cancelled: %s", n.ResourceType, n.Name, why)

@@ -82,7 +82,10 @@ func TestFailFastCancelsTheRest(t *testing.T) {
 	)
 	a := tempDB(t)
 	start := time.Now()
-	_, by := runAll(t, context.Background(), a, p, Options{Threads: 2, FailFast: true, Command: "run"})
+	sum, by := runAll(t, context.Background(), a, p, Options{Threads: 2, FailFast: true, Command: "run"})
+	if sum.Interrupted() {
+		t.Errorf("a --fail-fast stop counts as an interruption: %v", sum.Err)
+	}
 	if by["model.t.a_bad"].Status != StatusError {
 		t.Errorf("a_bad: %s", by["model.t.a_bad"].Status)
 	}
@@ -109,8 +112,8 @@ func TestCancelWritesRunResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Err == nil {
-		t.Error("summary has no run error after cancellation")
+	if sum.Err == nil || !sum.Interrupted() {
+		t.Errorf("summary error %v after cancellation, want an interruption", sum.Err)
 	}
 	rr, err := ReadRunResults(filepath.Join(p.Root, "target", "run_results.json"))
 	if err != nil {
