@@ -56,10 +56,11 @@ func NewRoot() *cobra.Command {
 }
 
 // Main runs the CLI and returns the process exit code. Ctrl-C and SIGTERM
-// cancel the command's context.
+// cancel the command's context; a command cut short that way exits 130.
 func Main(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	context.AfterFunc(ctx, stop) // after the first signal, a second one ends the process at once
 	root := NewRoot()
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
@@ -68,6 +69,9 @@ func Main(args []string) int {
 			return ee.Code
 		}
 		fmt.Fprintln(os.Stderr, "error:", err)
+		if ctx.Err() != nil {
+			return ExitInterrupted // Ctrl-C or SIGTERM (run.go)
+		}
 		return 1
 	}
 	return 0
