@@ -91,7 +91,12 @@ func (p *Printer) RunEnd(ctx context.Context, sum RunSummary) {
 			case StatusWarn:
 				kind = "Warning"
 			}
-			lines = append(lines, "", fmt.Sprintf("%s in %s %s (%s)", kind, ev.Node.ResourceType, ev.Node.Name, ev.Node.OriginalFilePath), "  "+ev.Message)
+			lines = append(lines, "", fmt.Sprintf("%s in %s %s (%s)", kind, ev.Node.ResourceType, ev.Node.Name, ev.Node.OriginalFilePath))
+			// A warehouse message may span lines (DuckDB's caret under the
+			// offending SQL): each line indented under its heading.
+			for _, l := range strings.Split(strings.TrimRight(ev.Message, "\n"), "\n") {
+				lines = append(lines, "  "+l)
+			}
 			if ev.CompiledPath != "" && ev.Status != StatusError {
 				lines = append(lines, "  compiled code at "+ev.CompiledPath)
 			}

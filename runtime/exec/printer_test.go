@@ -128,3 +128,28 @@ func TestParseCondition(t *testing.T) {
 }
 
 func itoa64(n int64) string { return commas(n) }
+
+// TestPrinterMultiLineMessage: every line of a warehouse message carries
+// the timestamp and is indented under its heading.
+func TestPrinterMultiLineMessage(t *testing.T) {
+	t0 := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
+	m := &project.Node{UniqueID: "model.t.bad", Name: "bad", ResourceType: project.Model, OriginalFilePath: "models/bad.sql"}
+	msg := "model bad (compiled SQL: target/run/models/bad.sql): Binder Error: column \"nope\" not found\n\nLINE 1: select nope\n               ^\n"
+	sum := RunSummary{Counts: map[Status]int{StatusError: 1}, Results: []NodeEvent{{Node: m, Status: StatusError, Message: msg}}}
+	var b bytes.Buffer
+	p := &Printer{W: &b, Quiet: true, Now: func() time.Time { return t0 }}
+	p.RunEnd(context.Background(), sum)
+	want := `06:00:00  Completed with 1 error and 0 warnings:
+06:00:00  
+06:00:00  Error in model bad (models/bad.sql)
+06:00:00    model bad (compiled SQL: target/run/models/bad.sql): Binder Error: column "nope" not found
+06:00:00    
+06:00:00    LINE 1: select nope
+06:00:00                   ^
+06:00:00  
+06:00:00  Done. PASS=0 WARN=0 ERROR=1 SKIP=0 TOTAL=1
+`
+	if got := b.String(); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
