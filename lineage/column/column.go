@@ -546,6 +546,25 @@ func (a *analyzer) from(t map[string]any, sc *scope) bool {
 		}
 		sc.rels = append(sc.rels, &rel{alias: str(t, "alias"), cols: outs, known: ok, id: str(t, "alias")})
 		return true
+	case "EXPRESSION_LIST":
+		// VALUES: columns col0, col1, ... (renamed by the alias list of the
+		// subquery DuckDB wraps them in); each column's inputs are what its
+		// expressions read, across every row.
+		rows := list(t, "values")
+		var cols []col
+		for _, r := range rows {
+			exprs, _ := r.([]any)
+			for i, x := range exprs {
+				if i >= len(cols) {
+					cols = append(cols, col{name: fmt.Sprintf("col%d", i), origins: []origin{}})
+				}
+				if e, ok := x.(map[string]any); ok {
+					cols[i].origins = append(cols[i].origins, a.expr(e, sc)...)
+				}
+			}
+		}
+		sc.rels = append(sc.rels, &rel{alias: str(t, "alias"), cols: cols, known: true, id: "values"})
+		return true
 	default:
 		a.problem("FROM item of type %s is not analysed", str(t, "type"))
 		sc.rels = append(sc.rels, &rel{alias: str(t, "alias"), id: strings.ToLower(str(t, "type"))})
@@ -782,39 +801,46 @@ func (a *analyzer) refs(e any, sc *scope) []origin {
 	return out
 }
 
-// resolve finds the origins of a column reference (a, t.a, s.t.a or a
-// struct field access) in the scope chain.
+// resolve finds the origins of a column reference in the scope chain:
+// a, t.a, s.t.a, c.s.t.a (a relation qualifier, then the column) or, when
+// no qualifier names a relation, a.f.g (column a, struct fields f and g).
+// Struct field access makes the column transformed.
 func (a *analyzer) resolve(names []string, sc *scope) []origin {
 	if len(names) == 0 {
 		return nil
 	}
 	full := strings.Join(names, ".")
+	fields := func(os []origin, n int) []origin {
+		if n == 0 {
+			return os
+		}
+		res := make([]origin, len(os))
+		for i, o := range os {
+			res[i] = origin{ref: o.ref, kind: combine(Transformed, o.kind), note: o.note}
+		}
+		return res
+	}
 	for s := sc; s != nil; s = s.parent {
-		if len(names) >= 2 {
-			q := names[len(names)-2]
+		// A qualifier at position q (0: table, 1: schema.table, 2:
+		// catalog.schema.table) names a relation of this scope.
+		for q := 0; q+1 < len(names) && q < 3; q++ {
 			for _, r := range s.rels {
-				if strings.EqualFold(r.alias, q) {
-					if os, ok := a.fromRel(r, names[len(names)-1]); ok {
-						return os
-					}
-					if r.base {
-						return []origin{{ref: Ref{Node: r.id, Column: strings.ToLower(names[len(names)-1])}, kind: pass}}
-					}
-					return []origin{{kind: Unknown, note: fmt.Sprintf("column %s not found in %s", names[len(names)-1], r.alias)}}
+				if !strings.EqualFold(r.alias, names[q]) {
+					continue
 				}
-			}
-			// Not a relation qualifier: a struct field of column names[0].
-			if os, ok := a.resolveOne(names[0], s); ok {
-				res := make([]origin, len(os))
-				for i, o := range os {
-					res[i] = origin{ref: o.ref, kind: combine(Transformed, o.kind), note: o.note}
+				colName := names[q+1]
+				rest := len(names) - q - 2
+				if os, ok := a.fromRel(r, colName); ok {
+					return fields(os, rest)
 				}
-				return res
+				if r.base {
+					return fields([]origin{{ref: Ref{Node: r.id, Column: strings.ToLower(colName)}, kind: pass}}, rest)
+				}
+				return []origin{{kind: Unknown, note: fmt.Sprintf("column %s not found in %s", colName, r.alias)}}
 			}
-			continue
 		}
 		if os, ok := a.resolveOne(names[0], s); ok {
-			return os
+			return fields(os, len(names)-1)
 		}
 	}
 	return []origin{{kind: Unknown, note: fmt.Sprintf("column %s could not be resolved", full)}}

@@ -292,6 +292,26 @@ func TestAnalyzeGolden(t *testing.T) {
 			complete: true,
 		},
 		{
+			name: "values list with a column alias list",
+			sql:  `select v.id, amount * 2 as doubled from (values (1, 10.0), (2, 5.5)) v(id, amount)`,
+			cols: map[string][]string{
+				"id":      {},
+				"doubled": {},
+			},
+			order:    []string{"id", "doubled"},
+			complete: true,
+		},
+		{
+			name: "struct fields of a qualified column",
+			sql:  `select s.payload.address.city as city, payload.zip as zip from "techstore"."raw" s`,
+			cols: map[string][]string{
+				"city": {"raw.payload transformed"},
+				"zip":  {"raw.payload transformed"},
+			},
+			order:    []string{"city", "zip"},
+			complete: true,
+		},
+		{
 			name: "unknown table is named as written",
 			sql:  `select x from some_schema.elsewhere`,
 			cols: map[string][]string{
