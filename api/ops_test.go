@@ -363,3 +363,24 @@ func TestReloadEvery(t *testing.T) {
 		t.Errorf("after a few intervals the snapshot is %d, want at least 3", seq)
 	}
 }
+
+func TestUnknownRoutesAreProblems(t *testing.T) {
+	s := newFixtureServer(t)
+	cases := []struct {
+		name, method, path string
+		status             int
+		mention            string
+	}{
+		{"unknown path", http.MethodGet, "/api/customers/everything", http.StatusNotFound, "/docs"},
+		{"unknown root", http.MethodGet, "/nope", http.StatusNotFound, "/openapi.json"},
+		{"wrong method", http.MethodDelete, "/api/sales/summary", http.StatusMethodNotAllowed, "DELETE"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := do(t, c.method, s.URL+c.path, nil)
+			if r.Status != c.status || r.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(r.Body), c.mention) {
+				t.Errorf("%s %s: %d %s %s", c.method, c.path, r.Status, r.Header.Get("Content-Type"), r.Body)
+			}
+		})
+	}
+}

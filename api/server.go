@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -69,7 +70,21 @@ func NewHandler(opt Options) (http.Handler, huma.API) {
 	registerHandwritten(api, s)
 	registerOps(api, s, opt.ReloadToken)
 	mountDocs(r)
+	r.NotFound(func(w http.ResponseWriter, req *http.Request) {
+		problem(w, http.StatusNotFound, fmt.Sprintf("no endpoint at %s; the endpoints are listed at /docs and /openapi.json", req.URL.Path))
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, req *http.Request) {
+		problem(w, http.StatusMethodNotAllowed, fmt.Sprintf("%s is not allowed on %s; see /docs for the methods of each endpoint", req.Method, req.URL.Path))
+	})
 	return r, api
+}
+
+// problem writes an RFC 9457 problem+json answer.
+func problem(w http.ResponseWriter, status int, detail string) {
+	b, _ := json.Marshal(huma.ErrorModel{Title: http.StatusText(status), Status: status, Detail: detail})
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
 }
 
 // Serve answers on addr until ctx ends, then shuts down gracefully
