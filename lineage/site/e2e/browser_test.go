@@ -5,7 +5,9 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -329,6 +331,18 @@ func TestFixturePage(t *testing.T) {
 		})
 	}
 
+	t.Run("a bad selector says why and changes nothing", func(t *testing.T) {
+		msg := eval[string](t, ctx, `(() => { document.getElementById("reset").click(); const s = document.getElementById("selector");
+			s.value = "colour:red"; document.getElementById("apply").click(); return document.getElementById("sel-error").textContent; })()`)
+		if !strings.Contains(msg, `unknown selector method "colour"`) {
+			t.Errorf("error shown: %q", msg)
+		}
+		if n := eval[int](t, ctx, `document.querySelectorAll("g.node:not(.hidden)").length`); n != 7 {
+			t.Errorf("visible nodes after a bad selector: %d want 7", n)
+		}
+		eval[bool](t, ctx, `(() => { document.getElementById("selector").value = ""; document.getElementById("reset").click(); return true; })()`)
+	})
+
 	t.Run("search lists matching models", func(t *testing.T) {
 		got := eval[[]string](t, ctx, `(() => { const s = document.getElementById("search"); s.value = "orders";
 			s.dispatchEvent(new Event("input")); const r = Array.from(document.querySelectorAll("#results a")).map(a => a.getAttribute("href"));
@@ -416,6 +430,30 @@ func TestFixturePage(t *testing.T) {
 			document.getElementById("export-svg").click(); })`)
 		if !strings.HasPrefix(svg, "<svg") || !strings.Contains(svg, `data-id="model.f.silver_orders"`) {
 			t.Errorf("svg export: got %.200q", svg)
+		}
+		// Well-formed XML, and only the nodes in view (the deep-linked
+		// column's lineage: silver_orders, bronze_customers, raw.customers).
+		dec := xml.NewDecoder(strings.NewReader(svg))
+		var ids []string
+		for {
+			tok, err := dec.Token()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("exported svg is not well-formed XML: %v", err)
+			}
+			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "g" {
+				for _, at := range se.Attr {
+					if at.Name.Local == "data-id" {
+						ids = append(ids, at.Value)
+					}
+				}
+			}
+		}
+		sort.Strings(ids)
+		if want := []string{"model.f.bronze_customers", "model.f.silver_orders", "source.f.raw.customers"}; !reflect.DeepEqual(ids, want) {
+			t.Errorf("exported nodes: got %v want %v", ids, want)
 		}
 		// The PNG goes through an <img> and a canvas: no taint, no error.
 		n := eval[int](t, ctx, `new Promise(res => { const img = new Image(); img.onload = () => { const c = document.createElement("canvas");
