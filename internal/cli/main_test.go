@@ -134,6 +134,18 @@ func TestInterruptExits130(t *testing.T) {
 			if len(rr.Results) != len(want) {
 				t.Errorf("%d results, want %d", len(rr.Results), len(want))
 			}
+			// retry picks up what the interruption left: slow and after_slow.
+			t.Setenv("HOME", dir)
+			writeFiles(t, dir, map[string]string{"models/slow.sql": `select 42 as n`})
+			rout, rerr, err := run(t, "retry", "--project-dir", dir)
+			if err != nil {
+				t.Fatalf("retry: %v\n%s%s", err, rout, rerr)
+			}
+			for _, w := range []string{"OK created sql table model main.slow", "OK created sql table model main.after_slow", "Done. PASS=2 WARN=0 ERROR=0 SKIP=0 TOTAL=2"} {
+				if !strings.Contains(rout, w) {
+					t.Errorf("retry output lacks %q:\n%s", w, rout)
+				}
+			}
 		})
 	}
 }
