@@ -49,9 +49,10 @@ type lowStockInput struct {
 
 type salesMetricsInput struct {
 	table.Page
-	Period string `query:"period" enum:"day,week,month,quarter,year" doc:"Only rows of this period type (default: all)."`
-	From   string `query:"from" format:"date" doc:"Only periods starting on or after this date (YYYY-MM-DD)."`
-	To     string `query:"to" format:"date" doc:"Only periods starting on or before this date (YYYY-MM-DD)."`
+	Period     string `query:"period" enum:"day,week,month,quarter,year" doc:"Only rows of this period type (default: all)."`
+	PeriodType string `query:"period_type" enum:"day,week,month,quarter,year" doc:"Same as period (the contract's filter column)."`
+	From       string `query:"from" format:"date" doc:"Only periods starting on or after this date (YYYY-MM-DD)."`
+	To         string `query:"to" format:"date" doc:"Only periods starting on or before this date (YYYY-MM-DD)."`
 }
 
 type trendsInput struct {
@@ -139,8 +140,15 @@ func registerHandwritten(api huma.API, s *Store) {
 			return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("from (%s) is after to (%s): give from <= to", in.From, in.To),
 				&huma.ErrorDetail{Location: "query.from", Message: "must not be after to", Value: in.From})
 		}
+		period := in.Period
+		if in.PeriodType != "" {
+			if period != "" && period != in.PeriodType {
+				return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("period=%s and period_type=%s disagree: give one of them", period, in.PeriodType))
+			}
+			period = in.PeriodType
+		}
 		t := sn.Gold.SalesMetrics
-		idx, err := t.Select(table.Query{Filters: []table.Filter{{Column: ColSalesMetricsPeriodType, Value: in.Period}}})
+		idx, err := t.Select(table.Query{Filters: []table.Filter{{Column: ColSalesMetricsPeriodType, Value: period}}})
 		if err != nil {
 			return nil, err
 		}

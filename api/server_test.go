@@ -98,6 +98,7 @@ func TestListEndpointsMatchWarehouse(t *testing.T) {
 		{"low stock", "/api/products/low-stock", pp + "WHERE stock_status = 'Critical' ORDER BY stock", 2, 50, 0},
 		{"low stock with low", "/api/products/low-stock?include_low=true", pp + "WHERE stock_status IN ('Critical', 'Low') ORDER BY stock", 3, 50, 0},
 		{"sales metrics, months in a range", "/api/sales/metrics?period=month&from=2025-10-01&to=2026-09-30", sm + "WHERE period_type = 'month' AND period_start BETWEEN DATE '2025-10-01' AND DATE '2026-09-30' ORDER BY period_start", 3, 50, 0},
+		{"sales metrics, years by the contract's filter name", "/api/sales/metrics?period_type=year", sm + "WHERE period_type = 'year' ORDER BY period_start", 2, 50, 0},
 		{"sales metrics, years", "/api/sales/metrics?period=year", sm + "WHERE period_type = 'year' ORDER BY period_start", 2, 50, 0},
 		{"sales metrics from a date", "/api/sales/metrics?from=2026-10-01&limit=3", sm + "WHERE period_start >= DATE '2026-10-01' ORDER BY period_start, period_type LIMIT 3", 5, 3, 0},
 		{"sales metrics, empty range", "/api/sales/metrics?from=2030-01-01", sm + "WHERE false", 0, 50, 0},
@@ -189,6 +190,7 @@ func TestBadParametersAre422(t *testing.T) {
 		{"malformed to date", "/api/sales/metrics?to=yesterday", []string{"to", "date"}},
 		{"from after to", "/api/sales/metrics?from=2026-10-01&to=2026-01-01", []string{"from", "to"}},
 		{"unknown period", "/api/sales/metrics?period=decade", []string{"period", "month"}},
+		{"period and period_type disagree", "/api/sales/metrics?period=year&period_type=month", []string{"period=year", "period_type=month"}},
 		{"unknown trend metric", "/api/sales/trends?metric=profit", []string{"metric", "revenue"}},
 		{"unknown top performers key", "/api/products/top-performers?by=rating", []string{"by", "profit"}},
 	}
