@@ -206,6 +206,8 @@
       markClass("focus", null); markClass("lin-hl", null);
       applyVisible(set);
       document.getElementById("view-controls").textContent = "";
+      // A deep link to the selection, without re-routing.
+      history.replaceState(null, "", "#select/" + encodeURIComponent(expr));
     } catch (err) {
       selErr.textContent = err.message;
     }
@@ -470,6 +472,7 @@
     var h = location.hash.replace(/^#/, ""), m;
     if ((m = /^model\/(.+)$/.exec(h))) showModel(decodeURIComponent(m[1]));
     else if ((m = /^column\/([^/]+)\/(.+)$/.exec(h))) showColumn(decodeURIComponent(m[1]), decodeURIComponent(m[2]));
+    else if ((m = /^select\/(.+)$/.exec(h))) { overviewPanel(); selInput.value = decodeURIComponent(m[1]); applySelector(); }
     else resetView();
   }
   window.addEventListener("hashchange", route);

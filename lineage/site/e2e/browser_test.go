@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -412,6 +413,14 @@ func TestFixturePage(t *testing.T) {
 			t.Errorf("deep link: %q", h)
 		}
 		screenshot(t, b, "fixture-column.png")
+	})
+
+	t.Run("deep link opens a selection", func(t *testing.T) {
+		open(t, b, path, "#select/"+url.PathEscape("+gold_sales,tag:silver bronze_orders"))
+		got := eval[[]string](t, ctx, `Array.from(document.querySelectorAll("g.node:not(.hidden)")).map(g => g.dataset.id).sort()`)
+		if want := []string{"model.f.bronze_orders", "model.f.silver_orders"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("nodes: got %v want %v", got, want)
+		}
 	})
 
 	t.Run("deep link opens a column", func(t *testing.T) {
