@@ -30,16 +30,16 @@ type derived struct {
 
 // SalesSummary is the executive summary of /api/sales/summary.
 type SalesSummary struct {
-	AsOfDate            string            `json:"as_of_date" format:"date" doc:"The gold layer's as-of date."`
+	AsOfDate            string            `json:"as_of_date,omitempty" format:"date" doc:"The gold layer's as-of date (absent when the gold layer is empty)."`
 	TotalRevenue        table.Dec2        `json:"total_revenue" doc:"Revenue of all revenue orders (sum of the year rows of gold_sales_metrics)."`
 	TotalOrders         int64             `json:"total_orders" doc:"Revenue orders."`
 	UnitsSold           int64             `json:"units_sold" doc:"Units in revenue orders."`
 	AvgOrderValue       *table.Dec2       `json:"avg_order_value" nullable:"true" doc:"total_revenue / total_orders."`
 	Customers           int               `json:"customers" doc:"Surviving customers."`
 	ActiveCustomers     int               `json:"active_customers" doc:"Customers with at least one revenue order."`
-	LatestMonth         *PeriodComparison `json:"latest_month" doc:"The latest month against the month before and the same month a year earlier."`
-	BestCategory        *CategoryRevenue  `json:"best_category" doc:"The category with the most product revenue."`
-	BestProduct         *ProductRevenue   `json:"best_product" doc:"The product with the most revenue (lowest product_id on ties)."`
+	LatestMonth         *PeriodComparison `json:"latest_month,omitempty" doc:"The latest month against the month before and the same month a year earlier."`
+	BestCategory        *CategoryRevenue  `json:"best_category,omitempty" doc:"The category with the most product revenue."`
+	BestProduct         *ProductRevenue   `json:"best_product,omitempty" doc:"The product with the most revenue (lowest product_id on ties)."`
 	CustomersPerSegment []SegmentCount    `json:"customers_per_segment" doc:"Customers per RFM segment, in the segments' contract order."`
 }
 

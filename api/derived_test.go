@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -127,5 +128,26 @@ func jsonEqual(t *testing.T, got []byte, want string) {
 		gb, _ := json.MarshalIndent(g, "", " ")
 		wb, _ := json.MarshalIndent(w, "", " ")
 		t.Errorf("body differs\n got: %s\nwant: %s", gb, wb)
+	}
+}
+
+// An empty gold layer still answers: the summary has zeros and leaves out
+// what it cannot name.
+func TestEmptyGoldLayer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "warehouse.duckdb")
+	buildWarehouse(t, path, "DELETE FROM gold.gold_customer_analytics", "DELETE FROM gold.gold_product_performance",
+		"DELETE FROM gold.gold_sales_metrics", "DELETE FROM gold.gold_operational_metrics")
+	s := startServer(t, &DuckDB{Path: path}, "")
+	if s.Store.Current() == nil {
+		t.Fatalf("load: %s", s.Store.LastReload().Error)
+	}
+	r := get(t, s.URL+"/api/sales/summary")
+	jsonEqual(t, r.Body, `{"total_revenue":0.00,"total_orders":0,"units_sold":0,"avg_order_value":null,"customers":0,"active_customers":0,
+	"customers_per_segment":[{"segment":"VIP","customers":0},{"segment":"Loyal","customers":0},{"segment":"New","customers":0},
+	{"segment":"At Risk","customers":0},{"segment":"Lost","customers":0},{"segment":"Regular","customers":0},{"segment":"No Purchases","customers":0}]}`)
+	for _, p := range []string{"/api/customers/analytics", "/api/customers/top-customers", "/api/products/low-stock", "/api/sales/trends"} {
+		if r := get(t, s.URL+p); r.Status != http.StatusOK {
+			t.Errorf("%s: %d %s", p, r.Status, r.Body)
+		}
 	}
 }
