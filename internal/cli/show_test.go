@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/techstore-analytics/techstore/runtime/adapter"
 	"github.com/techstore-analytics/techstore/runtime/adapter/duckdb"
@@ -178,6 +180,50 @@ func TestDecimalText(t *testing.T) {
 			got, ok := decimalText(c.v, c.scale)
 			if got != c.want || ok != c.wantOK {
 				t.Errorf("decimalText(%#v, %d) = %q, %v; want %q, %v", c.v, c.scale, got, ok, c.want, c.wantOK)
+			}
+		})
+	}
+}
+
+// TestPrintRowsDriverTypes formats values as other drivers hand them over:
+// a DECIMAL as text or a float (Databricks), and no column types at all
+// (an adapter without adapter.TypedQuerier).
+func TestPrintRowsDriverTypes(t *testing.T) {
+	midnight := time.Date(2024, 11, 1, 0, 0, 0, 0, time.UTC)
+	afternoon := time.Date(2024, 11, 1, 13, 5, 0, 0, time.UTC)
+	cases := []struct {
+		name  string
+		types []adapter.ColumnType
+		row   []any
+		want  string
+	}{
+		{
+			name: "typed: DECIMAL from text and float, TIMESTAMP at midnight, DATE",
+			types: []adapter.ColumnType{
+				{Name: "a", DatabaseType: "DECIMAL(10,2)", Precision: 10, Scale: 2, HasDecimalSize: true},
+				{Name: "b", DatabaseType: "decimal(5,1)", Precision: 5, Scale: 1, HasDecimalSize: true},
+				{Name: "ts", DatabaseType: "TIMESTAMP"},
+				{Name: "d", DatabaseType: "DATE"},
+				{Name: "ntz", DatabaseType: "TIMESTAMP_NTZ"},
+			},
+			row:  []any{"10.5", 2.25, midnight, midnight, afternoon},
+			want: "a,b,ts,d,ntz\n10.50,2.3,2024-11-01 00:00:00,2024-11-01,2024-11-01 13:05:00\n",
+		},
+		{
+			name:  "untyped: a midnight time reads as a date, others as timestamps",
+			types: []adapter.ColumnType{{Name: "d"}, {Name: "ts"}, {Name: "s"}, {Name: "n"}, {Name: "f"}, {Name: "i"}},
+			row:   []any{midnight, afternoon, "x", nil, 1.5, int64(3)},
+			want:  "d,ts,s,n,f,i\n2024-11-01,2024-11-01 13:05:00,x,,1.5,3\n",
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := printRows(&b, "csv", "", c.types, [][]any{c.row}); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != c.want {
+				t.Errorf("got %q, want %q", b.String(), c.want)
 			}
 		})
 	}
