@@ -206,6 +206,7 @@ c="$tmp/commands.log"
 expect "$c" "Done. PASS=4 WARN=0 ERROR=0 SKIP=0 TOTAL=4" "walkthrough: build of the new model and its three tests"
 expect "$c" "Previewing node 'gold_brand_revenue'" "walkthrough: show"
 expect target/docs/index.html "gold_brand_revenue" "walkthrough: the new model in the docs site"
+expect target/openlineage.ndjson '"eventType":"COMPLETE"' "run --openlineage-file writes the events"
 bin/techstore lineage --select gold_brand_revenue --columns --format csv >"$tmp/lineage.csv"
 expect "$tmp/lineage.csv" "model.techstore.silver_order_items,line_total,model.techstore.gold_brand_revenue,revenue,aggregated" "walkthrough: column lineage of revenue"
 [ "$(bin/techstore ls --select 'state:modified+' --state target/prev --resource-type model)" = gold_brand_revenue ] ||
