@@ -232,6 +232,17 @@ func (a *Adapter) retry(ctx context.Context, idempotent bool, f func() error) er
 	for attempt := 1; ; attempt++ {
 		err := f()
 		var ce *ConnectionError
+		if err != nil && idempotent && isDeltaConflict(err) && attempt <= a.s.Retries {
+			// A concurrent commit won (e.g. the same statement, still running
+			// on the server after its connection was lost): Delta asks to
+			// try again.
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(wait):
+			}
+			continue
+		}
 		if err == nil || !errors.As(err, &ce) {
 			return err
 		}
@@ -456,6 +467,22 @@ func (e *ConnectionError) Error() string {
 		e.Settings.Scheme, e.Settings.Host, e.Settings.Port, e.Settings.HTTPPath, e.Attempts, e.Attempts-1, rootCause(e.Err.Error()))
 }
 func (e *ConnectionError) Unwrap() error { return e.Err }
+
+// isDeltaConflict reports Delta's optimistic-concurrency failures, which
+// ask the writer to try again.
+func isDeltaConflict(err error) bool {
+	var se *SQLError
+	if !errors.As(err, &se) {
+		return false
+	}
+	for _, s := range []string{"DELTA_METADATA_CHANGED", "DELTA_CONCURRENT_", "ConcurrentAppendException", "ConcurrentDeleteReadException",
+		"ConcurrentDeleteDeleteException", "ConcurrentTransactionException", "MetadataChangedException", "ProtocolChangedException"} {
+		if strings.Contains(se.Message, s) {
+			return true
+		}
+	}
+	return false
+}
 
 func isConnectionLoss(msg string) bool {
 	for _, s := range []string{"connection refused", "connection reset", "broken pipe", "EOF", "no such host", "i/o timeout",
