@@ -125,13 +125,8 @@ func (e *Engine) renderAll(ctx context.Context) ([]rendered, error) {
 					return
 				}
 				n := work[i].node
-				tree, err := e.env.Parse(n.OriginalFilePath, n.RawCode)
-				if err != nil {
-					errs[i] = err
-					continue
-				}
 				st := &render.State{Resolver: markResolver{}}
-				out, err := r.Execute(n.OriginalFilePath, tree, st)
+				out, err := e.execute(r, n.OriginalFilePath, n.RawCode, st)
 				if err != nil {
 					errs[i] = err
 					continue
@@ -445,18 +440,28 @@ func (e *Engine) Render(n *project.Node, rc RenderContext) (string, error) {
 	// Templates are parsed again rather than kept: keeping every parse
 	// tree after Load would double the engine's memory, and re-parsing
 	// one model costs microseconds.
-	tree, err := e.env.Parse(n.OriginalFilePath, n.RawCode)
-	if err != nil {
-		return "", fmt.Errorf("render %s: %w", n.Name, err)
-	}
 	r := e.renderers.Get().(*render.Renderer)
 	defer e.renderers.Put(r)
 	st := &render.State{Resolver: markResolver{}, IsIncremental: rc.IsIncremental}
-	out, err := r.Execute(n.OriginalFilePath, tree, st)
+	out, err := e.execute(r, n.OriginalFilePath, n.RawCode, st)
 	if err != nil {
 		return "", fmt.Errorf("render %s: %w", n.Name, err)
 	}
 	return e.substitute(out, n, nil)
+}
+
+// execute renders a template: directly when it uses only the actions
+// render's fast path knows, else parsed and run by text/template (which
+// also words every error).
+func (e *Engine) execute(r *render.Renderer, name, text string, st *render.State) (string, error) {
+	if out, ok := r.ExecuteFast(text, st); ok {
+		return out, nil
+	}
+	tree, err := e.env.Parse(name, text)
+	if err != nil {
+		return "", err
+	}
+	return r.Execute(name, tree, st)
 }
 
 // RenderSQL renders an ad-hoc template (a hook, on-run-start, a singular
