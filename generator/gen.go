@@ -29,6 +29,10 @@ func Generate(c *Contract, opt Options) (map[string][]byte, error) {
 	if len(c.Models) == 0 {
 		return nil, fmt.Errorf("generate: no gold model declares meta.api; add meta.api.path to the gold models' YAML")
 	}
+	modelTmpl, goldTmpl, err := templates()
+	if err != nil {
+		return nil, err
+	}
 	out := map[string][]byte{}
 	var models []*genModel
 	// Go names the generated code declares, to refuse contracts whose
@@ -317,15 +321,17 @@ func render(t *template.Template, d fileData) ([]byte, error) {
 	return b, nil
 }
 
-var funcs = template.FuncMap{
-	"q": strconv.Quote,
-	"comment": func(s string) string {
-		s = strings.Join(strings.Fields(s), " ")
-		return s
-	},
-	"sortedModels": func(ms []*genModel) []*genModel {
-		out := append([]*genModel(nil), ms...)
-		sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-		return out
-	},
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		"q": strconv.Quote,
+		"comment": func(s string) string {
+			s = strings.Join(strings.Fields(s), " ")
+			return s
+		},
+		"sortedModels": func(ms []*genModel) []*genModel {
+			out := append([]*genModel(nil), ms...)
+			sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+			return out
+		},
+	}
 }

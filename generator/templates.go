@@ -1,8 +1,12 @@
 package generator
 
-import "text/template"
+import (
+	"fmt"
+	"text/template"
+)
 
-var modelTmpl = template.Must(template.New("model").Funcs(funcs).Parse(`{{/* one gold model */ -}}
+// modelSrc and goldSrc are the templates of a model's file and of gold_gen.go.
+const modelSrc = `{{/* one gold model */ -}}
 ` + Header + `
 {{- with .Source}}
 // Source: {{.}}
@@ -172,9 +176,9 @@ func register{{.Type}}(api huma.API, cur func() *Gold, withList bool) {
 {{- end}}
 }
 {{- end}}
-`))
+`
 
-var goldTmpl = template.Must(template.New("gold").Funcs(funcs).Parse(Header + `
+const goldSrc = Header + `
 {{- with .Source}}
 // Source: {{.}}
 {{- end}}
@@ -248,4 +252,17 @@ func RegisterGold(api huma.API, cur func() *Gold, handwritten ...string) {
 	register{{.Type}}(api, cur, !slices.Contains(handwritten, {{q .API.Path}}))
 {{- end}}
 }
-`))
+`
+
+// templates parses the templates; each Generate call has its own.
+func templates() (model, gold *template.Template, err error) {
+	model, err = template.New("model").Funcs(funcs()).Parse(modelSrc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("parse model template: %w", err)
+	}
+	gold, err = template.New("gold").Funcs(funcs()).Parse(goldSrc)
+	if err != nil {
+		return nil, nil, fmt.Errorf("parse gold template: %w", err)
+	}
+	return model, gold, nil
+}
