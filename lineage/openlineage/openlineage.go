@@ -29,6 +29,9 @@ const (
 	parentFacetURL     = "https://openlineage.io/spec/facets/1-2-0/ParentRunFacet.json#/$defs/ParentRunFacet"
 	errorFacetURL      = "https://openlineage.io/spec/facets/1-0-1/ErrorMessageRunFacet.json#/$defs/ErrorMessageRunFacet"
 	columnLineageURL   = "https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json#/$defs/ColumnLineageDatasetFacet"
+	outputStatsURL     = "https://openlineage.io/spec/facets/1-0-2/OutputStatisticsOutputDatasetFacet.json#/$defs/OutputStatisticsOutputDatasetFacet"
+	assertionsURL      = "https://openlineage.io/spec/facets/1-1-0/DataQualityAssertionsDatasetFacet.json#/$defs/DataQualityAssertionsDatasetFacet"
+	documentationURL   = "https://openlineage.io/spec/facets/1-1-0/DocumentationDatasetFacet.json#/$defs/DocumentationDatasetFacet"
 	defaultProducerURL = "https://github.com/techstore-analytics/techstore"
 )
 
@@ -194,7 +197,8 @@ type Options struct {
 // Emitter is an exec.Observer that emits OpenLineage run events: a parent
 // run for the invocation, and a START then COMPLETE, FAIL or ABORT
 // (skipped) per node, with input and output datasets and the schema, sql,
-// jobType, parent, errorMessage and columnLineage facets.
+// jobType, parent, errorMessage and columnLineage facets (and documentation,
+// outputStatistics and, for tests, dataQualityAssertions).
 type Emitter struct {
 	opt Options
 
@@ -359,20 +363,41 @@ func (e *Emitter) nodeEvent(ctx context.Context, typ string, at time.Time, runID
 	if n.ResourceType == project.Test && n.AttachedNode != "" && len(upstream) == 0 {
 		upstream = []string{n.AttachedNode}
 	}
+	ended := typ == "COMPLETE" || typ == "FAIL"
 	for _, u := range upstream {
 		if name := e.datasetName(u); name != "" {
-			inputs = append(inputs, e.dataset(ns, name, u, nil))
+			d := e.dataset(ns, name, u, nil)
+			// A test's result is an assertion on the dataset it tests.
+			if n.ResourceType == project.Test && ended && u == n.AttachedNode && ev.Status != exec.StatusError {
+				a := facet{"assertion": testName(n), "success": ev.Status == exec.StatusPass}
+				if n.ColumnName != "" {
+					a["column"] = n.ColumnName
+				}
+				d["inputFacets"] = facet{"dataQualityAssertions": with(e.base(assertionsURL), "assertions", []any{a})}
+			}
+			inputs = append(inputs, d)
 		}
 	}
 	if n.ResourceType == project.Model || n.ResourceType == project.Seed {
 		if name := e.datasetName(n.UniqueID); name != "" {
-			outputs = append(outputs, e.dataset(ns, name, n.UniqueID, lin))
+			d := e.dataset(ns, name, n.UniqueID, lin)
+			if typ == "COMPLETE" && ev.Rows >= 0 {
+				d["outputFacets"] = facet{"outputStatistics": with(e.base(outputStatsURL), "rowCount", ev.Rows)}
+			}
+			outputs = append(outputs, d)
 		}
 	}
 	if at.IsZero() {
 		at = e.opt.Now()
 	}
 	e.send(ctx, e.event(typ, at, runID, n.UniqueID, runFacets, jobFacets, inputs, outputs))
+}
+
+func testName(n *project.Node) string {
+	if n.TestMetadata != nil && n.TestMetadata.Name != "" {
+		return n.TestMetadata.Name
+	}
+	return n.Name
 }
 
 // datasetName is the relation a node reads or writes, without quotes
@@ -438,6 +463,9 @@ func (e *Emitter) dataset(ns, name, id string, lin *column.Model) facet {
 		}
 		facets["schema"] = with(e.base(schemaFacetURL), "fields", fields)
 	}
+	if desc := e.description(id); desc != "" {
+		facets["documentation"] = with(e.base(documentationURL), "description", desc)
+	}
 	if lin != nil {
 		fields := facet{}
 		for _, c := range lin.Columns {
@@ -493,6 +521,18 @@ func (e *Emitter) inputField(ns string, ed column.Edge, typ string) facet {
 	}
 	return facet{"namespace": ns, "name": name, "field": ed.From.Column,
 		"transformations": []any{facet{"type": typ, "subtype": subtypes[ed.Kind], "description": string(ed.Kind)}}}
+}
+
+func (e *Emitter) description(id string) string {
+	if p := e.opt.Project; p != nil {
+		if n, ok := p.Nodes[id]; ok {
+			return n.Description
+		}
+		if s, ok := p.Sources[id]; ok {
+			return s.Description
+		}
+	}
+	return ""
 }
 
 func (e *Emitter) columns(id string) []*project.Column {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -100,7 +101,13 @@ func validate(t *testing.T, line []byte, ev *jsonschema.Schema, facets map[strin
 	for _, k := range []string{"inputs", "outputs"} {
 		l, _ := m[k].([]any)
 		for _, d := range l {
-			groups = append(groups, facetsOf(d.(map[string]any)))
+			dm := d.(map[string]any)
+			groups = append(groups, facetsOf(dm))
+			for _, extra := range []string{"inputFacets", "outputFacets"} {
+				if f, ok := dm[extra].(map[string]any); ok {
+					groups = append(groups, f)
+				}
+			}
 		}
 	}
 	for _, g := range groups {
@@ -130,9 +137,9 @@ func testProject() *project.Project {
 	}}
 	add := func(n *project.Node) { p.Nodes[n.UniqueID] = n }
 	add(&project.Node{UniqueID: "model.shop.bronze_orders", Name: "bronze_orders", ResourceType: project.Model, Schema: "bronze", Alias: "bronze_orders",
-		CompiledCode: `select id as order_id, amount from "raw"."orders" where status = 'paid'`,
-		DependsOn:    project.DependsOn{Nodes: []string{"source.shop.raw.orders"}},
-		Columns:      []*project.Column{{Name: "order_id", DataType: "bigint", Description: "The order."}, {Name: "amount", DataType: "double"}}})
+		CompiledCode: `select id as order_id, amount from "raw"."orders" where status = 'paid'`, Description: "Paid orders.",
+		DependsOn: project.DependsOn{Nodes: []string{"source.shop.raw.orders"}},
+		Columns:   []*project.Column{{Name: "order_id", DataType: "bigint", Description: "The order."}, {Name: "amount", DataType: "double"}}})
 	add(&project.Node{UniqueID: "model.shop.gold_sales", Name: "gold_sales", ResourceType: project.Model, Schema: "gold", Alias: "gold_sales",
 		CompiledCode: `select sum(amount) as revenue from "bronze"."bronze_orders"`,
 		DependsOn:    project.DependsOn{Nodes: []string{"model.shop.bronze_orders"}}})
@@ -141,7 +148,7 @@ func testProject() *project.Project {
 	add(&project.Node{UniqueID: "model.shop.gold_after", Name: "gold_after", ResourceType: project.Model, Schema: "gold", Alias: "gold_after",
 		CompiledCode: `select * from "gold"."gold_broken"`, DependsOn: project.DependsOn{Nodes: []string{"model.shop.gold_broken"}}})
 	add(&project.Node{UniqueID: "test.shop.not_null_bronze_orders_order_id", Name: "not_null_bronze_orders_order_id", ResourceType: project.Test,
-		AttachedNode: "model.shop.bronze_orders", ColumnName: "order_id",
+		AttachedNode: "model.shop.bronze_orders", ColumnName: "order_id", TestMetadata: &project.TestMetadata{Name: "not_null"},
 		CompiledCode: `select * from "bronze"."bronze_orders" where order_id is null`,
 		DependsOn:    project.DependsOn{Nodes: []string{"model.shop.bronze_orders"}}})
 	return p
@@ -191,7 +198,7 @@ func TestEmitterEventsFollowTheSchema(t *testing.T) {
 		if status != exec.StatusSkipped {
 			em.NodeStart(ctx, ev)
 		}
-		ev.Status, ev.Message, ev.CompletedAt = status, msg, t0.Add(2*time.Second)
+		ev.Status, ev.Message, ev.CompletedAt, ev.Rows = status, msg, t0.Add(2*time.Second), 7
 		em.NodeEnd(ctx, ev)
 	}
 	run(nodes[0], exec.StatusSuccess, "OK")
@@ -300,6 +307,18 @@ func TestEmitterEventsFollowTheSchema(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, wantCL) {
 		t.Errorf("column lineage:\n got %q\nwant %q", got, wantCL)
+	}
+	// Rows written, and the failed test as an assertion on what it tests.
+	if rc := out["outputFacets"].(map[string]any)["outputStatistics"].(map[string]any)["rowCount"]; fmt.Sprint(rc) != "7" {
+		t.Errorf("rowCount: %v", rc)
+	}
+	if d := of["documentation"].(map[string]any)["description"]; d != "Paid orders." {
+		t.Errorf("documentation: %v", d)
+	}
+	testIn := events[4]["inputs"].([]any)[0].(map[string]any)
+	as := testIn["inputFacets"].(map[string]any)["dataQualityAssertions"].(map[string]any)["assertions"].([]any)[0].(map[string]any)
+	if as["assertion"] != "not_null" || as["success"] != false || as["column"] != "order_id" || testIn["name"] != "bronze.bronze_orders" {
+		t.Errorf("assertion: %v on %v", as, testIn["name"])
 	}
 	// gold_sales: revenue aggregates bronze amount.
 	gs := lineageLines(facetsOf(events[6]["outputs"].([]any)[0].(map[string]any))["columnLineage"].(map[string]any))
