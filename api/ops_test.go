@@ -384,3 +384,38 @@ func TestUnknownRoutesAreProblems(t *testing.T) {
 		})
 	}
 }
+
+func TestETagsFollowTheSnapshot(t *testing.T) {
+	s := newFixtureServer(t)
+	first := get(t, s.URL+"/api/sales/summary")
+	tag := first.Header.Get("ETag")
+	if tag == "" || !strings.HasPrefix(tag, `W/"`) {
+		t.Fatalf("ETag = %q", tag)
+	}
+	cases := []struct {
+		name   string
+		hdr    map[string]string
+		status int
+	}{
+		{"same snapshot", map[string]string{"If-None-Match": tag}, http.StatusNotModified},
+		{"other tag", map[string]string{"If-None-Match": `W/"x-1"`}, http.StatusOK},
+		{"no tag", nil, http.StatusOK},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if r := do(t, http.MethodGet, s.URL+"/api/sales/summary", c.hdr); r.Status != c.status {
+				t.Errorf("status %d, want %d", r.Status, c.status)
+			}
+		})
+	}
+	if _, err := s.Store.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r := do(t, http.MethodGet, s.URL+"/api/sales/summary", map[string]string{"If-None-Match": tag})
+	if r.Status != http.StatusOK || r.Header.Get("ETag") == tag {
+		t.Errorf("after a reload: %d, ETag %q (was %q)", r.Status, r.Header.Get("ETag"), tag)
+	}
+	if h := get(t, s.URL+"/health"); h.Header.Get("ETag") != "" {
+		t.Errorf("/health has an ETag")
+	}
+}

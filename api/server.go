@@ -52,7 +52,7 @@ func NewHandler(opt Options) (http.Handler, huma.API) {
 		opt.Version = "1.0.0"
 	}
 	r := chi.NewRouter()
-	r.Use(requestID(), recoverer(opt.Logger), requestLogger(opt.Logger, opt.LogRequests), cors(opt.CORSOrigins))
+	r.Use(requestID(), recoverer(opt.Logger), requestLogger(opt.Logger, opt.LogRequests), cors(opt.CORSOrigins), etags(opt.Store))
 
 	cfg := huma.DefaultConfig("TechStore Analytics API", opt.Version)
 	cfg.Info.Description = "Read-only API over the TechStore gold layer, answered from an in-memory snapshot of the gold tables. " +
@@ -248,6 +248,34 @@ func cors(origins []string) func(http.Handler) http.Handler {
 					w.WriteHeader(http.StatusNoContent)
 					return
 				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// etags tags GET /api/ answers with the snapshot they come from, so a
+// client revalidating with If-None-Match gets 304 until the next reload.
+// The tag is read before the handler runs; the handler reads the same or a
+// newer snapshot, so a tag never claims newer data than the body holds.
+func etags(s *Store) func(http.Handler) http.Handler {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	instance := hex.EncodeToString(b[:]) // tags of another process never match
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			sn := s.Current()
+			if sn == nil || (r.Method != http.MethodGet && r.Method != http.MethodHead) || !strings.HasPrefix(r.URL.Path, "/api/") {
+				next.ServeHTTP(w, r)
+				return
+			}
+			tag := `W/"` + instance + "-" + strconv.FormatInt(sn.Seq, 10) + `"`
+			h := w.Header()
+			h.Set("ETag", tag)
+			h.Set("Cache-Control", "no-cache")
+			if inm := r.Header.Get("If-None-Match"); inm != "" && (inm == tag || inm == "*") {
+				w.WriteHeader(http.StatusNotModified)
+				return
 			}
 			next.ServeHTTP(w, r)
 		})
