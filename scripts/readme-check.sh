@@ -16,7 +16,8 @@
 #   5. run every ```sh block marked `<!-- run -->` in the README (the modeler's
 #      walkthrough, the selector, state and query examples), in order, in the
 #      clone, while the server runs, and check what the README says of them;
-#      then `techstore retry` and `techstore docs serve`;
+#      then `techstore retry`, `techstore docs serve` and the error messages of
+#      the README's troubleshooting section;
 #   6. SIGTERM again, same checks as 3;
 #   7. `make start SCALE=10`: regenerates, rebuilds, serves 10x the products.
 # With --update, step 2 rewrites the JSON blocks of the work tree's README.md
@@ -36,8 +37,11 @@
 #   --target spark (ingest, build)           make test-spark (scripts/spark/test.sh)
 #   --target prod (Databricks)               runtime/adapter/databricks unit tests;
 #                                            the same adapter runs on Spark above
-#   troubleshooting messages                 the tests of runtime/profile, runtime/compile,
-#                                            runtime/selector, runtime/adapter/duckdb, api
+#   troubleshooting messages                 here (step 5: port in use, unknown target,
+#                                            empty and bad selectors, ingest refusal,
+#                                            unknown ref); the locked DuckDB file:
+#                                            runtime/adapter/duckdb tests; chromium
+#                                            missing: lineage/site/e2e
 #   bench/* commands                         by hand (figures in the README)
 #
 # Environment: READY_TIMEOUT (900), KEEP=1 keeps the temporary folder,
@@ -222,6 +226,29 @@ expect "$tmp/docs-served.html" "gold_brand_revenue" "docs serve serves the page"
 kill -TERM "$docs_pid"
 wait "$docs_pid" || fail "docs serve exited non-zero after SIGTERM"
 docs_pid=""
+# The troubleshooting section's messages, from the real binary and make start.
+# must_say WANT_STATUS TEXT CMD...: CMD exits with WANT_STATUS (or "nonzero")
+# and prints TEXT.
+must_say() {
+	local want=$1 text=$2 rc=0
+	shift 2
+	"$@" >"$tmp/trouble.log" 2>&1 || rc=$?
+	if [ "$want" = nonzero ]; then
+		[ $rc -ne 0 ] || fail "$* exited 0, want an error"
+	else
+		[ $rc -eq "$want" ] || fail "$* exited $rc, want $want"
+	fi
+	expect "$tmp/trouble.log" "$text" "troubleshooting: $*"
+}
+must_say nonzero "already in use" make start ADDR="$addr"
+must_say nonzero 'has no output "nope"' bin/techstore build --target nope
+must_say 0 "The selection criterion 'tag:nope' does not match any enabled nodes" bin/techstore ls --select tag:nope
+must_say nonzero 'invalid selector "tag::x" at column 5' bin/techstore ls --select 'tag::x'
+must_say nonzero "already holds data" bin/techstore ingest
+cp models/gold/gold_brand_revenue.sql "$tmp/model.sql"
+sed -i 's/ref "silver_order_items"/ref "silver_order_item"/' models/gold/gold_brand_revenue.sql
+must_say nonzero 'did you mean "silver_order_items"?' bin/techstore compile
+cp "$tmp/model.sql" models/gold/gold_brand_revenue.sql
 # The server reloaded after the builds above and still answers.
 curl -sf "$base/ready" >/dev/null || fail "/ready after the README's commands"
 
