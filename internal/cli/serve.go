@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,7 +26,7 @@ func newServeCmd(a *App) *cobra.Command {
 		cors                            []string
 		poll, every                     time.Duration
 		logRequests                     bool
-		memLimit                        int64
+		memLimit                        string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -51,10 +53,14 @@ SIGTERM or Ctrl-C shut the server down gracefully.`,
 			if err != nil {
 				return fmt.Errorf("serve: %w", err)
 			}
-			if os.Getenv("GOMEMLIMIT") == "" && memLimit > 0 {
+			limit, err := parseBytes(memLimit)
+			if err != nil {
+				return fmt.Errorf("serve: --memory-limit: %w", err)
+			}
+			if os.Getenv("GOMEMLIMIT") == "" && limit > 0 {
 				// Loading a snapshot makes garbage; keep the process near
 				// its live size instead of letting the heap double.
-				debug.SetMemoryLimit(memLimit)
+				debug.SetMemoryLimit(limit)
 			}
 			store := api.NewStore(opener, log)
 			store.FreeMemory = true
@@ -86,7 +92,7 @@ SIGTERM or Ctrl-C shut the server down gracefully.`,
 	f.StringSliceVar(&cors, "cors-origin", nil, "origin allowed to call the API from a browser (repeatable; * for any)")
 	f.BoolVar(&logRequests, "log-requests", true, "log every request (server errors are always logged)")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
-	f.Int64Var(&memLimit, "memory-limit", 192<<20, "soft limit of the Go heap in bytes (GOMEMLIMIT wins; 0 for none)")
+	f.StringVar(&memLimit, "memory-limit", "192MiB", "soft limit of the Go heap, e.g. 192MiB or 1GiB (GOMEMLIMIT wins; 0 for none)")
 	return cmd
 }
 
@@ -109,4 +115,25 @@ func openerFor(cfg adapter.Config, schema string) (api.Opener, error) {
 		Connect:  func(ctx context.Context) (adapter.Adapter, error) { return reg.Open(ctx, cfg) },
 		Database: catalog, Schema: schema, Name: cfg.Type + ":" + cfg.Name,
 	}, nil
+}
+
+// parseBytes reads a size such as 192MiB, 1GiB, 500MB or 1048576.
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%q is not a size: write bytes or a number with KiB, MiB, GiB, KB, MB or GB", s)
+	}
+	return n * mult, nil
 }

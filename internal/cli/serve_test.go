@@ -150,3 +150,28 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Error("still answering after shutdown")
 	}
 }
+
+func TestParseBytes(t *testing.T) {
+	cases := []struct {
+		in   string
+		want int64
+		err  bool
+	}{
+		{"192MiB", 192 << 20, false},
+		{"1GiB", 1 << 30, false},
+		{"500MB", 500e6, false},
+		{"1048576", 1 << 20, false},
+		{"0", 0, false},
+		{"12 KiB", 12 << 10, false},
+		{"lots", 0, true},
+		{"-5MiB", 0, true},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			got, err := parseBytes(c.in)
+			if (err != nil) != c.err || got != c.want {
+				t.Errorf("parseBytes(%q) = %d, %v; want %d (error %v)", c.in, got, err, c.want, c.err)
+			}
+		})
+	}
+}
