@@ -18,7 +18,7 @@ func benchHandler(b *testing.B) http.Handler {
 	path := os.Getenv("TECHSTORE_BENCH_DUCKDB")
 	if path == "" {
 		path = filepath.Join(b.TempDir(), "warehouse.duckdb")
-		buildWarehouse(&testing.T{}, path)
+		buildWarehouse(b, path)
 	}
 	store := NewStore(&DuckDB{Path: path}, slog.New(slog.DiscardHandler))
 	if _, err := store.Reload(context.Background()); err != nil {
@@ -60,7 +60,7 @@ func BenchmarkReload(b *testing.B) {
 	path := os.Getenv("TECHSTORE_BENCH_DUCKDB")
 	if path == "" {
 		path = filepath.Join(b.TempDir(), "warehouse.duckdb")
-		buildWarehouse(&testing.T{}, path)
+		buildWarehouse(b, path)
 	}
 	store := NewStore(&DuckDB{Path: path}, nil)
 	for b.Loop() {

@@ -22,7 +22,7 @@ var fixtureSQL string
 // buildWarehouse writes a DuckDB file with the gold schema of the contract
 // (tables from GoldColumns) and the hand-made rows of testdata/gold_fixture.sql,
 // then runs extra statements.
-func buildWarehouse(t *testing.T, path string, extra ...string) {
+func buildWarehouse(t testing.TB, path string, extra ...string) {
 	t.Helper()
 	db, err := sql.Open("duckdb", path)
 	if err != nil {
