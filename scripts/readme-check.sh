@@ -247,7 +247,7 @@ must_say nonzero 'invalid selector "tag::x" at column 5' bin/techstore ls --sele
 must_say nonzero "already holds data" bin/techstore ingest
 cp models/gold/gold_brand_revenue.sql "$tmp/model.sql"
 sed -i 's/ref "silver_order_items"/ref "silver_order_item"/' models/gold/gold_brand_revenue.sql
-must_say nonzero 'did you mean "silver_order_items"?' bin/techstore compile
+must_say nonzero 'did you mean "silver_order_items"' bin/techstore compile
 cp "$tmp/model.sql" models/gold/gold_brand_revenue.sql
 # The server reloaded after the builds above and still answers.
 curl -sf "$base/ready" >/dev/null || fail "/ready after the README's commands"
