@@ -4,8 +4,8 @@
 # From a fresh clone of this repository's committed HEAD in a temporary
 # folder, on a free 127.0.0.1 port:
 #   1. `make start` in the background; wait for /ready (the first build
-#      compiles DuckDB: allow READY_TIMEOUT, default 900 s); check the banner
-#      (API docs URL, docs site path, three example requests), /docs,
+#      builds the DuckDB driver with cgo: allow READY_TIMEOUT, default 900 s);
+#      check the banner (API docs URL, docs site path, three example requests), /docs,
 #      /openapi.json and target/docs/index.html;
 #   2. request every `<!-- example: NAME -->` block of the README and compare
 #      status and JSON text with what the README shows (go run ./scripts/readmecheck);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make start`: from a fresh clone to the API in one command.
 #
-#   1. build bin/techstore (the first build compiles DuckDB: 1-2 minutes);
+#   1. build bin/techstore (the first build downloads the modules and builds
+#      the DuckDB driver with cgo: 1-2 minutes);
 #   2. generate the TechStore data at SCALE into warehouse/techstore.duckdb,
 #      unless the warehouse already holds it (see "data stamp" below);
 #   3. `techstore build`: seeds, bronze, silver, gold and every data test,
@@ -71,7 +72,7 @@ hash_files() {
 command -v "$GO" >/dev/null || die "Go is not installed (or not on PATH): install Go 1.26 from https://go.dev/dl/"
 cc=${CC:-cc}
 command -v "$cc" >/dev/null || command -v gcc >/dev/null ||
-	die "no C compiler found (DuckDB is compiled with cgo): install one, e.g. 'apt-get install gcc' or 'xcode-select --install'"
+	die "no C compiler found (the DuckDB driver is built with cgo): install one, e.g. 'apt-get install gcc' or 'xcode-select --install'"
 [[ $SCALE =~ ^[1-9][0-9]*$ ]] || die "SCALE=$SCALE: give a positive whole number, e.g. make start SCALE=10"
 [[ $SEED =~ ^[0-9]+$ ]] || die "SEED=$SEED: give a whole number, e.g. make start SEED=7"
 host=${ADDR%:*}
@@ -86,7 +87,7 @@ mkdir -p bin warehouse target
 if [ -x "$BIN" ]; then
 	title="build $BIN"
 else
-	title="build $BIN (the first build compiles DuckDB and takes 1-2 minutes)"
+	title="build $BIN (the first build, with the DuckDB driver through cgo, takes 1-2 minutes)"
 fi
 step "$title" env CGO_ENABLED=1 "$GO" build -o "$BIN" ./cmd/techstore
 
