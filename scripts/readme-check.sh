@@ -168,6 +168,10 @@ expect "$l" "Done. PASS=" "first run builds"
 expect "$l" "$base/docs" "banner: API docs URL"
 expect "$l" "target/docs/index.html" "banner: docs site path"
 [ "$(grep -c "curl -s '$base/" "$l")" -ge 3 ] || fail "banner: three example requests"
+while IFS= read -r url; do
+	code=$(curl -s -o /dev/null -w '%{http_code}' "$url")
+	[ "$code" = 200 ] || fail "banner example $url: status $code, want 200"
+done < <(grep -o "curl -s '$base/[^']*'" "$l" | sed -E "s/^curl -s '(.*)'$/\1/")
 [ -s target/docs/index.html ] || fail "target/docs/index.html was not written"
 for path in /health /docs /openapi.json /openapi.yaml; do
 	code=$(curl -s -o /dev/null -w '%{http_code}' "$base$path")
