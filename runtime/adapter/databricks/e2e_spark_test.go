@@ -200,7 +200,9 @@ func TestSparkTechStoreBuildMatchesDuckDB(t *testing.T) {
 	copyRaw(t, ctx, duckCfg, sparkCfg)
 
 	before := serverStatements(t)
-	code, sparkTook := run("build", "--target", "spark", "-q")
+	// --full-refresh: the Spark server outlives test runs, and incremental
+	// models would otherwise merge into tables of an earlier run's data.
+	code, sparkTook := run("build", "--target", "spark", "-q", "--full-refresh")
 	sparkStatements := serverStatements(t) - before
 	if code != 0 {
 		t.Fatalf("build --target spark exited %d (output above)", code)
