@@ -249,6 +249,8 @@ must_say nonzero 'has no output "nope"' bin/techstore build --target nope
 must_say 0 "The selection criterion 'tag:nope' does not match any enabled nodes" bin/techstore ls --select tag:nope
 must_say nonzero 'invalid selector "tag::x" at column 5' bin/techstore ls --select 'tag::x'
 must_say nonzero "already holds data" bin/techstore ingest
+mkdir -p "$tmp/profiles" && printf 'other:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: x.duckdb}\n' >"$tmp/profiles/profiles.yml"
+must_say nonzero 'no profile "techstore" (profiles there: other)' bin/techstore ls --profiles-dir "$tmp/profiles"
 cp models/gold/gold_brand_revenue.sql "$tmp/model.sql"
 sed -i 's/ref "silver_order_items"/ref "silver_order_item"/' models/gold/gold_brand_revenue.sql
 must_say nonzero 'did you mean "silver_order_items"' bin/techstore compile
