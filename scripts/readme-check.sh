@@ -44,13 +44,16 @@
 #                                            missing: lineage/site/e2e
 #   bench/* commands                         by hand (figures in the README)
 #
-# Environment: READY_TIMEOUT (900), KEEP=1 keeps the temporary folder,
+# Needs git, curl, go and make. Environment: READY_TIMEOUT (900), KEEP=1 keeps the temporary folder,
 # SCALE_CHECK (10): the scale of the last `make start` run, 0 to skip it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 UPDATE=no
 [ "${1:-}" = "--update" ] && UPDATE=yes
 READY_TIMEOUT=${READY_TIMEOUT:-900}
+for tool in git curl go make; do
+	command -v "$tool" >/dev/null || { echo "readme-check: $tool is needed (apt-get install -y $tool)" >&2; exit 1; }
+done
 SCALE_CHECK=${SCALE_CHECK:-10}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/readme-check.XXXXXX")
