@@ -44,8 +44,9 @@
 #                                            missing: lineage/site/e2e
 #   bench/* commands                         by hand (figures in the README)
 #
-# Needs git, curl, go and make. Environment: READY_TIMEOUT (900), KEEP=1 keeps the temporary folder,
-# SCALE_CHECK (10): the scale of the last `make start` run, 0 to skip it.
+# Needs git, curl, go and make. Environment: READY_TIMEOUT (900), KEEP=1 keeps
+# the temporary folder, SCALE_CHECK (10): the scale of the last `make start`
+# run, 0 to skip it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 UPDATE=no
