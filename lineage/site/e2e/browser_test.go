@@ -255,7 +255,7 @@ func TestHarnessBlocksOutsideRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	open(t, b, page, "")
-	for i := 0; i < 50; i++ {
+	for i := 0; i < 250; i++ {
 		b.mu.Lock()
 		n := len(b.outside)
 		b.mu.Unlock()
