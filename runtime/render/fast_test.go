@@ -213,3 +213,54 @@ func FuzzExecuteFast(f *testing.F) {
 		checkSame(t, e, r, "fuzz", text, inc)
 	})
 }
+
+// TestMacroMemo: a pure macro's output is reused for the same arguments
+// and still recorded as used; a macro reading is_incremental is not reused
+// across renders that differ in it; arguments of different types differ.
+func TestMacroMemo(t *testing.T) {
+	e, err := NewEnv(Options{
+		Project: "p", Target: adapter.Config{Name: "dev", Type: "duckdb", Schema: "main"},
+		MacroFiles: []project.File{{Path: "macros/m.sql", Text: `{{ define "pure" }}<{{ printf "%v" . }}>{{ end }}` +
+			`{{ define "inc" }}{{ if is_incremental }}I{{ else }}F{{ end }}{{ end }}`}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !e.pure["pure"] || e.pure["inc"] {
+		t.Fatalf("pure = %v, want pure only for the macro without engine calls", e.pure)
+	}
+	r := e.NewRenderer()
+	cases := []struct {
+		name, text  string
+		incremental bool
+		want        string
+	}{
+		{"first call", `{{ include "pure" "a" }}`, false, "<a>"},
+		{"same call again", `{{ include "pure" "a" }}{{ include "pure" "a" }}`, false, "<a><a>"},
+		{"string and int differ", `{{ include "pure" "1" }}{{ include "pure" 1 }}{{ include "pure" "b" }}`, false, "<1><1><b>"},
+		{"impure full", `{{ include "inc" }}`, false, "F"},
+		{"impure incremental", `{{ include "inc" }}`, true, "I"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := &State{Resolver: nameResolver{}, IsIncremental: c.incremental}
+			tree, err := e.Parse("models/x.sql", c.text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := r.Execute("models/x.sql", tree, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out != c.want {
+				t.Errorf("output %q, want %q", out, c.want)
+			}
+			if len(st.Macros) != 1 {
+				t.Errorf("macros recorded %q, want one", st.Macros)
+			}
+		})
+	}
+	if _, ok := r.memo["pure\x00s1:a"]; !ok {
+		t.Errorf("memo %q lacks the call of pure with \"a\"", r.memo)
+	}
+}

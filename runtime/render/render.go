@@ -87,7 +87,14 @@ type Env struct {
 	vars      map[string]any
 	macros    map[string]*project.Macro
 	macroFile map[string]string
+	pure      map[string]bool // macros whose output depends only on their arguments
 }
+
+// impureRe finds what makes a macro's output depend on more than its
+// arguments (or record state): engine calls other than var and target,
+// nested templates and calls of function values. A false match only makes
+// a macro uncached.
+var impureRe = regexp.MustCompile(`\b(ref|source|this|config|is_incremental|include|dispatch|env|template|block|call)\b`)
 
 // builtinNames are text/template's predefined functions, for parse-time checks.
 var builtinNames = map[string]any{
@@ -113,6 +120,7 @@ func NewEnv(o Options) (*Env, error) {
 		vars:      o.Vars,
 		macros:    map[string]*project.Macro{},
 		macroFile: map[string]string{},
+		pure:      map[string]bool{},
 	}
 	for k := range funcs {
 		e.funcNames[k] = true
@@ -178,6 +186,9 @@ func NewEnv(o Options) (*Env, error) {
 				DependsOnMacros:  treeMacroCalls(tree, e.dispatch),
 			}
 			e.macroFile[name] = f.Path
+			if !impureRe.MatchString(body) {
+				e.pure[name] = true
+			}
 		}
 	}
 	if err := project.JoinErrors(errs, 20); err != nil {
@@ -304,6 +315,9 @@ type Renderer struct {
 	t   *template.Template
 	st  *State
 	buf bytes.Buffer
+	// memo holds outputs of pure macros by name and literal arguments:
+	// models call the same macros with the same arguments over and over.
+	memo map[string]string
 }
 
 // NewRenderer clones the macro set for one goroutine.
@@ -489,13 +503,55 @@ func (r *Renderer) include(name string, args []any) (string, error) {
 		return "", fmt.Errorf("include %q: macros nest deeper than %d; a macro probably includes itself", name, MaxIncludeDepth)
 	}
 	r.st.addMacro(name)
+	key, cacheable := "", r.env.pure[name]
+	if cacheable {
+		key, cacheable = memoKey(name, args)
+		if out, ok := r.memo[key]; ok {
+			return out, nil
+		}
+	}
 	r.st.depth++
 	defer func() { r.st.depth-- }()
 	var b bytes.Buffer
 	if err := r.t.ExecuteTemplate(&b, name, dot(args)); err != nil {
 		return "", err
 	}
-	return b.String(), nil
+	out := b.String()
+	if cacheable && len(r.memo) < maxMemo {
+		if r.memo == nil {
+			r.memo = map[string]string{}
+		}
+		r.memo[key] = out
+	}
+	return out, nil
+}
+
+// maxMemo bounds a Renderer's macro memo.
+const maxMemo = 1 << 14
+
+// memoKey spells a macro call whose arguments are strings, ints or bools
+// (typed, so that "1" and 1 differ); ok is false for other arguments.
+func memoKey(name string, args []any) (string, bool) {
+	var b strings.Builder
+	b.WriteString(name)
+	for _, a := range args {
+		switch x := a.(type) {
+		case string:
+			b.WriteString("\x00s")
+			b.WriteString(strconv.Itoa(len(x)))
+			b.WriteByte(':')
+			b.WriteString(x)
+		case int:
+			b.WriteString("\x00i")
+			b.WriteString(strconv.Itoa(x))
+		case bool:
+			b.WriteString("\x00b")
+			b.WriteString(strconv.FormatBool(x))
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
 }
 
 var (
