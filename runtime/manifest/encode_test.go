@@ -1,0 +1,71 @@
+package manifest
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// jsonString is encoding/json's spelling of s without HTML escaping.
+func jsonString(t testing.TB, s string) string {
+	t.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func TestAppendString(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"empty", "", `""`},
+		{"short plain", "abc", `"abc"`},
+		{"eight plain", "abcdefgh", `"abcdefgh"`},
+		{"long plain", "select id from t where a >= 10", `"select id from t where a >= 10"`},
+		{"quote after a plain block", "abcdefgh\"", `"abcdefgh\""`},
+		{"backslash inside a block", "abc\\defghij", `"abc\\defghij"`},
+		{"newline and tab", "a\nbcdefghij\tk", `"a\nbcdefghij\tk"`},
+		{"control byte", "abcdefg\x01", `"abcdefg\u0001"`},
+		{"NUL", "\x00abcdefgh", `"\u0000abcdefgh"`},
+		{"DEL stays", "abcdefg\x7f", "\"abcdefg\x7f\""},
+		{"html not escaped", "<a>&</a>xyz", `"<a>&</a>xyz"`},
+		{"utf-8", "préfixe — ok", `"préfixe — ok"`},
+		{"invalid utf-8", "abcdefg\xff", `"abcdefg\ufffd"`},
+		{"line separator", "abcdefgh\u2028", `"abcdefgh\u2028"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := string(appendString(nil, c.in))
+			if got != c.want {
+				t.Errorf("appendString(%q) = %s, want %s", c.in, got, c.want)
+			}
+			if j := jsonString(t, c.in); got != j {
+				t.Errorf("appendString(%q) = %s, encoding/json %s", c.in, got, j)
+			}
+		})
+	}
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "abcdefgh", "a\"b\\c\nd", "\xff\xfe", "é\u2029", strings.Repeat("x", 17) + "\x1f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendString(nil, s)), jsonString(t, s); got != want {
+			t.Errorf("appendString(%q) = %s, encoding/json %s", s, got, want)
+		}
+	})
+}
+
+// BenchmarkAppendString encodes a model's SQL (plain ASCII with newlines).
+func BenchmarkAppendString(b *testing.B) {
+	sql := strings.Repeat("    select id, amount, created_at, updated_at from \"silver\".\"m_l1_00042\"\n", 8)
+	buf := make([]byte, 0, 4096)
+	b.SetBytes(int64(len(sql)))
+	for i := 0; i < b.N; i++ {
+		buf = appendString(buf[:0], sql)
+	}
+}
