@@ -664,17 +664,21 @@ func (a *analyzer) star(e map[string]any, sc *scope) ([]col, bool) {
 	return out, true
 }
 
-var aggregates = map[string]bool{
-	"sum": true, "count": true, "count_star": true, "avg": true, "mean": true, "min": true, "max": true,
-	"any_value": true, "first": true, "last": true, "arbitrary": true, "string_agg": true, "group_concat": true,
-	"listagg": true, "list": true, "array_agg": true, "collect_list": true, "collect_set": true,
-	"median": true, "mode": true, "quantile": true, "quantile_cont": true, "quantile_disc": true,
-	"percentile_cont": true, "percentile_disc": true, "approx_quantile": true, "approx_count_distinct": true,
-	"stddev": true, "stddev_pop": true, "stddev_samp": true, "variance": true, "var_pop": true, "var_samp": true,
-	"bool_and": true, "bool_or": true, "every": true, "bit_and": true, "bit_or": true, "arg_max": true,
-	"arg_min": true, "max_by": true, "min_by": true, "product": true, "fsum": true, "sumkahan": true,
-	"histogram": true, "entropy": true, "kurtosis": true, "skewness": true, "corr": true, "covar_pop": true,
-	"covar_samp": true, "regr_slope": true, "count_if": true, "countif": true, "sum_no_overflow": true,
+// isAggregate reports whether a function name is an aggregate (plain or
+// used as a window function).
+func isAggregate(name string) bool {
+	switch name {
+	case "sum", "count", "count_star", "avg", "mean", "min", "max", "any_value", "first", "last",
+		"arbitrary", "string_agg", "group_concat", "listagg", "list", "array_agg", "collect_list",
+		"collect_set", "median", "mode", "quantile", "quantile_cont", "quantile_disc", "percentile_cont",
+		"percentile_disc", "approx_quantile", "approx_count_distinct", "stddev", "stddev_pop",
+		"stddev_samp", "variance", "var_pop", "var_samp", "bool_and", "bool_or", "every", "bit_and",
+		"bit_or", "arg_max", "arg_min", "max_by", "min_by", "product", "fsum", "sumkahan", "histogram",
+		"entropy", "kurtosis", "skewness", "corr", "covar_pop", "covar_samp", "regr_slope", "count_if",
+		"countif", "sum_no_overflow":
+		return true
+	}
+	return false
 }
 
 // expr returns the origins of an expression's value, with this level's kind
@@ -701,7 +705,7 @@ func hasAggregate(e any) bool {
 	case map[string]any:
 		switch str(v, "class") {
 		case "FUNCTION", "WINDOW":
-			if aggregates[strings.ToLower(str(v, "function_name"))] {
+			if isAggregate(strings.ToLower(str(v, "function_name"))) {
 				return true
 			}
 		case "SUBQUERY":

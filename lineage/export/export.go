@@ -11,11 +11,8 @@ import (
 	"github.com/techstore-analytics/techstore/lineage/graph"
 )
 
-// Formats lists the supported output formats.
-var formats = []string{"dot", "mermaid", "json", "csv"}
-
 // Formats returns the supported output formats.
-func Formats() []string { return append([]string(nil), formats...) }
+func Formats() []string { return []string{"dot", "mermaid", "json", "csv"} }
 
 // ColumnEdge is one column-level lineage edge: an input column of an
 // output column (or, with ToColumn empty, of the whole model: filter/join).
@@ -73,7 +70,7 @@ func Write(w io.Writer, g *graph.Graph, opt Options) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown lineage format %q: use one of %s", opt.Format, strings.Join(formats, ", "))
+	return fmt.Errorf("unknown lineage format %q: use one of %s", opt.Format, strings.Join(Formats(), ", "))
 }
 
 func nonNilC(c []ColumnEdge) []ColumnEdge {
@@ -142,14 +139,27 @@ func dotQuote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
 }
 
-var layerColor = map[string]string{"source": "#9e9e9e", "bronze": "#cd7f32", "silver": "#a8b3bd", "gold": "#e6b800"}
+// layerColor is the fill of a layer's nodes.
+func layerColor(layer string) string {
+	switch layer {
+	case "source":
+		return "#9e9e9e"
+	case "bronze":
+		return "#cd7f32"
+	case "silver":
+		return "#a8b3bd"
+	case "gold":
+		return "#e6b800"
+	}
+	return ""
+}
 
 func writeDOT(w io.Writer, ns []*graph.Node, es []graph.Edge, ces []ColumnEdge, columns bool) error {
 	var b strings.Builder
 	b.WriteString("digraph lineage {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\"];\n")
 	if !columns {
 		for _, n := range ns {
-			fmt.Fprintf(&b, "  %s [label=%s, fillcolor=%s];\n", dotQuote(n.ID), dotQuote(n.Name), dotQuote(layerColor[n.Layer]))
+			fmt.Fprintf(&b, "  %s [label=%s, fillcolor=%s];\n", dotQuote(n.ID), dotQuote(n.Name), dotQuote(layerColor(n.Layer)))
 		}
 		for _, e := range es {
 			fmt.Fprintf(&b, "  %s -> %s;\n", dotQuote(e.From), dotQuote(e.To))
@@ -198,7 +208,7 @@ func writeMermaid(w io.Writer, ns []*graph.Node, es []graph.Edge, ces []ColumnEd
 			fmt.Fprintf(&b, "  %s --> %s\n", mermaidID(e.From), mermaidID(e.To))
 		}
 		for _, l := range []string{"source", "bronze", "silver", "gold"} {
-			fmt.Fprintf(&b, "  classDef %s fill:%s\n", l, layerColor[l])
+			fmt.Fprintf(&b, "  classDef %s fill:%s\n", l, layerColor(l))
 		}
 	} else {
 		seen := map[string]bool{}

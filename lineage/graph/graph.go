@@ -13,13 +13,14 @@ import (
 	"github.com/techstore-analytics/techstore/runtime/project"
 )
 
-// Layers, left to right. Seeds sit with the raw sources.
-var layerOrder = []string{"source", "bronze", "silver", "gold"}
+// layerOrder lists the layers, left to right. Seeds sit with the raw
+// sources.
+func layerOrder() []string { return []string{"source", "bronze", "silver", "gold"} }
 
 // LayerIndex is the left-to-right position of a layer name; models outside
 // the known layers get -1 (the builder places them after their upstream).
 func LayerIndex(layer string) int {
-	for i, l := range layerOrder {
+	for i, l := range layerOrder() {
 		if l == layer {
 			return i
 		}
@@ -135,7 +136,7 @@ func ReadRunResults(path string) (*RunResults, error) {
 // Build assembles the graph of a compiled project. lineage (may be nil) is
 // the column lineage by model id; rr (may be nil) the last run results.
 func Build(p *project.Project, lineage map[string]*column.Model, rr *RunResults) *Graph {
-	g := &Graph{Project: p.Name, Layers: append([]string(nil), layerOrder...)}
+	g := &Graph{Project: p.Name, Layers: layerOrder()}
 	runs := map[string]*Run{}
 	if rr != nil {
 		g.RunAt = rr.Metadata.GeneratedAt
@@ -286,7 +287,7 @@ func placeLayers(byID map[string]*Node, edges []Edge) {
 	}
 	for _, n := range byID {
 		if LayerIndex(n.Layer) < 0 {
-			n.Layer = layerOrder[n.LayerIndex]
+			n.Layer = layerOrder()[n.LayerIndex]
 		}
 	}
 }
@@ -296,7 +297,7 @@ func modelLayer(n *project.Node) string {
 		return "source"
 	}
 	for _, s := range []string{strings.ToLower(n.Schema), firstDir(n.Path), firstDir(strings.TrimPrefix(n.OriginalFilePath, "models/"))} {
-		for _, l := range layerOrder[1:] {
+		for _, l := range layerOrder()[1:] {
 			if s == l || strings.HasSuffix(s, "_"+l) {
 				return l
 			}

@@ -509,9 +509,21 @@ func nonNil(l []any) []any {
 	return l
 }
 
-var subtypes = map[column.Kind]string{
-	column.Identity: "IDENTITY", column.Renamed: "IDENTITY", column.Transformed: "TRANSFORMATION",
-	column.Aggregated: "AGGREGATION", column.Filter: "FILTER", column.Join: "JOIN",
+// subtype is the OpenLineage transformation subtype of an edge kind.
+func subtype(k column.Kind) string {
+	switch k {
+	case column.Identity, column.Renamed:
+		return "IDENTITY"
+	case column.Transformed:
+		return "TRANSFORMATION"
+	case column.Aggregated:
+		return "AGGREGATION"
+	case column.Filter:
+		return "FILTER"
+	case column.Join:
+		return "JOIN"
+	}
+	return ""
 }
 
 func (e *Emitter) inputField(ns string, ed column.Edge, typ string) facet {
@@ -520,7 +532,7 @@ func (e *Emitter) inputField(ns string, ed column.Edge, typ string) facet {
 		name = ed.From.Node // a relation outside the project, as written
 	}
 	return facet{"namespace": ns, "name": name, "field": ed.From.Column,
-		"transformations": []any{facet{"type": typ, "subtype": subtypes[ed.Kind], "description": string(ed.Kind)}}}
+		"transformations": []any{facet{"type": typ, "subtype": subtype(ed.Kind), "description": string(ed.Kind)}}}
 }
 
 func (e *Emitter) description(id string) string {
