@@ -32,40 +32,53 @@ type testTarget struct {
 }
 
 type testDecl struct {
-	target testTarget
-	column *project.Column // nil for model-level tests
-	spec   project.TestSpec
+	target *testTarget
+	column *project.Column   // nil for model-level tests
+	spec   *project.TestSpec // points into the node's or source's Tests
 }
 
 // generateTests turns the tests declared in YAML into test nodes whose
 // compiled code is the query returning the failing rows.
 func (e *Engine) generateTests() error {
-	var decls []testDecl
+	count := 0
+	for _, n := range e.Project.Nodes {
+		count += len(n.Tests)
+		for _, c := range n.Columns {
+			count += len(c.Tests)
+		}
+	}
+	for _, s := range e.Project.Sources {
+		count += len(s.Tests)
+		for _, c := range s.Columns {
+			count += len(c.Tests)
+		}
+	}
+	decls := make([]testDecl, 0, count)
 	for _, n := range e.Project.Nodes {
 		if n.ResourceType != project.Model && n.ResourceType != project.Seed {
 			continue
 		}
-		t := testTarget{id: n.UniqueID, name: n.Name, mark: "\x00R" + n.Name + "\x00",
+		t := &testTarget{id: n.UniqueID, name: n.Name, mark: "\x00R" + n.Name + "\x00",
 			refExpr: "ref('" + n.Name + "')", disabled: !n.Config.Enabled}
-		for _, s := range n.Tests {
-			decls = append(decls, testDecl{target: t, spec: s})
+		for i := range n.Tests {
+			decls = append(decls, testDecl{target: t, spec: &n.Tests[i]})
 		}
 		for _, c := range n.Columns {
-			for _, s := range c.Tests {
-				decls = append(decls, testDecl{target: t, column: c, spec: s})
+			for i := range c.Tests {
+				decls = append(decls, testDecl{target: t, column: c, spec: &c.Tests[i]})
 			}
 		}
 	}
 	for _, s := range e.Project.Sources {
-		t := testTarget{id: s.UniqueID, name: s.SourceName + "_" + s.Name, prefix: "source_",
+		t := &testTarget{id: s.UniqueID, name: s.SourceName + "_" + s.Name, prefix: "source_",
 			mark:    "\x00S" + s.SourceName + markSep + s.Name + "\x00",
 			refExpr: "source('" + s.SourceName + "', '" + s.Name + "')", tags: s.Tags}
-		for _, sp := range s.Tests {
-			decls = append(decls, testDecl{target: t, spec: sp})
+		for i := range s.Tests {
+			decls = append(decls, testDecl{target: t, spec: &s.Tests[i]})
 		}
 		for _, c := range s.Columns {
-			for _, sp := range c.Tests {
-				decls = append(decls, testDecl{target: t, column: c, spec: sp})
+			for i := range c.Tests {
+				decls = append(decls, testDecl{target: t, column: c, spec: &c.Tests[i]})
 			}
 		}
 	}
@@ -122,9 +135,9 @@ func (e *Engine) generateTests() error {
 			errs = append(errs, err)
 			continue
 		}
-		sp := &decls[order[i]].spec
+		sp := decls[order[i]].spec
 		if prev, ok := declared[n.UniqueID]; ok {
-			ps := &decls[order[prev]].spec
+			ps := decls[order[prev]].spec
 			errs = append(errs, project.Errorf(sp.File, sp.Line, 0,
 				"test %s is declared twice (also at %s:%d); remove one or give one a distinct `name:`", n.Name, ps.File, ps.Line))
 			continue
