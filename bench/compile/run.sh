@@ -7,12 +7,18 @@
 # the median CPU time (user+sys; on a busy machine wall clock includes
 # waiting for a core, CPU time does not) and the largest peak RSS.
 # Usage: bench/compile/run.sh [sizes...]   e.g. bench/compile/run.sh 2000 10000
+# BIN=path/to/techstore measures that binary instead of building bin/techstore
+# (e.g. one built from an older commit, for a before/after comparison).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-5}
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(2000 10000)
-make -s build
+bin=${BIN:-}
+if [ -z "$bin" ]; then
+  make -s build
+  bin=bin/techstore
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
@@ -20,10 +26,10 @@ printf '%-8s %-8s %-12s %-12s %-12s %-12s\n' models nodes median_ms worst_ms cpu
 for n in "${sizes[@]}"; do
   proj="$work/synth$n"
   go run ./bench/compile -models "$n" -out "$proj"
-  bin/techstore compile --project-dir "$proj" >/dev/null   # warm the page cache
+  "$bin" compile --project-dir "$proj" >/dev/null   # warm the page cache
   ms=(); rss=(); cpu=()
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -v bin/techstore compile --project-dir "$proj" >"$work/out" 2>"$work/time"
+    /usr/bin/time -v "$bin" compile --project-dir "$proj" >"$work/out" 2>"$work/time"
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$work/time")
     # m:ss.cc -> ms
     ms+=("$(awk -v t="$wall" 'BEGIN{n=split(t,a,":"); s=a[n]; if(n>1) s+=a[n-1]*60; printf "%d", s*1000}')")
