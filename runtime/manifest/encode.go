@@ -288,7 +288,7 @@ func appendNode(b []byte, n *project.Node, md Metadata) ([]byte, error) {
 	b = appendString(b, n.Checksum)
 	b = append(b, '}')
 	b = appendKey(b, false, "config")
-	if b, err = appendAny(b, ConfigMap(n.Config)); err != nil {
+	if b, err = appendConfig(b, &n.Config); err != nil {
 		return nil, err
 	}
 	b = appendKey(b, false, "tags")
@@ -367,6 +367,67 @@ func appendNode(b []byte, n *project.Node, md Metadata) ([]byte, error) {
 	if n.ColumnName != "" {
 		b = appendKey(b, false, "column_name")
 		b = appendString(b, n.ColumnName)
+	}
+	return append(b, '}'), nil
+}
+
+// appendConfig encodes ConfigMap(*c) as appendAny would, without building
+// and sorting the map when there are no adapter-specific keys: the keys
+// below are written in sorted order, each only when ConfigMap sets it.
+func appendConfig(b []byte, c *project.Config) ([]byte, error) {
+	if len(c.Extra) > 0 {
+		return appendAny(b, ConfigMap(*c))
+	}
+	orEmpty := func(l []string) []string {
+		if l == nil {
+			return []string{}
+		}
+		return l
+	}
+	b = appendKey(append(b, '{'), true, "alias")
+	b = appendOptString(b, c.Alias)
+	if len(c.ClusterBy) > 0 {
+		b = appendStrings(appendKey(b, false, "cluster_by"), c.ClusterBy)
+	}
+	if len(c.ColumnTypes) > 0 {
+		var err error
+		if b, err = appendAny(appendKey(b, false, "column_types"), c.ColumnTypes); err != nil {
+			return nil, err
+		}
+	}
+	b = appendOptString(appendKey(b, false, "database"), c.Database)
+	b = strconv.AppendBool(appendKey(b, false, "enabled"), c.Enabled)
+	if c.ErrorIf != "" {
+		b = appendString(appendKey(b, false, "error_if"), c.ErrorIf)
+	}
+	if c.FullRefresh != nil {
+		b = strconv.AppendBool(appendKey(b, false, "full_refresh"), *c.FullRefresh)
+	}
+	if c.IncrementalStrategy != "" {
+		b = appendString(appendKey(b, false, "incremental_strategy"), c.IncrementalStrategy)
+	}
+	b = appendString(appendKey(b, false, "materialized"), c.Materialized)
+	if len(c.PartitionBy) > 0 {
+		b = appendStrings(appendKey(b, false, "partition_by"), c.PartitionBy)
+	}
+	b = appendStrings(appendKey(b, false, "post-hook"), orEmpty(c.PostHook))
+	b = appendStrings(appendKey(b, false, "pre-hook"), orEmpty(c.PreHook))
+	b = appendOptString(appendKey(b, false, "schema"), c.Schema)
+	if c.Severity != "" {
+		b = appendString(appendKey(b, false, "severity"), c.Severity)
+	}
+	if c.StoreFailures {
+		b = strconv.AppendBool(appendKey(b, false, "store_failures"), true)
+	}
+	b = appendStrings(appendKey(b, false, "tags"), orEmpty(c.Tags))
+	if len(c.UniqueKey) > 0 {
+		b = appendStrings(appendKey(b, false, "unique_key"), c.UniqueKey)
+	}
+	if c.WarnIf != "" {
+		b = appendString(appendKey(b, false, "warn_if"), c.WarnIf)
+	}
+	if c.Where != "" {
+		b = appendString(appendKey(b, false, "where"), c.Where)
 	}
 	return append(b, '}'), nil
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/techstore-analytics/techstore/runtime/project"
 )
 
 // jsonString is encoding/json's spelling of s without HTML escaping.
@@ -67,5 +69,43 @@ func BenchmarkAppendString(b *testing.B) {
 	b.SetBytes(int64(len(sql)))
 	for i := 0; i < b.N; i++ {
 		buf = appendString(buf[:0], sql)
+	}
+}
+
+// TestAppendConfig: the map-free config encoder writes what encoding/json
+// writes for ConfigMap, for every optional key alone and all together.
+func TestAppendConfig(t *testing.T) {
+	yes, no := true, false
+	cases := []struct {
+		name string
+		cfg  project.Config
+	}{
+		{"zero", project.Config{}},
+		{"model defaults", project.Config{Enabled: true, Materialized: "view", Tags: []string{"synth"}}},
+		{"names", project.Config{Enabled: true, Materialized: "table", Database: "cat", Schema: "silver", Alias: "x"}},
+		{"incremental", project.Config{Materialized: "incremental", UniqueKey: []string{"id", "d"}, IncrementalStrategy: "merge",
+			PartitionBy: []string{"d"}, ClusterBy: []string{"c"}, FullRefresh: &no}},
+		{"hooks", project.Config{PreHook: []string{"a"}, PostHook: []string{"b", "c\n\"q\""}, FullRefresh: &yes}},
+		{"test", project.Config{Enabled: true, Materialized: "test", Severity: "warn", WarnIf: "!= 0", ErrorIf: "> 10", Where: "x > 1", StoreFailures: true}},
+		{"seed", project.Config{Enabled: true, Materialized: "seed", ColumnTypes: map[string]string{"b": "int", "a": "varchar"}}},
+		{"extra keys", project.Config{Materialized: "table", Extra: map[string]any{"file_format": "delta", "alias": "overridden", "zz": 1}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var w bytes.Buffer
+			enc := json.NewEncoder(&w)
+			enc.SetEscapeHTML(false) // as the manifest writes
+			if err := enc.Encode(ConfigMap(c.cfg)); err != nil {
+				t.Fatal(err)
+			}
+			want := strings.TrimSuffix(w.String(), "\n")
+			got, err := appendConfig(nil, &c.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != want {
+				t.Errorf("appendConfig:\n got %s\nwant %s", got, want)
+			}
+		})
 	}
 }
