@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/techstore-analytics/techstore/runtime/project"
@@ -70,6 +71,16 @@ func appendString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// appendMarshalString appends s as json.Marshal spells it (with HTML
+// escaping, unlike appendString).
+func appendMarshalString(b []byte, s string) []byte {
+	if !strings.ContainsAny(s, "<>&") {
+		return appendString(b, s)
+	}
+	j, _ := json.Marshal(s) // a string always encodes
+	return append(b, j...)
 }
 
 func appendStrings(b []byte, l []string) []byte {

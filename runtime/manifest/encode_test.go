@@ -109,3 +109,17 @@ func TestAppendConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestAppendMarshalString: ids in parent_map, child_map and object keys are
+// spelled as json.Marshal spells them, HTML escaping included.
+func TestAppendMarshalString(t *testing.T) {
+	for _, s := range []string{"", "model.p.m", "model.p.a&b", "test.p.x<y>", "é\u2028\"\\\n", "bad\xff"} {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendMarshalString(nil, s); string(got) != string(want) {
+			t.Errorf("appendMarshalString(%q) = %s, json.Marshal %s", s, got, want)
+		}
+	}
+}

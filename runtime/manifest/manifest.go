@@ -302,19 +302,27 @@ func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
 		if d == nil {
 			return writeKey(bw, ",", key, map[string]any{})
 		}
-		chunks := make([][]byte, len(all))
+		bw.WriteString(`,"` + key + `":{`)
+		var b []byte
 		for i, id := range all {
+			b = b[:0]
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendMarshalString(b, id)
+			b = append(b, ':')
 			l := f(id)
-			if l == nil {
-				l = []string{}
+			b = append(b, '[')
+			for j, s := range l {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = appendMarshalString(b, s)
 			}
-			b, err := json.Marshal(l)
-			if err != nil {
-				return fmt.Errorf("encode %s: %w", key, err)
-			}
-			chunks[i] = b
+			b = append(b, ']')
+			bw.Write(b)
 		}
-		writeObject(bw, key, all, chunks)
+		bw.WriteByte('}')
 		return nil
 	}
 	parents, children := func(string) []string { return nil }, func(string) []string { return nil }
@@ -360,8 +368,7 @@ func writeObject(w *bufio.Writer, key string, ids []string, chunks [][]byte) {
 		if i > 0 {
 			w.WriteByte(',')
 		}
-		kb, _ := json.Marshal(id)
-		w.Write(kb)
+		w.Write(appendMarshalString(nil, id))
 		w.WriteByte(':')
 		w.Write(chunks[i])
 	}
