@@ -1,6 +1,10 @@
 package project
 
-import "gopkg.in/yaml.v3"
+import (
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
 
 // walkProps reads a properties document without reflection. It handles
 // the shapes properties files use; on anything else it returns ok=false
@@ -36,7 +40,24 @@ func walkProps(doc *yaml.Node, out *propsFile) bool {
 	return true
 }
 
-func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" }
+func isNull(n *yaml.Node) bool { return n.Kind == yaml.ScalarNode && shortTag(n) == "!!null" }
+
+// shortTag is n.ShortTag() without its cost for the common case: an
+// untagged scalar whose first character cannot start a null, bool, number
+// or timestamp is a string (yaml.v3's resolve looks at that character
+// first and allocates on every call).
+func shortTag(n *yaml.Node) string {
+	if n.Kind == yaml.ScalarNode && (n.Tag == "" || n.Tag == "!") && n.Value != "" && !mayResolve(n.Value[0]) {
+		return "!!str"
+	}
+	return n.ShortTag()
+}
+
+// mayResolve reports whether yaml.v3 resolves a plain scalar starting with
+// c to anything but a string (its resolveTable's non-zero entries).
+func mayResolve(c byte) bool {
+	return c == '+' || c == '-' || c == '.' || c == '~' || (c >= '0' && c <= '9') || strings.IndexByte("yYnNtTfFoO", c) >= 0
+}
 
 func walkString(n *yaml.Node) (string, bool) {
 	if n.Kind != yaml.ScalarNode {
@@ -45,7 +66,7 @@ func walkString(n *yaml.Node) (string, bool) {
 	if isNull(n) {
 		return "", true
 	}
-	switch n.ShortTag() {
+	switch shortTag(n) {
 	case "!!str", "!!int", "!!float", "!!bool", "!!timestamp":
 		return n.Value, true
 	}
