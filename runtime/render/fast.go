@@ -4,6 +4,7 @@ import (
 	"maps"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/techstore-analytics/techstore/runtime/project"
 )
@@ -22,8 +23,18 @@ import (
 
 // fastArg is one argument of a fast action: a literal or a list of literals.
 type fastArg struct {
-	val  any    // string, int or bool; []any for (list ...)
-	word string // an identifier (only as the command name or is_incremental)
+	str   string // a string literal's value, when isStr
+	isStr bool
+	val   any    // int or bool; []any for (list ...)
+	word  string // an identifier (only as the command name or is_incremental)
+}
+
+// value is the argument as text/template passes it to a function.
+func (a fastArg) value() any {
+	if a.isStr {
+		return a.str
+	}
+	return a.val
 }
 
 // ExecuteFast renders text like Parse+Execute would, when every action is
@@ -137,8 +148,7 @@ func knownFast(cmd string) bool {
 // fastCall evaluates one action and writes what text/template would print.
 func (r *Renderer) fastCall(b *strings.Builder, cmd string, args []fastArg) bool {
 	str := func(i int) (string, bool) {
-		s, ok := args[i].val.(string)
-		return s, ok
+		return args[i].str, args[i].isStr
 	}
 	switch cmd {
 	case "ref":
@@ -194,7 +204,7 @@ func (r *Renderer) fastCall(b *strings.Builder, cmd string, args []fastArg) bool
 			if len(args) < 2 {
 				return false // the slow path words the error
 			}
-			v = args[1].val
+			v = args[1].value()
 		}
 		switch x := v.(type) {
 		case string:
@@ -217,7 +227,7 @@ func (r *Renderer) fastCall(b *strings.Builder, cmd string, args []fastArg) bool
 			if !ok {
 				return false
 			}
-			project.MergeConfig(r.st.Config, map[string]any{k: args[i+1].val})
+			project.MergeConfig(r.st.Config, map[string]any{k: args[i+1].value()})
 		}
 	case "include", "dispatch":
 		if len(args) < 1 {
@@ -232,7 +242,7 @@ func (r *Renderer) fastCall(b *strings.Builder, cmd string, args []fastArg) bool
 			if _, isList := a.val.([]any); isList {
 				return false
 			}
-			rest[i] = a.val
+			rest[i] = a.value()
 		}
 		if cmd == "dispatch" {
 			found := false
@@ -281,14 +291,18 @@ func lexAction(s string, args []fastArg) ([]fastArg, int, bool) {
 			if !ok {
 				return nil, 0, false
 			}
-			v, err := strconv.Unquote(s[i:j])
-			if err != nil {
-				return nil, 0, false
+			v := s[i+1 : j-1] // no escapes: the literal's own bytes
+			if strings.IndexByte(v, '\\') >= 0 || strings.IndexByte(v, '\r') >= 0 || !utf8.ValidString(v) {
+				u, err := strconv.Unquote(s[i:j])
+				if err != nil {
+					return nil, 0, false
+				}
+				v = u
 			}
 			if inList {
 				list = append(list, v)
 			} else {
-				args = append(args, fastArg{val: v})
+				args = append(args, fastArg{str: v, isStr: true})
 			}
 			i = j
 		case c >= '0' && c <= '9':

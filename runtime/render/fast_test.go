@@ -64,6 +64,7 @@ func TestExecuteFast(t *testing.T) {
 			want: "select * from REF(a) join SRC(raw.t) on REF(b)", refs: []string{"a", "b"}, config: map[string]any{}},
 		{name: "ref twice recorded once", text: `{{ ref "a" }},{{ ref "a" }}`, fast: true, want: "REF(a),REF(a)", refs: []string{"a"}, config: map[string]any{}},
 		{name: "raw string and escapes", text: "{{ ref `a\"b` }} {{ ref \"c\\td\" }}", fast: true, want: "REF(a\"b) REF(c\td)", refs: []string{`a"b`, "c\td"}, config: map[string]any{}},
+		{name: "raw string drops carriage returns", text: "{{ ref `a\rb` }}", fast: true, want: "REF(ab)", refs: []string{"ab"}, config: map[string]any{}},
 		{name: "string holding braces", text: `{{ ref "x}}y" }}!`, fast: true, want: "REF(x}}y)!", refs: []string{"x}}y"}, config: map[string]any{}},
 		{name: "action over lines", text: "{{ ref\n  \"a\"\n}}", fast: true, want: "REF(a)", refs: []string{"a"}, config: map[string]any{}},
 		{name: "this", text: `{{ this }}`, fast: true, want: "THIS", config: map[string]any{}},
@@ -196,7 +197,7 @@ func FuzzExecuteFast(f *testing.F) {
 	for _, s := range []string{
 		`select * from {{ ref "a" }}`, `{{ source "raw" "t" }}`, `{{ config "tags" (list "a") "n" 1 }}`,
 		`{{ if is_incremental }}x{{ else }}y{{ end }}`, `{{ include "pair" "a" "b" }}`, `{{ dispatch "dt" 1 }}`,
-		`{{ var "n" }}{{ var "z" "d" }}`, "{{ ref `x` }}", `{{ this }}`, `{{ ref "a}}" }}`, `{{ config "a" true }}`,
+		`{{ var "n" }}{{ var "z" "d" }}`, "{{ ref `x` }}", "{{ ref \"a\xffb\" }}", "{{ ref `a\r\nb` }}", `{{ this }}`, `{{ ref "a}}" }}`, `{{ config "a" true }}`,
 	} {
 		f.Add(s, false)
 		f.Add(s, true)
