@@ -27,6 +27,7 @@ type testTarget struct {
 	prefix   string // "source_" for sources
 	mark     string // relation mark, substituted later
 	refExpr  string // ref('x') / source('s','t'), for test_metadata
+	modelKw  any    // test_metadata's kwargs.model, built once per target
 	tags     []string
 	disabled bool
 }
@@ -60,6 +61,7 @@ func (e *Engine) generateTests() error {
 		}
 		t := &testTarget{id: n.UniqueID, name: n.Name, mark: "\x00R" + n.Name + "\x00",
 			refExpr: "ref('" + n.Name + "')", disabled: !n.Config.Enabled}
+		t.modelKw = "{{ get_where_subquery(" + t.refExpr + ") }}"
 		for i := range n.Tests {
 			decls = append(decls, testDecl{target: t, spec: &n.Tests[i]})
 		}
@@ -73,6 +75,7 @@ func (e *Engine) generateTests() error {
 		t := &testTarget{id: s.UniqueID, name: s.SourceName + "_" + s.Name, prefix: "source_",
 			mark:    "\x00S" + s.SourceName + markSep + s.Name + "\x00",
 			refExpr: "source('" + s.SourceName + "', '" + s.Name + "')", tags: s.Tags}
+		t.modelKw = "{{ get_where_subquery(" + t.refExpr + ") }}"
 		for i := range s.Tests {
 			decls = append(decls, testDecl{target: t, spec: &s.Tests[i]})
 		}
@@ -164,11 +167,13 @@ func (e *Engine) testNode(r *render.Renderer, d *testDecl) (*project.Node, error
 	if customName != "" {
 		shortName = customName
 	}
-	fqn := []string{e.Project.Name}
+	var parts []string
 	if dir := path.Dir(sp.File); dir != "." {
-		parts := strings.Split(dir, "/")
-		fqn = append(fqn, parts[1:]...)
+		parts = strings.Split(dir, "/")[1:]
 	}
+	fqn := make([]string, 0, len(parts)+2)
+	fqn = append(fqn, e.Project.Name)
+	fqn = append(fqn, parts...)
 	fqn = append(fqn, shortName)
 
 	raw := project.FolderConfig(e.Settings.Tests, fqn)
@@ -269,7 +274,7 @@ func (e *Engine) testNode(r *render.Renderer, d *testDecl) (*project.Node, error
 	if d.column != nil {
 		kwargs["column_name"] = d.column.Name
 	}
-	kwargs["model"] = "{{ get_where_subquery(" + d.target.refExpr + ") }}"
+	kwargs["model"] = d.target.modelKw
 	rawCode := "{{ test_" + sp.Name + "(**_dbt_generic_test_kwargs) }}"
 	kj, err := json.Marshal(sp.Args)
 	if err != nil {
