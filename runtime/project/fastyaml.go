@@ -40,6 +40,16 @@ type fyLine struct {
 type fyParser struct {
 	lines []fyLine
 	pos   int
+	arena []yaml.Node // nodes are carved from chunks: one allocation per 64
+}
+
+// node returns a pointer to a copy of n in the parser's arena.
+func (p *fyParser) node(n yaml.Node) *yaml.Node {
+	if len(p.arena) == cap(p.arena) {
+		p.arena = make([]yaml.Node, 0, 64)
+	}
+	p.arena = append(p.arena, n)
+	return &p.arena[len(p.arena)-1]
 }
 
 // split cuts text into significant lines, stripping comments.
@@ -136,7 +146,7 @@ func (p *fyParser) block(indent int) (*yaml.Node, bool) {
 		return p.mapping(indent)
 	}
 	// A lone scalar line (the whole document, or a value on its own line).
-	n, ok := inlineValue(l.text, l.num, l.indent+1)
+	n, ok := p.inlineValue(l.text, l.num, l.indent+1)
 	if !ok {
 		return nil, false
 	}
@@ -171,7 +181,7 @@ func splitKey(t string) (key, rest string, ok bool) {
 
 func (p *fyParser) mapping(indent int) (*yaml.Node, bool) {
 	first := p.lines[p.pos]
-	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: first.num, Column: first.indent + 1}
+	m := p.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: first.num, Column: first.indent + 1})
 	seen := map[string]bool{}
 	for p.pos < len(p.lines) {
 		l := p.lines[p.pos]
@@ -192,7 +202,7 @@ func (p *fyParser) mapping(indent int) (*yaml.Node, bool) {
 			return nil, false
 		}
 		seen[key] = true
-		kn, ok := plainScalar(key, l.num, l.indent+1)
+		kn, ok := p.plainScalar(key, l.num, l.indent+1)
 		if !ok {
 			return nil, false
 		}
@@ -211,7 +221,7 @@ func (p *fyParser) mapping(indent int) (*yaml.Node, bool) {
 				return nil, false
 			}
 		} else {
-			vn, ok = inlineValue(rest, l.num, l.indent+1+len(l.text)-len(rest))
+			vn, ok = p.inlineValue(rest, l.num, l.indent+1+len(l.text)-len(rest))
 			if !ok {
 				return nil, false
 			}
@@ -226,7 +236,7 @@ func (p *fyParser) mapping(indent int) (*yaml.Node, bool) {
 
 func (p *fyParser) seq(indent int) (*yaml.Node, bool) {
 	first := p.lines[p.pos]
-	s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: first.num, Column: first.indent + 1}
+	s := p.node(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: first.num, Column: first.indent + 1})
 	for p.pos < len(p.lines) {
 		l := p.lines[p.pos]
 		if l.indent != indent || !isSeqItem(l.text) {
@@ -250,7 +260,7 @@ func (p *fyParser) seq(indent int) (*yaml.Node, bool) {
 			if isSeqItem(rest) {
 				return nil, false
 			}
-			item, ok = inlineValue(rest, l.num, col)
+			item, ok = p.inlineValue(rest, l.num, col)
 			p.pos++
 			if ok && p.pos < len(p.lines) && p.lines[p.pos].indent > indent {
 				return nil, false
@@ -266,26 +276,26 @@ func (p *fyParser) seq(indent int) (*yaml.Node, bool) {
 
 // inlineValue parses a value that sits on one line: a scalar or a flow
 // collection.
-func inlineValue(t string, line, col int) (*yaml.Node, bool) {
+func (p *fyParser) inlineValue(t string, line, col int) (*yaml.Node, bool) {
 	switch t[0] {
 	case '[', '{':
-		n, i, ok := flowNode(t, 0, line, col)
+		n, i, ok := p.flowNode(t, 0, line, col)
 		if !ok || i != len(t) {
 			return nil, false
 		}
 		return n, true
 	case '"', '\'':
-		n, i, ok := quoted(t, 0, line, col)
+		n, i, ok := p.quoted(t, 0, line, col)
 		if !ok || i != len(t) {
 			return nil, false
 		}
 		return n, true
 	}
-	return plainScalar(t, line, col)
+	return p.plainScalar(t, line, col)
 }
 
 // plainScalar accepts a plain scalar that yaml.v3 would read the same way.
-func plainScalar(t string, line, col int) (*yaml.Node, bool) {
+func (p *fyParser) plainScalar(t string, line, col int) (*yaml.Node, bool) {
 	switch t[0] {
 	case '[', ']', '{', '}', ',', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
 		return nil, false
@@ -297,11 +307,11 @@ func plainScalar(t string, line, col int) (*yaml.Node, bool) {
 	if t == "<<" || strings.Contains(t, ": ") || strings.Contains(t, " #") || t[len(t)-1] == ':' {
 		return nil, false
 	}
-	return &yaml.Node{Kind: yaml.ScalarNode, Value: t, Line: line, Column: col}, true
+	return p.node(yaml.Node{Kind: yaml.ScalarNode, Value: t, Line: line, Column: col}), true
 }
 
 // quoted parses a quoted scalar at t[i] and returns the index after it.
-func quoted(t string, i, line, col int) (*yaml.Node, int, bool) {
+func (p *fyParser) quoted(t string, i, line, col int) (*yaml.Node, int, bool) {
 	q := t[i]
 	start := i
 	i++
@@ -315,7 +325,7 @@ func quoted(t string, i, line, col int) (*yaml.Node, int, bool) {
 					i += 2
 					continue
 				}
-				return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.SingleQuotedStyle, Value: b.String(), Line: line, Column: col + start}, i + 1, true
+				return p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.SingleQuotedStyle, Value: b.String(), Line: line, Column: col + start}), i + 1, true
 			}
 			b.WriteByte(c)
 			i++
@@ -323,7 +333,7 @@ func quoted(t string, i, line, col int) (*yaml.Node, int, bool) {
 		}
 		switch c {
 		case '"':
-			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.DoubleQuotedStyle, Value: b.String(), Line: line, Column: col + start}, i + 1, true
+			return p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.DoubleQuotedStyle, Value: b.String(), Line: line, Column: col + start}), i + 1, true
 		case '\\':
 			if i+1 >= len(t) {
 				return nil, 0, false
@@ -369,9 +379,9 @@ func skipSpaces(t string, i int) int {
 }
 
 // flowNode parses a one-line flow sequence or mapping at t[i].
-func flowNode(t string, i, line, col int) (*yaml.Node, int, bool) {
+func (p *fyParser) flowNode(t string, i, line, col int) (*yaml.Node, int, bool) {
 	open := t[i]
-	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Line: line, Column: col + i}
+	n := p.node(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Line: line, Column: col + i})
 	closer := byte(']')
 	if open == '{' {
 		n.Kind, n.Tag, closer = yaml.MappingNode, "!!map", '}'
@@ -388,7 +398,7 @@ func flowNode(t string, i, line, col int) (*yaml.Node, int, bool) {
 		if i >= len(t) {
 			return nil, 0, false
 		}
-		item, i, ok = flowItem(t, i, line, col, open == '{')
+		item, i, ok = p.flowItem(t, i, line, col, open == '{')
 		if !ok {
 			return nil, 0, false
 		}
@@ -406,7 +416,7 @@ func flowNode(t string, i, line, col int) (*yaml.Node, int, bool) {
 				return nil, 0, false
 			}
 			var v *yaml.Node
-			v, i, ok = flowItem(t, i, line, col, false)
+			v, i, ok = p.flowItem(t, i, line, col, false)
 			if !ok {
 				return nil, 0, false
 			}
@@ -433,15 +443,15 @@ func flowNode(t string, i, line, col int) (*yaml.Node, int, bool) {
 
 // flowItem parses one item of a flow collection (isKey: a mapping key,
 // which ends at ':').
-func flowItem(t string, i, line, col int, isKey bool) (*yaml.Node, int, bool) {
+func (p *fyParser) flowItem(t string, i, line, col int, isKey bool) (*yaml.Node, int, bool) {
 	switch t[i] {
 	case '[', '{':
 		if isKey {
 			return nil, 0, false
 		}
-		return flowNode(t, i, line, col)
+		return p.flowNode(t, i, line, col)
 	case '"', '\'':
-		return quoted(t, i, line, col)
+		return p.quoted(t, i, line, col)
 	}
 	start := i
 	for i < len(t) {
@@ -464,7 +474,7 @@ func flowItem(t string, i, line, col int, isKey bool) (*yaml.Node, int, bool) {
 	if v == "" {
 		return nil, 0, false
 	}
-	n, ok := plainScalar(v, line, col+start)
+	n, ok := p.plainScalar(v, line, col+start)
 	if !ok {
 		return nil, 0, false
 	}
