@@ -17,6 +17,11 @@ import (
 // which also produces the error messages for invalid YAML. A differential
 // test and a fuzz test compare both parsers.
 func fastYAML(text string) (doc *yaml.Node, ok bool) {
+	// YAML also breaks lines at NEL, LS and PS and skips a BOM: leave
+	// such text (rare in properties files) to yaml.v3.
+	if strings.ContainsAny(text, "\u0085\u2028\u2029\ufeff\r") {
+		return nil, false
+	}
 	p := &fyParser{}
 	if !p.split(text) {
 		return nil, false
@@ -157,6 +162,11 @@ func (p *fyParser) block(indent int) (*yaml.Node, bool) {
 	return n, true
 }
 
+// maxImplicitKey bounds the bytes of a plain key the fast parser takes:
+// YAML allows implicit keys of at most 1024 characters and yaml.v3 rejects
+// longer ones, so anything near that length goes to yaml.v3 for its error.
+const maxImplicitKey = 1000
+
 // splitKey splits "key: rest" or "key:" into the key and the rest.
 func splitKey(t string) (key, rest string, ok bool) {
 	if t == "" {
@@ -166,7 +176,7 @@ func splitKey(t string) (key, rest string, ok bool) {
 	case '"', '\'', '?', '[', '{', '&', '*', '!', '|', '>', '%', '@', '`', '-', ':', '#', ',', ']', '}':
 		return "", "", false
 	}
-	for i := 0; i < len(t); i++ {
+	for i := 0; i < len(t) && i < maxImplicitKey; i++ {
 		if t[i] == ':' && (i+1 == len(t) || t[i+1] == ' ') {
 			key = strings.TrimRight(t[:i], " ")
 			if key == "" || strings.ContainsAny(key, "#[]{},\"'") {
@@ -460,7 +470,7 @@ func (p *fyParser) flowItem(t string, i, line, col int, isKey bool) (*yaml.Node,
 			break
 		}
 		if c == ':' && (i+1 == len(t) || t[i+1] == ' ' || t[i+1] == ',' || t[i+1] == ']' || t[i+1] == '}') {
-			if !isKey {
+			if !isKey || i-start >= maxImplicitKey {
 				return nil, 0, false
 			}
 			break
