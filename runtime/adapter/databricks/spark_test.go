@@ -560,7 +560,10 @@ func TestSparkWarehouseDropsMidRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.stop()
-	_, err := a.Exec(ctx, "SELECT 2")
+	// A query is safe to repeat, so every retry is used whichever way the
+	// first attempt fails: the pooled connection the relay closed answers
+	// EOF, a new one is refused.
+	_, _, err := a.Query(ctx, "SELECT 2")
 	if err == nil {
 		t.Fatal("want an error once the warehouse is gone")
 	}
@@ -569,10 +572,22 @@ func TestSparkWarehouseDropsMidRun(t *testing.T) {
 		t.Fatalf("want a *ConnectionError, got %T: %v", err, err)
 	}
 	msg := err.Error()
-	// retries: 2 -> three attempts of a statement that never left
+	// retries: 2 -> three attempts, the last one refused
 	for _, want := range []string{"stopped answering", "gave up after 3 attempts (2 retries, profile field `retries`)", "connection refused"} {
 		if !strings.Contains(msg, want) {
-			t.Errorf("message %q lacks %q", msg, want)
+			t.Errorf("query: message %q lacks %q", msg, want)
+		}
+	}
+	// A statement that may not be safe to repeat is retried only while it
+	// provably never left; the message still counts the attempts and names
+	// the profile field.
+	_, err = a.Exec(ctx, "SELECT 3")
+	if !errors.As(err, &ce) {
+		t.Fatalf("exec: want a *ConnectionError, got %T: %v", err, err)
+	}
+	for _, want := range []string{"stopped answering", "profile field `retries`"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("exec: message %q lacks %q", err.Error(), want)
 		}
 	}
 }
