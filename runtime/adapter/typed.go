@@ -48,22 +48,46 @@ func ScanTyped(rows *sql.Rows) ([]ColumnType, [][]any, error) {
 			cols[i].Precision, cols[i].Scale, cols[i].HasDecimalSize = p, s, true
 		}
 	}
+	out, err := scanAll(rows, len(cols))
+	if err != nil {
+		return nil, nil, err
+	}
+	return cols, out, nil
+}
+
+// ScanRows reads every row of rows as driver values, with the column
+// names. It does not close rows. Adapters built on database/sql implement
+// Adapter.Query with it.
+func ScanRows(rows *sql.Rows) ([]string, [][]any, error) {
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := scanAll(rows, len(cols))
+	if err != nil {
+		return nil, nil, err
+	}
+	return cols, out, nil
+}
+
+// scanAll scans the remaining rows, n columns each.
+func scanAll(rows *sql.Rows, n int) ([][]any, error) {
 	var out [][]any
 	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
+		vals := make([]any, n)
+		ptrs := make([]any, n)
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		out = append(out, vals)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return cols, out, nil
+	return out, nil
 }
 
 func isDecimalType(t string) bool {

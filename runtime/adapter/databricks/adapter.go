@@ -311,23 +311,8 @@ func (a *Adapter) query(ctx context.Context, e execer, q string, args ...any) ([
 		return nil, nil, a.stmtError(err)
 	}
 	defer rows.Close()
-	cols, err := rows.Columns()
+	cols, out, err := adapter.ScanRows(rows)
 	if err != nil {
-		return nil, nil, a.stmtError(err)
-	}
-	var out [][]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, nil, a.stmtError(err)
-		}
-		out = append(out, vals)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, nil, a.stmtError(err)
 	}
 	return cols, out, nil

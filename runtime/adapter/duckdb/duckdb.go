@@ -320,23 +320,8 @@ func (a *Adapter) Query(ctx context.Context, q string, args ...any) ([]string, [
 		return nil, nil, cleanErr(err)
 	}
 	defer rows.Close()
-	cols, err := rows.Columns()
+	cols, out, err := adapter.ScanRows(rows)
 	if err != nil {
-		return nil, nil, cleanErr(err)
-	}
-	var out [][]any
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, nil, cleanErr(err)
-		}
-		out = append(out, vals)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, nil, cleanErr(err)
 	}
 	return cols, out, nil
