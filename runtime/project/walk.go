@@ -150,135 +150,113 @@ func fields(n *yaml.Node, f func(key string, v *yaml.Node) bool) bool {
 }
 
 func walkNodeList(n *yaml.Node) ([]nodeProps, bool) {
-	if isNull(n) {
-		return nil, true
-	}
-	items, ok := walkList(n)
-	if !ok {
-		return nil, false
-	}
-	out := make([]nodeProps, len(items))
-	for i, it := range items {
-		p := &out[i]
-		p.Line = it.Line
-		ok := fields(it, func(key string, v *yaml.Node) bool {
-			var ok bool
-			switch key {
-			case "name":
-				p.Name, ok = walkString(v)
-			case "description":
-				p.Description, ok = walkString(v)
-			case "config":
-				p.Config, ok = walkMap(v)
-			case "meta":
-				p.Meta, ok = walkMap(v)
-			case "tags":
-				p.Tags, ok = walkStringList(v)
-			case "columns":
-				p.Columns, ok = walkColumns(v)
-			case "tests":
-				p.Tests, ok = walkTests(v)
-			case "data_tests":
-				p.DataTests, ok = walkTests(v)
-			default:
-				ok = true
-			}
-			return ok
-		})
-		if !ok {
-			return nil, false
+	return walkStructs(n, func(p *nodeProps) *int { return &p.Line }, func(p *nodeProps, key string, v *yaml.Node) (ok bool) {
+		switch key {
+		case "name":
+			p.Name, ok = walkString(v)
+		case "description":
+			p.Description, ok = walkString(v)
+		case "config":
+			p.Config, ok = walkMap(v)
+		case "meta":
+			p.Meta, ok = walkMap(v)
+		case "tags":
+			p.Tags, ok = walkStringList(v)
+		case "columns":
+			p.Columns, ok = walkColumns(v)
+		case "tests":
+			p.Tests, ok = walkTests(v)
+		case "data_tests":
+			p.DataTests, ok = walkTests(v)
+		default:
+			ok = true
 		}
-	}
-	return out, true
+		return ok
+	})
 }
 
 func walkColumns(n *yaml.Node) ([]columnProps, bool) {
-	if isNull(n) {
-		return nil, true
-	}
-	items, ok := walkList(n)
-	if !ok {
-		return nil, false
-	}
-	out := make([]columnProps, len(items))
-	for i, it := range items {
-		c := &out[i]
-		c.Line = it.Line
-		ok := fields(it, func(key string, v *yaml.Node) bool {
-			var ok bool
-			switch key {
-			case "name":
-				c.Name, ok = walkString(v)
-			case "description":
-				c.Description, ok = walkString(v)
-			case "data_type":
-				c.DataType, ok = walkString(v)
-			case "meta":
-				c.Meta, ok = walkMap(v)
-			case "tags":
-				c.Tags, ok = walkStringList(v)
-			case "tests":
-				c.Tests, ok = walkTests(v)
-			case "data_tests":
-				c.DataTests, ok = walkTests(v)
-			default:
-				ok = true
-			}
-			return ok
-		})
-		if !ok {
-			return nil, false
+	return walkStructs(n, func(c *columnProps) *int { return &c.Line }, func(c *columnProps, key string, v *yaml.Node) (ok bool) {
+		switch key {
+		case "name":
+			c.Name, ok = walkString(v)
+		case "description":
+			c.Description, ok = walkString(v)
+		case "data_type":
+			c.DataType, ok = walkString(v)
+		case "meta":
+			c.Meta, ok = walkMap(v)
+		case "tags":
+			c.Tags, ok = walkStringList(v)
+		case "tests":
+			c.Tests, ok = walkTests(v)
+		case "data_tests":
+			c.DataTests, ok = walkTests(v)
+		default:
+			ok = true
 		}
-	}
-	return out, true
+		return ok
+	})
 }
 
 func walkSources(n *yaml.Node) ([]sourceProps, bool) {
-	if isNull(n) {
-		return nil, true
-	}
-	items, ok := walkList(n)
-	if !ok {
-		return nil, false
-	}
-	out := make([]sourceProps, len(items))
-	for i, it := range items {
-		s := &out[i]
-		s.Line = it.Line
-		ok := fields(it, func(key string, v *yaml.Node) bool {
-			var ok bool
-			switch key {
-			case "name":
-				s.Name, ok = walkString(v)
-			case "description":
-				s.Description, ok = walkString(v)
-			case "database":
-				s.Database, ok = walkString(v)
-			case "catalog":
-				s.Catalog, ok = walkString(v)
-			case "schema":
-				s.Schema, ok = walkString(v)
-			case "loader":
-				s.Loader, ok = walkString(v)
-			case "meta":
-				s.Meta, ok = walkMap(v)
-			case "tags":
-				s.Tags, ok = walkStringList(v)
-			case "tables":
-				s.Tables, ok = walkTables(v)
-			default:
-				ok = true
-			}
-			return ok
-		})
-		if !ok {
-			return nil, false
+	return walkStructs(n, func(s *sourceProps) *int { return &s.Line }, func(s *sourceProps, key string, v *yaml.Node) (ok bool) {
+		switch key {
+		case "name":
+			s.Name, ok = walkString(v)
+		case "description":
+			s.Description, ok = walkString(v)
+		case "database":
+			s.Database, ok = walkString(v)
+		case "catalog":
+			s.Catalog, ok = walkString(v)
+		case "schema":
+			s.Schema, ok = walkString(v)
+		case "loader":
+			s.Loader, ok = walkString(v)
+		case "meta":
+			s.Meta, ok = walkMap(v)
+		case "tags":
+			s.Tags, ok = walkStringList(v)
+		case "tables":
+			s.Tables, ok = walkTables(v)
+		default:
+			ok = true
 		}
-	}
-	return out, true
+		return ok
+	})
 }
 
 func walkTables(n *yaml.Node) ([]tableProps, bool) {
+	return walkStructs(n, func(t *tableProps) *int { return &t.Line }, func(t *tableProps, key string, v *yaml.Node) (ok bool) {
+		switch key {
+		case "name":
+			t.Name, ok = walkString(v)
+		case "identifier":
+			t.Identifier, ok = walkString(v)
+		case "description":
+			t.Description, ok = walkString(v)
+		case "meta":
+			t.Meta, ok = walkMap(v)
+		case "tags":
+			t.Tags, ok = walkStringList(v)
+		case "columns":
+			t.Columns, ok = walkColumns(v)
+		case "tests":
+			t.Tests, ok = walkTests(v)
+		case "data_tests":
+			t.DataTests, ok = walkTests(v)
+		default:
+			ok = true
+		}
+		return ok
+	})
+}
+
+// walkStructs reads a YAML list of mappings into a slice of T, each item's
+// line stored through line and each key read by field (which returns true
+// for keys it ignores); ok is false when the text needs yaml.v3.
+func walkStructs[T any](n *yaml.Node, line func(*T) *int, field func(*T, string, *yaml.Node) bool) ([]T, bool) {
 	if isNull(n) {
 		return nil, true
 	}
@@ -286,35 +264,11 @@ func walkTables(n *yaml.Node) ([]tableProps, bool) {
 	if !ok {
 		return nil, false
 	}
-	out := make([]tableProps, len(items))
+	out := make([]T, len(items))
 	for i, it := range items {
-		t := &out[i]
-		t.Line = it.Line
-		ok := fields(it, func(key string, v *yaml.Node) bool {
-			var ok bool
-			switch key {
-			case "name":
-				t.Name, ok = walkString(v)
-			case "identifier":
-				t.Identifier, ok = walkString(v)
-			case "description":
-				t.Description, ok = walkString(v)
-			case "meta":
-				t.Meta, ok = walkMap(v)
-			case "tags":
-				t.Tags, ok = walkStringList(v)
-			case "columns":
-				t.Columns, ok = walkColumns(v)
-			case "tests":
-				t.Tests, ok = walkTests(v)
-			case "data_tests":
-				t.DataTests, ok = walkTests(v)
-			default:
-				ok = true
-			}
-			return ok
-		})
-		if !ok {
+		x := &out[i]
+		*line(x) = it.Line
+		if !fields(it, func(key string, v *yaml.Node) bool { return field(x, key, v) }) {
 			return nil, false
 		}
 	}
