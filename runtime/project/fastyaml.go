@@ -475,7 +475,9 @@ func (p *fyParser) flowItem(t string, i, line, col int, isKey bool) (*yaml.Node,
 			}
 			break
 		}
-		if c == '#' || c == '"' || c == '\'' {
+		// Indicators inside a flow scalar ("0?]", "a&b", ...) are where
+		// YAML's flow rules get subtle: leave them to yaml.v3.
+		if strings.IndexByte("#\"'?&*!|>%@`\\", c) >= 0 {
 			return nil, 0, false
 		}
 		i++
