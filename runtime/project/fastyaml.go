@@ -22,6 +22,11 @@ func fastYAML(text string) (doc *yaml.Node, ok bool) {
 	if strings.ContainsAny(text, "\u0085\u2028\u2029\ufeff\r") {
 		return nil, false
 	}
+	// A second document or an explicit end marker is yaml.v3's too (one
+	// leading "---" is fine).
+	if strings.HasPrefix(text, "...") || strings.Contains(text, "\n---") || strings.Contains(text, "\n...") {
+		return nil, false
+	}
 	p := &fyParser{}
 	if !p.split(text) {
 		return nil, false
