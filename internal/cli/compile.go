@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -170,9 +175,109 @@ func newCompileCmd(a *App) *cobra.Command {
 	return c
 }
 
+// compiledIndexName is the file under target/compiled that records, for
+// each compiled file written, its size, modification time and a hash of
+// its text, so that the next compile can leave unchanged files alone
+// without reading them back.
+const compiledIndexName = ".index"
+
+// indexEntry is one line of the compiled index.
+type indexEntry struct {
+	size, mtime int64 // as stat reported them after the write
+	hash        string
+}
+
+// compiledIndex maps a path (relative to target/compiled) to its entry.
+// written is the index file's own modification time: an entry whose
+// mtime is not older may have been changed within the same clock tick
+// after it was recorded ("racily clean", as git calls it), so it is not
+// trusted.
+type compiledIndex struct {
+	entries map[string]indexEntry
+	written int64
+}
+
+// readCompiledIndex reads the index; a missing or malformed one is empty
+// (every file is then compared by content, as before the index existed).
+func readCompiledIndex(p string) compiledIndex {
+	idx := compiledIndex{entries: map[string]indexEntry{}}
+	f, err := os.Open(p)
+	if err != nil {
+		return idx
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return idx
+	}
+	b, err := io.ReadAll(f)
+	if err != nil || !bytes.HasPrefix(b, []byte(indexHeader)) {
+		return idx
+	}
+	rest := string(b[len(indexHeader):])
+	entries := make(map[string]indexEntry, strings.Count(rest, "\n"))
+	for rest != "" {
+		line, tail, ok := strings.Cut(rest, "\n")
+		if !ok {
+			return idx
+		}
+		rest = tail
+		// <size> <mtime> <hash> <path>
+		f := strings.SplitN(line, " ", 4)
+		if len(f) != 4 {
+			return idx
+		}
+		size, err1 := strconv.ParseInt(f[0], 10, 64)
+		mtime, err2 := strconv.ParseInt(f[1], 10, 64)
+		if err1 != nil || err2 != nil || len(f[2]) != hashLen {
+			return idx
+		}
+		entries[f[3]] = indexEntry{size: size, mtime: mtime, hash: f[2]}
+	}
+	return compiledIndex{entries: entries, written: st.ModTime().UnixNano()}
+}
+
+// indexHeader starts the index file (a format version).
+const indexHeader = "techstore compiled index 1\n"
+
+// hashLen is the length of an entry's hash: the first 16 bytes of the
+// text's SHA-256, in hex.
+const hashLen = 32
+
+func textHash(text string) string {
+	s := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(s[:hashLen/2])
+}
+
+// unchanged reports whether the file at p still holds text: by the index
+// (size, mtime and hash recorded at the last write, size and mtime on
+// disk now), or, for a racily clean entry, by reading the file back;
+// racy is true when the entry was racily clean and the file is unchanged
+// (writing the index again makes it trusted next time).
+func (idx compiledIndex) unchanged(rel, p, text, hash string) (same, racy bool) {
+	e, ok := idx.entries[rel]
+	if !ok || e.size != int64(len(text)) || e.hash != hash {
+		return false, false
+	}
+	st, err := os.Stat(p)
+	if err != nil || !st.Mode().IsRegular() || st.Size() != e.size || st.ModTime().UnixNano() != e.mtime {
+		return false, false
+	}
+	if e.mtime >= idx.written {
+		same = sameContent(p, text)
+		return same, same
+	}
+	return true, false
+}
+
 // writeCompiled writes each node's compiled SQL under dir at its
-// original file path, in parallel.
+// original file path, in parallel, skipping files that already hold it
+// (target/compiled/.index records what the last compile wrote, so the
+// files need not be read back).
 func writeCompiled(dir string, nodes []*project.Node) error {
+	base := filepath.Dir(dir) // target/compiled
+	idxPath := filepath.Join(base, compiledIndexName)
+	idx := readCompiledIndex(idxPath)
 	dirs := map[string]bool{}
 	for _, n := range nodes {
 		dirs[filepath.Dir(filepath.Join(dir, filepath.FromSlash(n.OriginalFilePath)))] = true
@@ -182,7 +287,10 @@ func writeCompiled(dir string, nodes []*project.Node) error {
 			return fmt.Errorf("write compiled SQL: %w", err)
 		}
 	}
+	prefix := filepath.Base(dir) + "/"
 	errs := make([]error, len(nodes))
+	fresh := make([]indexEntry, len(nodes))
+	changed := make([]bool, len(nodes))
 	var wg sync.WaitGroup
 	workers := 2 * runtime.GOMAXPROCS(0)
 	for w := 0; w < workers; w++ {
@@ -190,13 +298,25 @@ func writeCompiled(dir string, nodes []*project.Node) error {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(nodes); i += workers {
-				p := filepath.Join(dir, filepath.FromSlash(nodes[i].OriginalFilePath))
-				if sameContent(p, nodes[i].CompiledCode) {
-					continue // unchanged since the last compile: leave the file alone
+				n := nodes[i]
+				p := filepath.Join(dir, filepath.FromSlash(n.OriginalFilePath))
+				h := textHash(n.CompiledCode)
+				same, racy := idx.unchanged(prefix+n.OriginalFilePath, p, n.CompiledCode, h)
+				if same {
+					// Unchanged since the last compile: leave the file alone.
+					if racy {
+						changed[i] = true
+						fresh[i] = idx.entries[prefix+n.OriginalFilePath]
+					}
+					continue
 				}
-				if err := os.WriteFile(p, []byte(nodes[i].CompiledCode), 0o644); err != nil {
-					errs[i] = fmt.Errorf("write compiled SQL of %s: %w", nodes[i].Name, err)
+				changed[i] = true
+				st, err := writeFile(p, n.CompiledCode)
+				if err != nil {
+					errs[i] = fmt.Errorf("write compiled SQL of %s: %w", n.Name, err)
+					continue
 				}
+				fresh[i] = indexEntry{size: st.Size(), mtime: st.ModTime().UnixNano(), hash: h}
 			}
 		}()
 	}
@@ -205,6 +325,75 @@ func writeCompiled(dir string, nodes []*project.Node) error {
 		if err != nil {
 			return err
 		}
+	}
+	any := false
+	for i, n := range nodes {
+		if changed[i] {
+			idx.entries[prefix+n.OriginalFilePath] = fresh[i]
+			any = true
+		}
+	}
+	if !any {
+		return nil
+	}
+	return writeCompiledIndex(idxPath, idx.entries)
+}
+
+// writeFile writes text to p and returns the file's state after the write.
+func writeFile(p, text string) (os.FileInfo, error) {
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err1 := f.Close(); err == nil {
+		err = err1
+	}
+	return st, err
+}
+
+// writeCompiledIndex writes the index atomically (a temporary file, then
+// a rename), entries sorted by path.
+func writeCompiledIndex(p string, entries map[string]indexEntry) error {
+	paths := make([]string, 0, len(entries))
+	for k := range entries {
+		paths = append(paths, k)
+	}
+	sort.Strings(paths)
+	b := make([]byte, 0, len(indexHeader)+len(paths)*(hashLen+64))
+	b = append(b, indexHeader...)
+	for _, k := range paths {
+		e := entries[k]
+		b = strconv.AppendInt(b, e.size, 10)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, e.mtime, 10)
+		b = append(b, ' ')
+		b = append(b, e.hash...)
+		b = append(b, ' ')
+		b = append(b, k...)
+		b = append(b, '\n')
+	}
+	f, err := os.CreateTemp(filepath.Dir(p), ".index-*")
+	if err != nil {
+		return fmt.Errorf("write compiled index: %w", err)
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err1 := f.Close(); err == nil {
+		err = err1
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), p)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write compiled index: %w", err)
 	}
 	return nil
 }
