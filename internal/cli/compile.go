@@ -159,11 +159,16 @@ func newCompileCmd(a *App) *cobra.Command {
 					nodes = append(nodes, n)
 				}
 			}
-			if err := writeCompiled(filepath.Join(target, "compiled", e.Project.Name), nodes); err != nil {
+			// The compiled files and the manifest are written at the same
+			// time: the one is mostly system calls, the other encoding.
+			compiled := make(chan error, 1)
+			go func() { compiled <- writeCompiled(filepath.Join(target, "compiled", e.Project.Name), nodes) }()
+			merr := e.WriteManifest(filepath.Join(target, "manifest.json"))
+			if err := <-compiled; err != nil {
 				return err
 			}
-			if err := e.WriteManifest(filepath.Join(target, "manifest.json")); err != nil {
-				return err
+			if merr != nil {
+				return merr
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Compiled %d of %d nodes (%d models written to %s) in %.3fs\n",
 				selected, len(e.Project.Nodes), len(nodes), filepath.Join("target", "compiled", e.Project.Name),
