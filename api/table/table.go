@@ -89,7 +89,8 @@ type Source interface {
 type Table[R any] struct {
 	spec    *Spec[R]
 	rows    []R
-	arena   []byte   // every row's JSON
+	shape   *shape   // the rows' keys; nil when the arena holds whole rows
+	arena   []byte   // every row's JSON values (see arena.go)
 	starts  []uint32 // row i (default order) is arena[starts[i]:ends[i]]
 	ends    []uint32
 	byKey   map[string]int32
@@ -130,7 +131,8 @@ func Load[R any](ctx context.Context, src Source, spec Spec[R]) (*Table[R], erro
 	return Build(spec, rows)
 }
 
-// Build makes a table from rows already typed (tests, derived tables).
+// Build makes a table from rows already typed (tests, derived tables). The
+// table takes rows over: they are reordered in place.
 func Build[R any](spec Spec[R], rows []R) (*Table[R], error) {
 	t := &Table[R]{spec: &spec, orders: map[string][]int32{}, filters: map[string]map[string][]int32{}}
 	ds := spec.DefaultSort
@@ -148,55 +150,27 @@ func Build[R any](spec Spec[R], rows []R) (*Table[R], error) {
 		return nil, fmt.Errorf("model %s: default_sort %q is not a sortable column of the contract (valid: %s)", spec.Model, ds, strings.Join(spec.SortKeys(), ", "))
 	}
 	// Encode every row once, into one arena, in load order.
-	var buf bytes.Buffer
-	je := json.NewEncoder(&buf)
-	je.SetEscapeHTML(false)
-	starts := make([]uint32, len(rows))
-	ends := make([]uint32, len(rows))
-	for i := range rows {
-		if i == 64 && len(rows) > 128 {
-			// Size the arena from the first rows, so it does not grow by doubling.
-			buf.Grow(buf.Len() / 64 * (len(rows) - 64) * 21 / 20)
-		}
-		starts[i] = uint32(buf.Len())
-		if err := je.Encode(&rows[i]); err != nil {
-			return nil, fmt.Errorf("model %s: encode row %d: %w", spec.Model, i+1, err)
-		}
-		if buf.Len() > math.MaxUint32 {
-			return nil, fmt.Errorf("model %s: %d bytes of JSON is more than one table can hold", spec.Model, buf.Len())
-		}
-		ends[i] = uint32(buf.Len() - 1) // without the newline
+	arena, starts, ends, sh, err := encodeRows(rows)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", spec.Model, err)
 	}
-	t.arena = buf.Bytes()
-	if cap(t.arena) > len(t.arena)+len(t.arena)/8 {
-		t.arena = bytes.Clone(t.arena) // the estimate was off: keep the exact size
-	}
-	buf = bytes.Buffer{}
-	js := func(i int32) []byte { return t.arena[starts[i]:ends[i]] }
-	// rank: the row's place in JSON order, the last tie-breaker.
-	pre := make([]int32, len(rows))
-	for i := range pre {
-		pre[i] = int32(i)
-	}
-	slices.SortFunc(pre, func(a, b int32) int {
-		if c := bytes.Compare(js(a), js(b)); c != 0 {
-			return c
+	t.arena, t.shape = arena, sh
+	byJSON := func(a, b int32) int {
+		x, y := arena[starts[a]:ends[a]], arena[starts[b]:ends[b]]
+		if sh != nil {
+			return sh.compare(x, y)
 		}
-		return cmp.Compare(a, b)
-	})
-	rank := make([]int32, len(rows))
-	for k, i := range pre {
-		rank[i] = int32(k)
+		return bytes.Compare(x, y)
 	}
-	pre = nil
-	idx := orderBy(rows, dc, desc, rank)
-	t.rows = make([]R, len(rows))
+	idx := orderBy(rows, dc, desc, byJSON)
 	t.starts = make([]uint32, len(rows))
 	t.ends = make([]uint32, len(rows))
 	for i, j := range idx {
-		t.rows[i] = rows[j]
 		t.starts[i], t.ends[i] = starts[j], ends[j]
 	}
+	starts, ends = nil, nil
+	permute(rows, idx)
+	t.rows = rows
 	sorted := t.rows
 	t.spec.DefaultSort = ds
 
@@ -234,40 +208,114 @@ func Build[R any](spec Spec[R], rows []R) (*Table[R], error) {
 	return t, nil
 }
 
-// orderBy returns row indexes ordered by c, NULLs last both ways, ties by
-// rank (nil: by row index, so by the default order).
-func orderBy[R any](rows []R, c *Col[R], desc bool, rank []int32) []int32 {
-	tie := func(a, b int32) int {
-		if rank != nil {
-			return cmp.Compare(rank[a], rank[b])
+// encodeRows encodes rows as the API writes them (no HTML escaping), into
+// one arena without their keys when every row is a flat object with the
+// same keys (see arena.go), else whole.
+func encodeRows[R any](rows []R) (arena []byte, starts, ends []uint32, sh *shape, err error) {
+	var buf bytes.Buffer
+	je := json.NewEncoder(&buf)
+	je.SetEscapeHTML(false)
+	starts = make([]uint32, len(rows))
+	ends = make([]uint32, len(rows))
+	whole := false
+	for i := 0; i < len(rows); i++ {
+		if i == 64 && len(rows) > 128 {
+			// Size the arena from the first rows, so it does not grow by doubling.
+			arena = slices.Grow(arena, len(arena)/64*(len(rows)-64)*21/20)
 		}
-		return cmp.Compare(a, b)
-	}
-	idx := make([]int32, len(rows))
-	for i := range idx {
-		idx[i] = int32(i)
-	}
-	slices.SortFunc(idx, func(a, b int32) int {
-		ra, rb := &rows[a], &rows[b]
-		na, nb := c.IsNull(ra), c.IsNull(rb)
+		buf.Reset()
+		if err := je.Encode(&rows[i]); err != nil {
+			return nil, nil, nil, nil, fmt.Errorf("encode row %d: %w", i+1, err)
+		}
+		js := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+		starts[i] = uint32(len(arena))
 		switch {
-		case na && nb:
-			return tie(a, b)
-		case na:
-			return 1
-		case nb:
-			return -1
+		case whole:
+			arena = append(arena, js...)
+		case i == 0:
+			if sh, err = learnShape(js); err != nil {
+				whole, sh = true, nil
+				arena = append(arena, js...)
+				break
+			}
+			fallthrough
+		default:
+			if arena, err = sh.strip(arena, js); err != nil {
+				// A row unlike the first: keep whole rows, from the start.
+				whole, sh, arena, i = true, nil, arena[:0], -1
+				continue
+			}
 		}
-		v := c.Cmp(ra, rb)
+		if len(arena) > math.MaxUint32 {
+			return nil, nil, nil, nil, fmt.Errorf("%d bytes of JSON is more than one table can hold", len(arena))
+		}
+		ends[i] = uint32(len(arena))
+	}
+	if cap(arena) > len(arena)+len(arena)/8 {
+		arena = bytes.Clone(arena) // the estimate was off: keep the exact size
+	}
+	return arena, starts, ends, sh, nil
+}
+
+// permute puts rows in the order idx (rows[i] becomes the old rows[idx[i]])
+// in place, following the permutation's cycles; idx is used up.
+func permute[R any](rows []R, idx []int32) {
+	for i := range idx {
+		if idx[i] < 0 || int(idx[i]) == i {
+			continue
+		}
+		tmp := rows[i]
+		j := i
+		for {
+			k := int(idx[j])
+			idx[j] = -1
+			if k == i {
+				rows[j] = tmp
+				break
+			}
+			rows[j] = rows[k]
+			j = k
+		}
+	}
+}
+
+// orderBy returns row indexes ordered by c, NULLs last both ways, ties by
+// tie (nil: by row index, so by the default order), then by row index.
+func orderBy[R any](rows []R, c *Col[R], desc bool, tie func(a, b int32) int) []int32 {
+	idx := make([]int32, 0, len(rows))
+	var nulls []int32
+	for i := range rows {
+		if c.IsNull(&rows[i]) {
+			nulls = append(nulls, int32(i))
+		} else {
+			idx = append(idx, int32(i))
+		}
+	}
+	f := c.Cmp
+	slices.SortFunc(idx, func(a, b int32) int {
+		v := f(&rows[a], &rows[b])
 		if desc {
 			v = -v
 		}
 		if v != 0 {
 			return v
 		}
-		return tie(a, b)
+		if tie != nil {
+			if v = tie(a, b); v != 0 {
+				return v
+			}
+		}
+		return cmp.Compare(a, b)
 	})
-	return idx
+	if tie != nil {
+		slices.SortFunc(nulls, func(a, b int32) int {
+			if v := tie(a, b); v != 0 {
+				return v
+			}
+			return cmp.Compare(a, b)
+		})
+	}
+	return append(idx, nulls...)
 }
 
 // reverseOrder derives the descending order from the ascending one in
@@ -299,10 +347,37 @@ func (t *Table[R]) Len() int { return len(t.starts) }
 // Rows returns the rows in default order; callers must not modify them.
 func (t *Table[R]) Rows() []R { return t.rows }
 
-// Encoded returns the pre-encoded JSON of row i (default order).
-func (t *Table[R]) Encoded(i int) []byte { return t.enc(int32(i)) }
+// Encoded returns the JSON of row i (default order).
+func (t *Table[R]) Encoded(i int) []byte { return t.appendRow(nil, int32(i)) }
 
-func (t *Table[R]) enc(i int32) []byte { return t.arena[t.starts[i]:t.ends[i]:t.ends[i]] }
+// rowLen is the length of row i's JSON.
+func (t *Table[R]) rowLen(i int32) int {
+	n := int(t.ends[i] - t.starts[i])
+	if t.shape != nil {
+		n += t.shape.extra
+	}
+	return n
+}
+
+// appendRow appends row i's JSON to b.
+func (t *Table[R]) appendRow(b []byte, i int32) []byte {
+	v := t.arena[t.starts[i]:t.ends[i]]
+	if t.shape == nil {
+		return append(b, v...)
+	}
+	return t.shape.expand(b, v)
+}
+
+// buffer returns a pooled buffer with room for n bytes.
+func (t *Table[R]) buffer(n int) *[]byte {
+	bp, _ := t.pool.Get().(*[]byte)
+	if bp == nil || cap(*bp) < n {
+		b := make([]byte, 0, n)
+		bp = &b
+	}
+	*bp = (*bp)[:0]
+	return bp
+}
 
 // ReleaseRows drops the typed rows once the indexes and derived answers are
 // built: requests read only the pre-encoded JSON and the indexes. After it,
@@ -315,13 +390,18 @@ func (t *Table[R]) Order(sortKey string) ([]int32, bool) {
 	return o, ok
 }
 
-// Get returns the pre-encoded JSON of the row with the key value.
+// Get returns the JSON of the row with the key value.
 func (t *Table[R]) Get(key string) (Body, bool) {
 	i, ok := t.byKey[key]
 	if !ok {
 		return Body{}, false
 	}
-	return Bytes(t.enc(i)), true
+	if t.shape == nil {
+		return Bytes(t.arena[t.starts[i]:t.ends[i]:t.ends[i]]), true
+	}
+	bp := t.buffer(t.rowLen(i))
+	*bp = t.appendRow(*bp, i)
+	return Body{b: *bp, buf: bp, pool: &t.pool}, true
 }
 
 // Row returns the row with the key value.
@@ -428,20 +508,15 @@ func (t *Table[R]) Page(idx []int32, offset, limit int) Body {
 	page := idx[lo:hi]
 	n := 80
 	for _, i := range page {
-		n += int(t.ends[i]-t.starts[i]) + 1
+		n += t.rowLen(i) + 1
 	}
-	bp, _ := t.pool.Get().(*[]byte)
-	if bp == nil || cap(*bp) < n {
-		b := make([]byte, 0, n)
-		bp = &b
-	}
-	b := (*bp)[:0]
-	b = append(b, `{"items":[`...)
+	bp := t.buffer(n)
+	b := append(*bp, `{"items":[`...)
 	for k, i := range page {
 		if k > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, t.enc(i)...)
+		b = t.appendRow(b, i)
 	}
 	b = append(b, `],"total":`...)
 	b = strconv.AppendInt(b, int64(len(idx)), 10)
