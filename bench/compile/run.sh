@@ -9,9 +9,19 @@
 # Usage: bench/compile/run.sh [sizes...]   e.g. bench/compile/run.sh 2000 10000
 # BIN=path/to/techstore measures that binary instead of building bin/techstore
 # (e.g. one built from an older commit, for a before/after comparison).
+# Every run is a full load (TECHSTORE_NO_PARTIAL_PARSE=1). CACHE=1 measures
+# partial parsing instead: the warm-up run writes target/partial_parse.bin
+# and every timed run restores the project from it (a cache hit).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-5}
+if [ "${CACHE:-0}" = 1 ]; then
+  unset TECHSTORE_NO_PARTIAL_PARSE
+  mode="partial parse cache hit (CACHE=1)"
+else
+  export TECHSTORE_NO_PARTIAL_PARSE=1
+  mode="full load (no partial parse cache)"
+fi
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(2000 10000)
 bin=${BIN:-}
@@ -21,7 +31,7 @@ if [ -z "$bin" ]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; $mode"
 printf '%-8s %-8s %-12s %-12s %-12s %-12s\n' models nodes median_ms worst_ms cpu_ms peak_rss_mb
 for n in "${sizes[@]}"; do
   proj="$work/synth$n"

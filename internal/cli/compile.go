@@ -23,6 +23,7 @@ import (
 
 	"github.com/techstore-analytics/techstore/runtime/adapter"
 	"github.com/techstore-analytics/techstore/runtime/compile"
+	"github.com/techstore-analytics/techstore/runtime/partial"
 	"github.com/techstore-analytics/techstore/runtime/profile"
 	"github.com/techstore-analytics/techstore/runtime/project"
 	"github.com/techstore-analytics/techstore/runtime/selector"
@@ -54,8 +55,9 @@ func parseVars(s string) (map[string]any, error) {
 }
 
 // LoadEngine resolves the target from the global flags and loads,
-// renders and checks the project. Every command that needs the project
-// calls it.
+// renders and checks the project, or restores it from
+// target/partial_parse.bin when nothing it depends on changed
+// (runtime/partial). Every command that needs the project calls it.
 func (a *App) LoadEngine(ctx context.Context) (*compile.Engine, adapter.Config, error) {
 	vars, err := parseVars(a.Vars)
 	if err != nil {
@@ -69,7 +71,10 @@ func (a *App) LoadEngine(ctx context.Context) (*compile.Engine, adapter.Config, 
 	if err != nil {
 		return nil, adapter.Config{}, err
 	}
-	e, err := compile.Load(ctx, a.ProjectDir, compile.Options{Target: cfg, Dialect: dialect, Vars: vars})
+	e, _, err := partial.Load(ctx, a.ProjectDir, partial.Options{
+		Compile:  compile.Options{Target: cfg, Dialect: dialect, Vars: vars},
+		Disabled: a.NoPartialParse || os.Getenv("TECHSTORE_NO_PARTIAL_PARSE") == "1",
+	})
 	if err != nil {
 		return nil, adapter.Config{}, err
 	}

@@ -18,6 +18,9 @@ type App struct {
 	ProfilesDir string
 	Target      string
 	Vars        string // YAML/JSON mapping given with --vars
+	// NoPartialParse loads the project in full, neither reading nor
+	// writing target/partial_parse.bin (also TECHSTORE_NO_PARTIAL_PARSE=1).
+	NoPartialParse bool
 }
 
 // ExitError carries a process exit code through cobra.
@@ -48,6 +51,7 @@ func NewRoot() *cobra.Command {
 	pf.StringVar(&a.ProfilesDir, "profiles-dir", "", "folder of profiles.yml (default: the project folder, then ~/.techstore)")
 	pf.StringVar(&a.Target, "target", "", "target in the profile (default: the profile's target)")
 	pf.StringVar(&a.Vars, "vars", "", "project vars as YAML or JSON, e.g. '{as_of_date: 2026-10-31}'")
+	pf.BoolVar(&a.NoPartialParse, "no-partial-parse", false, "load the project in full instead of restoring it from target/partial_parse.bin (also TECHSTORE_NO_PARTIAL_PARSE=1)")
 	for _, c := range commands {
 		root.AddCommand(c(a))
 	}

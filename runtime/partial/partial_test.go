@@ -1,0 +1,570 @@
+package partial
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/techstore-analytics/techstore/bench/compile/synth"
+	"github.com/techstore-analytics/techstore/runtime/adapter"
+	"github.com/techstore-analytics/techstore/runtime/adapter/duckdb"
+	"github.com/techstore-analytics/techstore/runtime/compile"
+	"github.com/techstore-analytics/techstore/runtime/manifest"
+	"github.com/techstore-analytics/techstore/runtime/project"
+)
+
+// testTarget is a DuckDB target as profile.Resolve returns it for
+// `type: duckdb, path: warehouse/<db>.duckdb, threads: 4`.
+func testTarget(db string) adapter.Config {
+	return adapter.Config{Name: "dev", Type: "duckdb", Schema: "main", Threads: 4,
+		Fields: map[string]any{"type": "duckdb", "path": "warehouse/" + db + ".duckdb", "threads": 4}}
+}
+
+func testOptions(vars map[string]any) Options {
+	t := testTarget("techstore")
+	return Options{Compile: compile.Options{Target: t, Dialect: duckdb.DialectFor(t), Vars: vars}}
+}
+
+// copyTree copies the files under src (hidden folders and target/ left
+// out) to dst.
+func copyTree(t *testing.T, src, dst string, only ...string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if de.IsDir() {
+			if rel != "." && (strings.HasPrefix(de.Name(), ".") || rel == "target") {
+				return filepath.SkipDir
+			}
+			if len(only) > 0 && rel != "." && !strings.Contains(rel, string(filepath.Separator)) {
+				keep := false
+				for _, o := range only {
+					keep = keep || rel == o
+				}
+				if !keep {
+					return filepath.SkipDir
+				}
+			}
+			return nil
+		}
+		if len(only) > 0 && !strings.Contains(rel, string(filepath.Separator)) {
+			keep := false
+			for _, o := range only {
+				keep = keep || rel == o
+			}
+			if !keep {
+				return nil
+			}
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out := filepath.Join(dst, rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for rel, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func manifestBytes(t *testing.T, e *compile.Engine) []byte {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "manifest.json")
+	err := manifest.WriteFile(p, e.Project, e.DAG, manifest.Metadata{
+		AdapterType: "duckdb", TargetName: "dev", RelationName: e.RelationName,
+		GeneratedAt: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// sameEngine checks that got behaves as want (a fresh compile.Load):
+// equal projects and settings, byte-identical manifests, the same DAG
+// order, relations, and renders at execution time (incremental or not).
+func sameEngine(t *testing.T, got, want *compile.Engine) {
+	t.Helper()
+	if !reflect.DeepEqual(got.Project, want.Project) {
+		for id, n := range want.Project.Nodes {
+			if !reflect.DeepEqual(got.Project.Nodes[id], n) {
+				t.Errorf("node %s differs:\n got %+v\nwant %+v", id, got.Project.Nodes[id], n)
+				break
+			}
+		}
+		t.Fatalf("restored project differs from a fresh load")
+	}
+	if !reflect.DeepEqual(got.Settings, want.Settings) {
+		t.Fatalf("settings differ: %+v vs %+v", got.Settings, want.Settings)
+	}
+	if !reflect.DeepEqual(got.DAG.Nodes(), want.DAG.Nodes()) {
+		t.Fatalf("DAG order differs")
+	}
+	if !bytes.Equal(manifestBytes(t, got), manifestBytes(t, want)) {
+		t.Fatalf("manifests differ")
+	}
+	for id, n := range want.Project.Nodes {
+		if got.Relation(id) != want.Relation(id) || got.RelationName(id) != want.RelationName(id) {
+			t.Fatalf("relation of %s: %v vs %v", id, got.Relation(id), want.Relation(id))
+		}
+		if n.ResourceType != project.Model {
+			continue
+		}
+		for _, inc := range []bool{false, true} {
+			g, gerr := got.Render(got.Project.Nodes[id], compile.RenderContext{IsIncremental: inc})
+			w, werr := want.Render(n, compile.RenderContext{IsIncremental: inc})
+			if g != w || (gerr == nil) != (werr == nil) {
+				t.Fatalf("render %s (incremental %v): %q, %v; want %q, %v", id, inc, g, gerr, w, werr)
+			}
+		}
+	}
+	for id := range want.Project.Sources {
+		if got.RelationName(id) != want.RelationName(id) {
+			t.Fatalf("relation of %s differs", id)
+		}
+	}
+}
+
+// loadTwice loads dir through the cache twice (a miss that writes, then a
+// hit) and returns the hit.
+func loadTwice(t *testing.T, dir string, o Options) *compile.Engine {
+	t.Helper()
+	ctx := context.Background()
+	_, st, err := Load(ctx, dir, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Hit || !st.Wrote {
+		t.Fatalf("first load: %+v, want a miss that writes the cache", st)
+	}
+	e, st, err := Load(ctx, dir, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Hit {
+		t.Fatalf("second load: %+v, want a hit", st)
+	}
+	return e
+}
+
+func TestRestoredEngineEqualsFreshLoad(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(t *testing.T, dir string)
+		vars  map[string]any
+	}{
+		{"techstore", func(t *testing.T, dir string) {
+			copyTree(t, "../..", dir, "project.yml", "selectors.yml", "models", "macros", "seeds", "tests")
+		}, map[string]any{"as_of_date": "2026-10-31"}},
+		{"shop with ephemeral models", func(t *testing.T, dir string) {
+			copyTree(t, "../compile/testdata/shop", dir)
+		}, map[string]any{"min_amount": 7}},
+		{"synthetic 300 models", func(t *testing.T, dir string) {
+			if err := synth.Generate(dir, 300); err != nil {
+				t.Fatal(err)
+			}
+		}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			c.setup(t, dir)
+			o := testOptions(c.vars)
+			hit := loadTwice(t, dir, o)
+			fresh, err := compile.Load(context.Background(), dir, o.Compile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameEngine(t, hit, fresh)
+		})
+	}
+}
+
+// A template reads this variable with env; tests set it with t.Setenv.
+const envName = "TECHSTORE_PARTIAL_TEST_REGION"
+
+func baseProject() map[string]string {
+	return map[string]string{
+		"project.yml":      "name: inv\nprofile: inv\nvars:\n  min_amount: 10\nmodels:\n  inv:\n    +materialized: table\n",
+		"models/a.sql":     "{{ config \"tags\" (list \"a\") }}select 1 as id, '{{ env \"" + envName + "\" \"none\" }}' as region\n",
+		"models/b.sql":     "select * from {{ ref \"a\" }} where id >= {{ var \"min_amount\" }} and {{ include \"flag\" }}\n",
+		"models/props.yml": "models:\n  - name: a\n    description: the a model\n    columns:\n      - name: id\n        tests: [not_null]\n",
+		"macros/m.sql":     "{{ define \"flag\" }}1 = 1{{ end }}\n",
+	}
+}
+
+func TestChangesInvalidate(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(t *testing.T, dir string, o *Options)
+		check  func(e *compile.Engine) bool // true when the change shows
+	}{
+		{"model body", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"models/b.sql": "select id + 1 as id from {{ ref \"a\" }}\n"})
+		}, func(e *compile.Engine) bool {
+			return strings.Contains(e.Project.Nodes["model.inv.b"].CompiledCode, "id + 1")
+		}},
+		{"model body, same size", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"models/b.sql": "select * from {{ ref \"a\" }} where id >= {{ var \"min_amount\" }} and {{ include \"flag\" }}\r"})
+		}, func(e *compile.Engine) bool {
+			return strings.HasSuffix(e.Project.Nodes["model.inv.b"].CompiledCode, "1 = 1\r")
+		}},
+		{"YAML description", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"models/props.yml": "models:\n  - name: a\n    description: the changed model\n    columns:\n      - name: id\n        tests: [not_null]\n"})
+		}, func(e *compile.Engine) bool {
+			return e.Project.Nodes["model.inv.a"].Description == "the changed model"
+		}},
+		{"macro", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"macros/m.sql": "{{ define \"flag\" }}2 = 2{{ end }}\n"})
+		}, func(e *compile.Engine) bool {
+			return strings.Contains(e.Project.Nodes["model.inv.b"].CompiledCode, "2 = 2")
+		}},
+		{"project.yml var default", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"project.yml": "name: inv\nprofile: inv\nvars:\n  min_amount: 42\nmodels:\n  inv:\n    +materialized: table\n"})
+		}, func(e *compile.Engine) bool {
+			return strings.Contains(e.Project.Nodes["model.inv.b"].CompiledCode, "id >= 42")
+		}},
+		{"--vars", func(_ *testing.T, _ string, o *Options) {
+			o.Compile.Vars = map[string]any{"min_amount": 5}
+		}, func(e *compile.Engine) bool {
+			return strings.Contains(e.Project.Nodes["model.inv.b"].CompiledCode, "id >= 5")
+		}},
+		{"--vars same text, other type", func(_ *testing.T, _ string, o *Options) {
+			o.Compile.Vars = map[string]any{"min_amount": "10"}
+		}, func(e *compile.Engine) bool {
+			return e.Project.Vars["min_amount"] == "10"
+		}},
+		{"env var read by a template", func(t *testing.T, _ string, _ *Options) {
+			t.Setenv(envName, "emea")
+		}, func(e *compile.Engine) bool {
+			return strings.Contains(e.Project.Nodes["model.inv.a"].CompiledCode, "'emea'")
+		}},
+		{"target schema", func(_ *testing.T, _ string, o *Options) {
+			o.Compile.Target.Schema = "analytics"
+		}, func(e *compile.Engine) bool {
+			return e.Project.Nodes["model.inv.a"].Schema == "analytics"
+		}},
+		{"target name", func(_ *testing.T, _ string, o *Options) {
+			o.Compile.Target.Name = "prod"
+		}, func(e *compile.Engine) bool { return true }},
+		{"target field (database file)", func(_ *testing.T, _ string, o *Options) {
+			o.Compile.Target = testTarget("other")
+			o.Compile.Dialect = duckdb.DialectFor(o.Compile.Target)
+		}, func(e *compile.Engine) bool { return true }},
+		{"add a model", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"models/sub/c.sql": "select * from {{ ref \"b\" }}\n"})
+		}, func(e *compile.Engine) bool {
+			_, ok := e.Project.Nodes["model.inv.c"]
+			return ok
+		}},
+		{"add a file the loader ignores today", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"models/notes.md": "# notes\n"})
+		}, func(e *compile.Engine) bool { return true }},
+		{"remove a YAML file", func(t *testing.T, dir string, _ *Options) {
+			if err := os.Remove(filepath.Join(dir, "models", "props.yml")); err != nil {
+				t.Fatal(err)
+			}
+		}, func(e *compile.Engine) bool {
+			return e.Project.Nodes["model.inv.a"].Description == "" && len(e.Project.Nodes) == 2
+		}},
+		{"add selectors.yml", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"selectors.yml": "selectors:\n  - name: all\n    definition: a\n"})
+		}, func(e *compile.Engine) bool { return e.Project.SelectorsFile == "selectors.yml" }},
+		{"another binary", func(_ *testing.T, _ string, o *Options) {
+			o.BinaryID = "test-binary-2"
+		}, func(e *compile.Engine) bool { return true }},
+	}
+	ctx := context.Background()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv(envName, "na")
+			dir := t.TempDir()
+			writeFiles(t, dir, baseProject())
+			o := testOptions(nil)
+			o.BinaryID = "test-binary-1"
+			loadTwice(t, dir, o)
+			c.change(t, dir, &o)
+			e, st, err := Load(ctx, dir, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Hit {
+				t.Fatalf("after the change the cache was used: %+v", st)
+			}
+			if !c.check(e) {
+				t.Fatalf("the change does not show in the load")
+			}
+			// The new cache holds the changed project.
+			e2, st, err := Load(ctx, dir, o)
+			if err != nil || !st.Hit {
+				t.Fatalf("load after the change: %+v, %v; want a hit", st, err)
+			}
+			fresh, err := compile.Load(ctx, dir, o.Compile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameEngine(t, e2, fresh)
+		})
+	}
+}
+
+func TestVolatileTemplatesAreNotCached(t *testing.T) {
+	cases := []struct {
+		name, model string
+		cached      bool
+		reason      string // part of the reason when not cached
+	}{
+		{"now", `select '{{ now | date "2006-01-02" }}' as d`, false, "calls now"},
+		{"date of a var", `select '{{ date "2006" (var "d") }}' as d`, false, "calls date"},
+		{"uuidv4", `select '{{ uuidv4 }}' as id`, false, "calls uuidv4"},
+		{"randAlphaNum in a macro call", `select '{{ include "m" (randAlphaNum 4) }}' as id`, false, "calls randAlphaNum"},
+		{"env with a computed name", `select '{{ env (printf "X_%s" "Y") "d" }}' as x`, false, "env called without a literal name"},
+		{"env piped", `select '{{ "HOME" | env }}' as x`, false, "env called without a literal name"},
+		{"now in SQL text only", `select now() as d, current_date as date`, true, ""},
+		{"date in a comment and a string", `{{/* the date of now */}}select {{ dispatch "datediff" "a" "b" }} as d`, true, ""},
+		{"date as a field", `select '{{ $x := dict "date" 1 }}{{ $x.date }}' as d`, true, ""},
+		{"env with a literal name", `select '{{ env "HOME" "h" }}' as h`, true, ""},
+	}
+	ctx := context.Background()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, map[string]string{
+				"project.yml":  "name: vol\nprofile: vol\nvars:\n  d: 2026-10-31T00:00:00Z\n",
+				"models/x.sql": c.model,
+				"macros/m.sql": "{{ define \"m\" }}{{ . }}{{ end }}{{ define \"default__datediff\" }}{{ index . 1 }} - {{ index . 0 }}{{ end }}",
+			})
+			o := testOptions(nil)
+			_, st, err := Load(ctx, dir, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Wrote != c.cached {
+				t.Fatalf("wrote = %v, want %v (%s)", st.Wrote, c.cached, st.Reason)
+			}
+			if !c.cached && !strings.Contains(st.Reason, c.reason) {
+				t.Errorf("reason %q does not say %q", st.Reason, c.reason)
+			}
+			_, st, err = Load(ctx, dir, o)
+			if err != nil || st.Hit != c.cached {
+				t.Fatalf("second load: %+v, %v; want hit = %v", st, err, c.cached)
+			}
+		})
+	}
+}
+
+func TestDamagedCacheIsIgnored(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, baseProject())
+	o := testOptions(nil)
+	o.BinaryID = "test-binary"
+	loadTwice(t, dir, o)
+	cachePath, err := Path(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(cachePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flip := func(i int) []byte {
+		b := bytes.Clone(good)
+		b[i] ^= 0x55
+		return b
+	}
+	cases := []struct {
+		name string
+		data []byte
+	}{
+		{"empty", nil},
+		{"garbage", []byte("not a cache at all")},
+		{"magic only", []byte(magic)},
+		{"other format version", append([]byte(magic), 99)},
+		{"truncated header", good[:len(magic)+10]},
+		{"truncated body", good[:len(good)-7]},
+		{"one byte short", good[:len(good)-1]},
+		{"a byte too many", append(bytes.Clone(good), 0)},
+		{"flipped byte in the key", flip(len(magic) + 3)},
+		{"flipped byte in the body", flip(len(good) - 20)},
+		{"flipped last byte", flip(len(good) - 1)},
+	}
+	ctx := context.Background()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if err := os.WriteFile(cachePath, c.data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			e, st, err := Load(ctx, dir, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Hit {
+				t.Fatalf("a damaged cache was used")
+			}
+			if e.Project.Nodes["model.inv.b"] == nil || !st.Wrote {
+				t.Fatalf("load after a damaged cache: %+v", st)
+			}
+		})
+	}
+}
+
+// TestDecodeNeverPanics decodes every prefix and many one-byte changes of
+// a real body (the CRC is bypassed: this is the decoder's own guard).
+func TestDecodeNeverPanics(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, "../compile/testdata/shop", dir)
+	e, err := compile.Load(context.Background(), dir, testOptions(nil).Compile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := encodeSnapshot(nil, e.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := decodeSnapshot(body); err != nil {
+		t.Fatalf("the intact body does not decode: %v", err)
+	}
+	for n := 0; n < len(body); n++ {
+		if _, err := decodeSnapshot(body[:n]); err == nil {
+			t.Fatalf("a body cut at %d of %d bytes decoded", n, len(body))
+		}
+	}
+	for i := 0; i < len(body); i += 7 {
+		for _, x := range []byte{0x01, 0x80, 0xff} {
+			b := bytes.Clone(body)
+			b[i] ^= x
+			decodeSnapshot(b) // may decode (a changed string) but must not panic
+		}
+	}
+}
+
+func TestConcurrentLoads(t *testing.T) {
+	dir := t.TempDir()
+	if err := synth.Generate(dir, 200); err != nil {
+		t.Fatal(err)
+	}
+	o := testOptions(nil)
+	fresh, err := compile.Load(context.Background(), dir, o.Compile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := manifestBytes(t, fresh)
+	for round := range 2 { // round 0: every loader misses and writes; round 1: hits
+		var wg sync.WaitGroup
+		engines := make([]*compile.Engine, 4)
+		errs := make([]error, 4)
+		for i := range engines {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				engines[i], _, errs[i] = Load(context.Background(), dir, o)
+			}()
+		}
+		wg.Wait()
+		for i, e := range engines {
+			if errs[i] != nil {
+				t.Fatalf("round %d loader %d: %v", round, i, errs[i])
+			}
+			if !bytes.Equal(manifestBytes(t, e), want) {
+				t.Fatalf("round %d loader %d: manifest differs", round, i)
+			}
+		}
+	}
+	_, st, err := Load(context.Background(), dir, o)
+	if err != nil || !st.Hit {
+		t.Fatalf("after concurrent writers: %+v, %v; want a hit", st, err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "target", "*.tmp"))
+	if len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+func TestDisabled(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, baseProject())
+	o := testOptions(nil)
+	o.Disabled = true
+	if _, st, err := Load(context.Background(), dir, o); err != nil || st.Wrote || st.Hit {
+		t.Fatalf("disabled: %+v, %v", st, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "target", FileName)); err == nil {
+		t.Fatalf("disabled partial parsing wrote %s", FileName)
+	}
+}
+
+// TestLoadErrorsAreTheLoaders: a project that does not load reports the
+// loader's error, cache or not, and a cache never hides it.
+func TestLoadErrorsAreTheLoaders(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, baseProject())
+	o := testOptions(nil)
+	loadTwice(t, dir, o)
+	writeFiles(t, dir, map[string]string{"models/b.sql": "select * from {{ ref \"nope\" }}\n"})
+	_, _, err := Load(context.Background(), dir, o)
+	if err == nil || !strings.Contains(err.Error(), "models/b.sql") || !strings.Contains(err.Error(), `ref "nope"`) {
+		t.Fatalf("error = %v, want the loader's error naming models/b.sql", err)
+	}
+}
+
+// TestFieldsCovered fails when a field is added to a type the cache
+// stores: encode and decode it in codec.go, then update the count here.
+// (TestRestoredEngineEqualsFreshLoad also catches a field that a load
+// fills but the codec drops.)
+func TestFieldsCovered(t *testing.T) {
+	cases := []struct {
+		v    any
+		want int
+	}{
+		{project.Project{}, 16},
+		{project.Node{}, 29},
+		{project.Config{}, 20},
+		{project.Column{}, 6},
+		{project.Source{}, 15},
+		{project.TestSpec{}, 5},
+		{project.TestMetadata{}, 3},
+		{project.DependsOn{}, 2},
+		{project.File{}, 2},
+		{project.Settings{}, 4},
+		{compile.Snapshot{}, 3},
+		{compile.EphemeralSQL{}, 3},
+	}
+	for _, c := range cases {
+		typ := reflect.TypeOf(c.v)
+		t.Run(typ.Name(), func(t *testing.T) {
+			if got := typ.NumField(); got != c.want {
+				t.Errorf("%s has %d fields, the cache codec knows %d: add the new field to runtime/partial/codec.go", typ, got, c.want)
+			}
+		})
+	}
+}
