@@ -61,7 +61,7 @@ func (d *DuckDB) Open(ctx context.Context) (table.Source, io.Closer, error) {
 			var catalog string
 			err = db.QueryRowContext(ctx, "SELECT current_database()").Scan(&catalog)
 			if err == nil {
-				return &sqlSource{db: db, schema: duckQuote(catalog) + "." + duckQuote(schemaOr(d.Schema)), quote: duckQuote}, db, nil
+				return &sqlSource{db: db, schema: duckQuote(catalog) + "." + duckQuote(schemaOr(d.Schema)), quote: duckQuote, types: GoldColumns()}, db, nil
 			}
 			db.Close()
 		}
@@ -101,6 +101,10 @@ type sqlSource struct {
 	db     *sql.DB
 	schema string // quoted, qualified schema
 	quote  func(string) string
+	// types are the contract types of the gold columns: DECIMAL columns
+	// are read as DOUBLE, which DuckDB converts as cheapen would (the
+	// decimal's integer over a power of ten), without a big.Int per value.
+	types map[string][]table.Column
 }
 
 // Count returns the rows of a gold table, so the loader allocates once.
@@ -111,9 +115,18 @@ func (s *sqlSource) Count(ctx context.Context, model string) (int, error) {
 }
 
 func (s *sqlSource) Select(ctx context.Context, model string, cols []string, fn func([]any) error) error {
+	decimal := map[string]bool{}
+	for _, c := range s.types[model] {
+		if strings.HasPrefix(strings.ToLower(c.Type), "decimal") {
+			decimal[c.Name] = true
+		}
+	}
 	q := make([]string, len(cols))
 	for i, c := range cols {
 		q[i] = s.quote(c)
+		if decimal[c] {
+			q[i] = "CAST(" + q[i] + " AS DOUBLE) AS " + q[i]
+		}
 	}
 	stmt := "SELECT " + strings.Join(q, ", ") + " FROM " + s.schema + "." + s.quote(model)
 	rows, err := s.db.QueryContext(ctx, stmt)

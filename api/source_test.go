@@ -1,12 +1,18 @@
 package api
 
 import (
+	"context"
+	"database/sql"
 	"math/big"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/techstore-analytics/techstore/api/table"
 )
 
 func TestCheapen(t *testing.T) {
@@ -56,4 +62,64 @@ func mustFloat(s string) float64 {
 		panic(err)
 	}
 	return f
+}
+
+// The DuckDB source reads DECIMAL columns as DOUBLE; each value must be
+// the float64 nearest to the decimal's text, as strconv parses it (what
+// the loader made of the decimal before).
+func TestDuckDBReadsDecimalsAsNearestDouble(t *testing.T) {
+	cases := []struct {
+		name, typ, text string
+	}{
+		{"money", "decimal(18,2)", "123.45"},
+		{"0.07 (not exact in binary)", "decimal(5,2)", "0.07"},
+		{"1.005", "decimal(18,3)", "1.005"},
+		{"negative cent", "decimal(18,2)", "-0.01"},
+		{"twelve digits", "decimal(18,2)", "123456789012.34"},
+		{"largest exact cents", "decimal(18,2)", "90071992547409.91"},
+		{"percentage", "decimal(5,2)", "99.99"},
+		{"4 decimals", "decimal(10,4)", "3.9967"},
+		{"zero", "decimal(18,2)", "0.00"},
+	}
+	path := filepath.Join(t.TempDir(), "dec.duckdb")
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols []table.Column
+	var defs, vals, names []string
+	for i, c := range cases {
+		n := "c" + strconv.Itoa(i)
+		cols = append(cols, table.Column{Name: n, Type: c.typ})
+		defs = append(defs, n+" "+c.typ)
+		vals = append(vals, c.text)
+		names = append(names, n)
+	}
+	for _, s := range []string{"CREATE SCHEMA gold", "CREATE TABLE gold.d (" + strings.Join(defs, ", ") + ")", "INSERT INTO gold.d VALUES (" + strings.Join(vals, ", ") + ")"} {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	src, closer, err := (&DuckDB{Path: path}).Open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closer.Close()
+	src.(*sqlSource).types = map[string][]table.Column{"d": cols}
+	var got []any
+	err = src.Select(context.Background(), "d", names, func(v []any) error {
+		got = append([]any(nil), v...)
+		return nil
+	})
+	if err != nil || len(got) != len(cases) {
+		t.Fatalf("select: %v, %d values", err, len(got))
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if want := mustFloat(c.text); got[i] != want {
+				t.Errorf("%s %s read as %v (%T), want %v", c.typ, c.text, got[i], got[i], want)
+			}
+		})
+	}
 }
