@@ -17,11 +17,6 @@ import (
 // which also produces the error messages for invalid YAML. A differential
 // test and a fuzz test compare both parsers.
 func fastYAML(text string) (doc *yaml.Node, ok bool) {
-	// YAML also breaks lines at NEL, LS and PS and skips a BOM: leave
-	// such text (rare in properties files) to yaml.v3.
-	if strings.ContainsAny(text, "\u0085\u2028\u2029\ufeff\r") {
-		return nil, false
-	}
 	// A second document or an explicit end marker is yaml.v3's too (one
 	// leading "---" is fine).
 	if strings.HasPrefix(text, "...") || strings.Contains(text, "\n---") || strings.Contains(text, "\n...") {
@@ -53,25 +48,47 @@ type fyParser struct {
 	arena []yaml.Node // nodes are carved from chunks: one allocation per 64
 }
 
-// node returns a pointer to a copy of n in the parser's arena.
-func (p *fyParser) node(n yaml.Node) *yaml.Node {
+// node returns a new node of the given kind, position and value, carved
+// from the parser's arena.
+func (p *fyParser) node(kind yaml.Kind, tag, value string, line, col int) *yaml.Node {
 	if len(p.arena) == cap(p.arena) {
 		p.arena = make([]yaml.Node, 0, 64)
 	}
-	p.arena = append(p.arena, n)
-	return &p.arena[len(p.arena)-1]
+	p.arena = p.arena[:len(p.arena)+1]
+	n := &p.arena[len(p.arena)-1]
+	n.Kind, n.Tag, n.Value, n.Line, n.Column = kind, tag, value, line, col
+	return n
+}
+
+// plainText reports whether text is valid UTF-8 free of what the fast
+// path leaves to yaml.v3: tabs, control characters (but newlines), CR,
+// NEL, LS and PS (YAML breaks lines at them), a BOM, U+FFFE and U+FFFF.
+// ASCII is checked a byte at a time, other text a rune at a time.
+func plainText(text string) bool {
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\n' || c == 0x7F {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && size == 1 || r <= 0x9F || r == '\u2028' || r == '\u2029' || r == '\ufeff' || r == 0xFFFE || r == 0xFFFF {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 // split cuts text into significant lines, stripping comments.
 func (p *fyParser) split(text string) bool {
-	if !utf8.ValidString(text) || strings.ContainsAny(text, "\t\r\ufeff") {
+	if !plainText(text) {
 		return false
 	}
-	for _, r := range text {
-		if r < 0x20 && r != '\n' || r >= 0x7F && r <= 0x9F || r == 0xFFFE || r == 0xFFFF {
-			return false
-		}
-	}
+	p.lines = make([]fyLine, 0, strings.Count(text, "\n")+1)
 	num := 0
 	for len(text) > 0 {
 		num++
@@ -138,6 +155,27 @@ func stripComment(s string) (string, bool) {
 	return strings.TrimRight(s, " "), true
 }
 
+// hasKey reports whether mapping m already has the scalar key k (a
+// duplicate key goes to yaml.v3 for its error). Mappings in properties
+// files have a handful of keys: a scan beats building a set.
+func hasKey(m *yaml.Node, k string) bool {
+	for i := 0; i < len(m.Content); i += 2 {
+		if m.Content[i].Value == k {
+			return true
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
 func isSeqItem(t string) bool { return t == "-" || strings.HasPrefix(t, "- ") }
 
 // block parses the block node starting at the current line.
@@ -182,13 +220,18 @@ func splitKey(t string) (key, rest string, ok bool) {
 		return "", "", false
 	}
 	for i := 0; i < len(t) && i < maxImplicitKey; i++ {
-		if t[i] == ':' && (i+1 == len(t) || t[i+1] == ' ') {
-			key = strings.TrimRight(t[:i], " ")
-			if key == "" || strings.ContainsAny(key, "#[]{},\"'") {
-				return "", "", false
+		switch t[i] {
+		case ':':
+			if i+1 == len(t) || t[i+1] == ' ' {
+				key = strings.TrimRight(t[:i], " ")
+				if key == "" {
+					return "", "", false
+				}
+				rest = strings.TrimLeft(t[i+1:], " ")
+				return key, rest, true
 			}
-			rest = strings.TrimLeft(t[i+1:], " ")
-			return key, rest, true
+		case '#', '[', ']', '{', '}', ',', '"', '\'':
+			return "", "", false // not a plain key the fast path takes
 		}
 	}
 	return "", "", false
@@ -196,8 +239,7 @@ func splitKey(t string) (key, rest string, ok bool) {
 
 func (p *fyParser) mapping(indent int) (*yaml.Node, bool) {
 	first := p.lines[p.pos]
-	m := p.node(yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: first.num, Column: first.indent + 1})
-	seen := map[string]bool{}
+	m := p.node(yaml.MappingNode, "!!map", "", first.num, first.indent+1)
 	for p.pos < len(p.lines) {
 		l := p.lines[p.pos]
 		if l.indent < indent {
@@ -213,10 +255,11 @@ func (p *fyParser) mapping(indent int) (*yaml.Node, bool) {
 		if !ok {
 			return nil, false
 		}
-		if seen[key] || key == "<<" {
+		if key == "<<" || hasKey(m, key) || !isASCII(key) {
+			// yaml.v3 counts columns in characters, the fast path in
+			// bytes: a non-ASCII key would shift its value's column.
 			return nil, false
 		}
-		seen[key] = true
 		kn, ok := p.plainScalar(key, l.num, l.indent+1)
 		if !ok {
 			return nil, false
@@ -251,7 +294,7 @@ func (p *fyParser) mapping(indent int) (*yaml.Node, bool) {
 
 func (p *fyParser) seq(indent int) (*yaml.Node, bool) {
 	first := p.lines[p.pos]
-	s := p.node(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: first.num, Column: first.indent + 1})
+	s := p.node(yaml.SequenceNode, "!!seq", "", first.num, first.indent+1)
 	for p.pos < len(p.lines) {
 		l := p.lines[p.pos]
 		if l.indent != indent || !isSeqItem(l.text) {
@@ -294,6 +337,9 @@ func (p *fyParser) seq(indent int) (*yaml.Node, bool) {
 func (p *fyParser) inlineValue(t string, line, col int) (*yaml.Node, bool) {
 	switch t[0] {
 	case '[', '{':
+		if !isASCII(t) {
+			return nil, false // columns inside would be counted in bytes
+		}
 		n, i, ok := p.flowNode(t, 0, line, col)
 		if !ok || i != len(t) {
 			return nil, false
@@ -319,10 +365,15 @@ func (p *fyParser) plainScalar(t string, line, col int) (*yaml.Node, bool) {
 			return nil, false
 		}
 	}
-	if t == "<<" || strings.Contains(t, ": ") || strings.Contains(t, " #") || t[len(t)-1] == ':' {
+	if t == "<<" || t[len(t)-1] == ':' {
 		return nil, false
 	}
-	return p.node(yaml.Node{Kind: yaml.ScalarNode, Value: t, Line: line, Column: col}), true
+	for i := 0; i+1 < len(t); i++ { // no ": " and no " #" inside
+		if t[i] == ':' && t[i+1] == ' ' || t[i] == ' ' && t[i+1] == '#' {
+			return nil, false
+		}
+	}
+	return p.node(yaml.ScalarNode, "", t, line, col), true
 }
 
 // quoted parses a quoted scalar at t[i] and returns the index after it.
@@ -340,7 +391,9 @@ func (p *fyParser) quoted(t string, i, line, col int) (*yaml.Node, int, bool) {
 					i += 2
 					continue
 				}
-				return p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.SingleQuotedStyle, Value: b.String(), Line: line, Column: col + start}), i + 1, true
+				n := p.node(yaml.ScalarNode, "!!str", b.String(), line, col+start)
+				n.Style = yaml.SingleQuotedStyle
+				return n, i + 1, true
 			}
 			b.WriteByte(c)
 			i++
@@ -348,13 +401,15 @@ func (p *fyParser) quoted(t string, i, line, col int) (*yaml.Node, int, bool) {
 		}
 		switch c {
 		case '"':
-			return p.node(yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.DoubleQuotedStyle, Value: b.String(), Line: line, Column: col + start}), i + 1, true
+			n := p.node(yaml.ScalarNode, "!!str", b.String(), line, col+start)
+			n.Style = yaml.DoubleQuotedStyle
+			return n, i + 1, true
 		case '\\':
 			if i+1 >= len(t) {
 				return nil, 0, false
 			}
 			switch t[i+1] {
-			case '"', '\\', '/':
+			case '"', '\\': // yaml.v3 rejects "\/"
 				b.WriteByte(t[i+1])
 			case 'n':
 				b.WriteByte('\n')
@@ -396,7 +451,8 @@ func skipSpaces(t string, i int) int {
 // flowNode parses a one-line flow sequence or mapping at t[i].
 func (p *fyParser) flowNode(t string, i, line, col int) (*yaml.Node, int, bool) {
 	open := t[i]
-	n := p.node(yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle, Line: line, Column: col + i})
+	n := p.node(yaml.SequenceNode, "!!seq", "", line, col+i)
+	n.Style = yaml.FlowStyle
 	closer := byte(']')
 	if open == '{' {
 		n.Kind, n.Tag, closer = yaml.MappingNode, "!!map", '}'
@@ -405,7 +461,6 @@ func (p *fyParser) flowNode(t string, i, line, col int) (*yaml.Node, int, bool) 
 	if i < len(t) && t[i] == closer {
 		return n, i + 1, true
 	}
-	seen := map[string]bool{}
 	for {
 		var item *yaml.Node
 		var ok bool
@@ -418,10 +473,9 @@ func (p *fyParser) flowNode(t string, i, line, col int) (*yaml.Node, int, bool) 
 			return nil, 0, false
 		}
 		if open == '{' {
-			if item.Kind != yaml.ScalarNode || seen[item.Value] {
+			if item.Kind != yaml.ScalarNode || hasKey(n, item.Value) {
 				return nil, 0, false
 			}
-			seen[item.Value] = true
 			i = skipSpaces(t, i)
 			if i >= len(t) || t[i] != ':' || i+1 >= len(t) || t[i+1] != ' ' {
 				return nil, 0, false

@@ -1,0 +1,46 @@
+package project
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/techstore-analytics/techstore/bench/compile/synth"
+)
+
+// BenchmarkProperties parses every properties file of a synthetic
+// 2,000-model project (fast path and walk, as applyProperties does).
+func BenchmarkProperties(b *testing.B) {
+	dir := b.TempDir()
+	if err := synth.Generate(dir, 2000); err != nil {
+		b.Fatal(err)
+	}
+	paths, err := filepath.Glob(filepath.Join(dir, "models", "*", "*", "*.yml"))
+	if err != nil || len(paths) == 0 {
+		b.Fatalf("no properties files: %v", err)
+	}
+	var texts []string
+	size := 0
+	for _, p := range paths {
+		t, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, string(t))
+		size += len(t)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, t := range texts {
+			doc, ok := fastYAML(t)
+			if !ok {
+				b.Fatal("fast path refused a synthetic file")
+			}
+			var pf propsFile
+			if !walkProps(doc, &pf) {
+				b.Fatal("walk refused a synthetic file")
+			}
+		}
+	}
+}
