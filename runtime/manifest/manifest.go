@@ -1,7 +1,6 @@
 package manifest
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -222,31 +222,191 @@ func nodeJSON(n *project.Node, md Metadata) node {
 	return out
 }
 
-// Write writes the manifest of p and d to w. Nodes are encoded in parallel.
+// Write writes the manifest of p and d to w. The manifest is cut into
+// segments (the metadata, blocks of nodes, the sources and macros, blocks
+// of parent_map and child_map entries, the rest) that are encoded in
+// parallel and written in order as soon as each is ready, a bounded
+// number ahead of the writer.
 func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
-	bw := bufio.NewWriterSize(w, 1<<20)
-	meta := map[string]any{
-		"dbt_schema_version": SchemaVersion,
-		"dbt_version":        "techstore",
-		"generated_at":       md.GeneratedAt.UTC().Format("2006-01-02T15:04:05.000000Z"),
-		"project_name":       p.Name,
-		"adapter_type":       md.AdapterType,
-		"target_name":        md.TargetName,
-		"env":                map[string]any{},
-	}
-	if err := writeKey(bw, "{", "metadata", meta); err != nil {
-		return err
-	}
+	const nodeBlock, mapBlock = 128, 1024
+	var segs []segment
 
+	segs = append(segs, func(b []byte) ([]byte, error) {
+		meta := map[string]any{
+			"dbt_schema_version": SchemaVersion,
+			"dbt_version":        "techstore",
+			"generated_at":       md.GeneratedAt.UTC().Format("2006-01-02T15:04:05.000000Z"),
+			"project_name":       p.Name,
+			"adapter_type":       md.AdapterType,
+			"target_name":        md.TargetName,
+			"env":                map[string]any{},
+		}
+		b, err := appendKeyJSON(append(b, '{'), "metadata", meta)
+		if err != nil {
+			return nil, err
+		}
+		return append(b, `,"nodes":{`...), nil
+	})
 	nodeIDs := sortedKeys(p.Nodes)
-	if err := writeNodes(bw, nodeIDs, func(b []byte, i int) ([]byte, error) {
-		return appendNode(b, p.Nodes[nodeIDs[i]], md)
-	}); err != nil {
-		return err
+	for first := 0; first < len(nodeIDs); first += nodeBlock {
+		last := min(first+nodeBlock, len(nodeIDs))
+		segs = append(segs, func(b []byte) ([]byte, error) {
+			var err error
+			for i := first; i < last; i++ {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendString(b, nodeIDs[i])
+				b = append(b, ':')
+				if b, err = appendNode(b, p.Nodes[nodeIDs[i]], md); err != nil {
+					return nil, fmt.Errorf("encode %s: %w", nodeIDs[i], err)
+				}
+			}
+			return b, nil
+		})
 	}
+	segs = append(segs, func(b []byte) ([]byte, error) {
+		b = append(b, '}')
+		b, err := appendSources(b, p, md)
+		if err != nil {
+			return nil, err
+		}
+		return appendMacros(b, p)
+	})
 
+	var all []string
+	if d != nil {
+		all = append(all, d.Nodes()...)
+		sort.Strings(all)
+	}
+	graphMap := func(key string, f func(string) []string) {
+		if d == nil {
+			segs = append(segs, func(b []byte) ([]byte, error) { return append(b, `,"`+key+`":{}`...), nil })
+			return
+		}
+		segs = append(segs, func(b []byte) ([]byte, error) { return append(b, `,"`+key+`":{`...), nil })
+		for first := 0; first < len(all); first += mapBlock {
+			last := min(first+mapBlock, len(all))
+			segs = append(segs, func(b []byte) ([]byte, error) {
+				for i := first; i < last; i++ {
+					if i > 0 {
+						b = append(b, ',')
+					}
+					b = appendMarshalString(b, all[i])
+					b = append(b, ':', '[')
+					for j, s := range f(all[i]) {
+						if j > 0 {
+							b = append(b, ',')
+						}
+						b = appendMarshalString(b, s)
+					}
+					b = append(b, ']')
+				}
+				return b, nil
+			})
+		}
+		segs = append(segs, func(b []byte) ([]byte, error) { return append(b, '}'), nil })
+	}
+	if d != nil {
+		graphMap("parent_map", d.Parents)
+		graphMap("child_map", d.Children)
+	} else {
+		graphMap("parent_map", nil)
+		graphMap("child_map", nil)
+	}
+	segs = append(segs, func(b []byte) ([]byte, error) {
+		sel, err := selectors(p)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range []string{"disabled", "docs", "exposures", "groups", "metrics"} {
+			b = append(b, `,"`+k+`":{}`...)
+		}
+		if b, err = appendKeyJSON(append(b, ','), "selectors", sel); err != nil {
+			return nil, err
+		}
+		return append(b, "}\n"...), nil
+	})
+	return writeSegments(w, segs)
+}
+
+// segment appends one piece of the manifest to b.
+type segment func(b []byte) ([]byte, error)
+
+// writeSegments encodes segs on GOMAXPROCS goroutines, at most a few
+// ahead of the writer, and writes them to w in order. Buffers are reused.
+func writeSegments(w io.Writer, segs []segment) error {
+	workers := runtime.GOMAXPROCS(0)
+	window := 4 * workers
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make([]chan result, len(segs))
+	for i := range done {
+		done[i] = make(chan result, 1)
+	}
+	free := make(chan []byte, window+workers)
+	tokens := make(chan struct{}, window)
+	stop := make(chan struct{})
+	defer close(stop)
+	var next atomic.Int64
+	for range workers {
+		go func() {
+			for {
+				select {
+				case tokens <- struct{}{}:
+				case <-stop:
+					return
+				}
+				i := int(next.Add(1) - 1)
+				if i >= len(segs) {
+					return
+				}
+				var buf []byte
+				select {
+				case buf = <-free:
+				default:
+				}
+				b, err := segs[i](buf[:0])
+				done[i] <- result{b, err}
+			}
+		}()
+	}
+	for i := range segs {
+		r := <-done[i]
+		if r.err != nil {
+			return r.err
+		}
+		if _, err := w.Write(r.b); err != nil {
+			return fmt.Errorf("write manifest: %w", err)
+		}
+		select {
+		case free <- r.b:
+		default:
+		}
+		<-tokens
+	}
+	return nil
+}
+
+// appendKeyJSON appends "key": and v as json.Marshal encodes it.
+func appendKeyJSON(b []byte, key string, v any) ([]byte, error) {
+	j, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", key, err)
+	}
+	b = append(b, '"')
+	b = append(b, key...)
+	b = append(b, '"', ':')
+	return append(b, j...), nil
+}
+
+// appendSources appends ,"sources":{...} (encoding/json, without HTML
+// escaping, for each source).
+func appendSources(b []byte, p *project.Project, md Metadata) ([]byte, error) {
 	srcIDs := sortedKeys(p.Sources)
-	srcChunks, err := encodeParallel(len(srcIDs), func(i int) any {
+	chunks, err := encodeParallel(len(srcIDs), func(i int) any {
 		s := p.Sources[srcIDs[i]]
 		tags := s.Tags
 		if tags == nil {
@@ -267,16 +427,19 @@ func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
 		return out
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	writeObject(bw, "sources", srcIDs, srcChunks)
+	return appendObject(b, "sources", srcIDs, chunks), nil
+}
 
+// appendMacros appends ,"macros":{...}.
+func appendMacros(b []byte, p *project.Project) ([]byte, error) {
 	byID := make(map[string]*project.Macro, len(p.Macros))
 	for _, m := range p.Macros {
 		byID[m.UniqueID] = m
 	}
 	macIDs := sortedKeys(byID)
-	macChunks, err := encodeParallel(len(macIDs), func(i int) any {
+	chunks, err := encodeParallel(len(macIDs), func(i int) any {
 		m := byID[macIDs[i]]
 		deps := make([]string, 0, len(m.DependsOnMacros))
 		for _, d := range m.DependsOnMacros {
@@ -289,138 +452,22 @@ func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
 			Checksum: checksum{Name: "sha256", Checksum: m.Checksum}, DependsOn: dependsOn{Nodes: []string{}, Macros: deps}}
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	writeObject(bw, "macros", macIDs, macChunks)
-
-	var all []string
-	if d != nil {
-		all = append(all, d.Nodes()...)
-		sort.Strings(all)
-	}
-	graphMap := func(key string, f func(string) []string) error {
-		if d == nil {
-			return writeKey(bw, ",", key, map[string]any{})
-		}
-		bw.WriteString(`,"` + key + `":{`)
-		var b []byte
-		for i, id := range all {
-			b = b[:0]
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendMarshalString(b, id)
-			b = append(b, ':')
-			l := f(id)
-			b = append(b, '[')
-			for j, s := range l {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = appendMarshalString(b, s)
-			}
-			b = append(b, ']')
-			bw.Write(b)
-		}
-		bw.WriteByte('}')
-		return nil
-	}
-	parents, children := func(string) []string { return nil }, func(string) []string { return nil }
-	if d != nil {
-		parents, children = d.Parents, d.Children
-	}
-	if err := graphMap("parent_map", parents); err != nil {
-		return err
-	}
-	if err := graphMap("child_map", children); err != nil {
-		return err
-	}
-	sel, err := selectors(p)
-	if err != nil {
-		return err
-	}
-	for _, k := range []string{"disabled", "docs", "exposures", "groups", "metrics"} {
-		if err := writeKey(bw, ",", k, map[string]any{}); err != nil {
-			return err
-		}
-	}
-	if err := writeKey(bw, ",", "selectors", sel); err != nil {
-		return err
-	}
-	bw.WriteString("}\n")
-	return bw.Flush()
+	return appendObject(b, "macros", macIDs, chunks), nil
 }
 
-func writeKey(w *bufio.Writer, sep, key string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode %s: %w", key, err)
-	}
-	w.WriteString(sep)
-	w.WriteString(`"` + key + `":`)
-	w.Write(b)
-	return nil
-}
-
-func writeObject(w *bufio.Writer, key string, ids []string, chunks [][]byte) {
-	w.WriteString(`,"` + key + `":{`)
+func appendObject(b []byte, key string, ids []string, chunks [][]byte) []byte {
+	b = append(b, `,"`+key+`":{`...)
 	for i, id := range ids {
 		if i > 0 {
-			w.WriteByte(',')
+			b = append(b, ',')
 		}
-		w.Write(appendMarshalString(nil, id))
-		w.WriteByte(':')
-		w.Write(chunks[i])
+		b = appendMarshalString(b, id)
+		b = append(b, ':')
+		b = append(b, chunks[i]...)
 	}
-	w.WriteByte('}')
-}
-
-// writeNodes writes the "nodes" object, encoding blocks of nodes in
-// parallel and writing them in order, a bounded number of blocks at a time.
-func writeNodes(w *bufio.Writer, ids []string, enc func(b []byte, i int) ([]byte, error)) error {
-	const block = 256
-	workers := runtime.GOMAXPROCS(0)
-	w.WriteString(`,"nodes":{`)
-	nblocks := (len(ids) + block - 1) / block
-	round := 2 * workers
-	bufs := make([][]byte, round)
-	errs := make([]error, round)
-	for first := 0; first < nblocks; first += round {
-		last := min(first+round, nblocks)
-		var wg sync.WaitGroup
-		for wk := 0; wk < workers; wk++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for bi := first + wk; bi < last; bi += workers {
-					k := bi - first
-					b := bufs[k][:0]
-					var err error
-					for i := bi * block; i < min((bi+1)*block, len(ids)); i++ {
-						if i > 0 {
-							b = append(b, ',')
-						}
-						b = appendString(b, ids[i])
-						b = append(b, ':')
-						if b, err = enc(b, i); err != nil {
-							errs[k] = fmt.Errorf("encode %s: %w", ids[i], err)
-							break
-						}
-					}
-					bufs[k] = b
-				}
-			}()
-		}
-		wg.Wait()
-		for k := 0; k < last-first; k++ {
-			if errs[k] != nil {
-				return errs[k]
-			}
-			w.Write(bufs[k])
-		}
-	}
-	w.WriteByte('}')
-	return nil
+	return append(b, '}')
 }
 
 func encodeParallel(n int, f func(i int) any) ([][]byte, error) {

@@ -3,6 +3,9 @@ package manifest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/techstore-analytics/techstore/runtime/project"
@@ -55,6 +58,71 @@ func TestAppendNodeMatchesEncodingJSON(t *testing.T) {
 			}
 			if w := bytes.TrimSuffix(want.Bytes(), []byte("\n")); !bytes.Equal(got, w) {
 				t.Errorf("hand-written encoding differs:\n got %s\nwant %s", got, w)
+			}
+		})
+	}
+}
+
+// failWriter accepts ok writes, then fails every later one.
+type failWriter struct {
+	ok, n int
+	buf   bytes.Buffer
+}
+
+func (w *failWriter) Write(b []byte) (int, error) {
+	w.n++
+	if w.n > w.ok {
+		return 0, errors.New("disk full")
+	}
+	return w.buf.Write(b)
+}
+
+// TestWriteSegments: segments come out in order whatever order they are
+// encoded in; an encoding error or a write error stops the writer and is
+// returned (and no worker is left blocked: the test would hang).
+func TestWriteSegments(t *testing.T) {
+	const n = 200
+	seg := func(i int) segment {
+		return func(b []byte) ([]byte, error) {
+			if i == 150 {
+				return nil, errors.New("cannot encode segment 150")
+			}
+			return fmt.Appendf(b, "%d,", i), nil
+		}
+	}
+	var want strings.Builder
+	ok := make([]segment, n)
+	withErr := make([]segment, n)
+	for i := range n {
+		ok[i] = func(b []byte) ([]byte, error) { return fmt.Appendf(b, "%d,", i), nil }
+		withErr[i] = seg(i)
+		fmt.Fprintf(&want, "%d,", i)
+	}
+	cases := []struct {
+		name    string
+		segs    []segment
+		writes  int // writes that succeed
+		want    string
+		wantErr string
+	}{
+		{"all written in order", ok, n, want.String(), ""},
+		{"encoding error", withErr, n, "", "cannot encode segment 150"},
+		{"first write fails", ok, 0, "", "disk full"},
+		{"write 100 fails", ok, 99, "", "disk full"},
+		{"no segments", nil, 0, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := &failWriter{ok: c.writes}
+			err := writeSegments(w, c.segs)
+			switch {
+			case c.wantErr == "" && err != nil:
+				t.Fatalf("error %v", err)
+			case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)):
+				t.Fatalf("error %v, want %q", err, c.wantErr)
+			}
+			if c.wantErr == "" && w.buf.String() != c.want {
+				t.Errorf("wrote %q, want %q", w.buf.String(), c.want)
 			}
 		})
 	}
