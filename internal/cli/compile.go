@@ -71,10 +71,11 @@ func (a *App) LoadEngine(ctx context.Context) (*compile.Engine, adapter.Config, 
 	if err != nil {
 		return nil, adapter.Config{}, err
 	}
-	e, _, err := partial.Load(ctx, a.ProjectDir, partial.Options{
+	e, st, err := partial.Load(ctx, a.ProjectDir, partial.Options{
 		Compile:  compile.Options{Target: cfg, Dialect: dialect, Vars: vars},
 		Disabled: a.NoPartialParse || os.Getenv("TECHSTORE_NO_PARTIAL_PARSE") == "1",
 	})
+	a.parse = st
 	if err != nil {
 		return nil, adapter.Config{}, err
 	}
@@ -168,7 +169,14 @@ func newCompileCmd(a *App) *cobra.Command {
 			// time: the one is mostly system calls, the other encoding.
 			compiled := make(chan error, 1)
 			go func() { compiled <- writeCompiled(filepath.Join(target, "compiled", e.Project.Name), nodes) }()
-			merr := e.WriteManifest(filepath.Join(target, "manifest.json"))
+			// A manifest written from an Engine of the same partial parse
+			// key and untouched since is left alone.
+			var merr error
+			if mpath := filepath.Join(target, "manifest.json"); !partial.ManifestUpToDate(mpath, a.parse) {
+				if merr = e.WriteManifest(mpath); merr == nil {
+					merr = partial.RecordManifest(mpath, a.parse)
+				}
+			}
 			if err := <-compiled; err != nil {
 				return err
 			}

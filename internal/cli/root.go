@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/techstore-analytics/techstore/runtime/partial"
 )
 
 // App carries the global flags shared by every command.
@@ -21,6 +23,10 @@ type App struct {
 	// NoPartialParse loads the project in full, neither reading nor
 	// writing target/partial_parse.bin (also TECHSTORE_NO_PARTIAL_PARSE=1).
 	NoPartialParse bool
+
+	// parse is what LoadEngine did with the partial parse cache (its key
+	// lets compile leave an unchanged manifest alone).
+	parse partial.Status
 }
 
 // ExitError carries a process exit code through cobra.

@@ -5,8 +5,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash/crc32"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -43,6 +46,9 @@ type Status struct {
 	Hit    bool   // the Engine was restored from the cache
 	Wrote  bool   // a new cache file was written
 	Reason string // why the cache was not used or not written ("" on a hit that needed no write)
+	// Key identifies the Engine's inputs (hex); "" when the project is
+	// not cacheable. Outputs made from Engines of equal keys are equal.
+	Key string
 }
 
 // Path is the cache file of the project in dir.
@@ -81,9 +87,9 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 
 	st := Status{Reason: "no cache file"}
 	if data, err := os.ReadFile(cachePath); err == nil {
-		e, reason := restore(ctx, root, data, settings, o.Compile)
+		e, key, reason := restore(ctx, root, data, settings, o.Compile)
 		if e != nil {
-			return e, Status{Hit: true}, nil
+			return e, Status{Hit: true, Key: hex.EncodeToString(key[:])}, nil
 		}
 		st.Reason = reason
 	}
@@ -104,41 +110,44 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 	case !sameDirs(e.Project, in.dirs):
 		st.Reason += "; not cached: resource folders differ from the loader's"
 	default:
-		if err := write(cachePath, cacheKey(settings, in.digest, envDigest(in.use.env)), in.use.env, e.Snapshot()); err != nil {
+		key := cacheKey(settings, in.digest, envDigest(in.use.env))
+		if err := write(cachePath, key, in.use.env, e.Snapshot()); err != nil {
 			st.Reason += "; not cached: " + err.Error()
 		} else {
 			st.Wrote = true
+			st.Key = hex.EncodeToString(key[:])
 		}
 	}
 	return e, st, nil
 }
 
-// restore returns the Engine stored in data when its key matches the
-// inputs now, or nil and the reason it does not.
-func restore(ctx context.Context, root string, data []byte, settings [sha256.Size]byte, opts compile.Options) (*compile.Engine, string) {
+// restore returns the Engine stored in data and its key when the key
+// matches the inputs now, or nil and the reason it does not.
+func restore(ctx context.Context, root string, data []byte, settings [sha256.Size]byte, opts compile.Options) (*compile.Engine, [sha256.Size]byte, string) {
+	var none [sha256.Size]byte
 	h, body, ok := parseHeader(data)
 	if !ok {
-		return nil, "cache file of another format or damaged"
+		return nil, none, "cache file of another format or damaged"
 	}
 	in, err := hashInputs(ctx, root, false)
 	if err != nil {
-		return nil, "cannot hash the project: " + err.Error()
+		return nil, none, "cannot hash the project: " + err.Error()
 	}
 	if cacheKey(settings, in.digest, envDigest(h.env)) != h.key {
-		return nil, "project, vars, target, environment or binary changed"
+		return nil, none, "project, vars, target, environment or binary changed"
 	}
 	snap, err := decodeSnapshot(body)
 	if err != nil {
-		return nil, err.Error()
+		return nil, none, err.Error()
 	}
 	if snap.Project.Root != root {
-		return nil, "cache of another folder"
+		return nil, none, "cache of another folder"
 	}
 	e, err := compile.Restore(ctx, snap, opts)
 	if err != nil {
-		return nil, err.Error()
+		return nil, none, err.Error()
 	}
-	return e, ""
+	return e, h.key, ""
 }
 
 func cacheKey(settings, files, env [sha256.Size]byte) [sha256.Size]byte {
@@ -236,4 +245,116 @@ func write(path string, key [sha256.Size]byte, env []string, s compile.Snapshot)
 		return fmt.Errorf("write cache: %w", err)
 	}
 	return nil
+}
+
+// manifestRecord is the file, next to the cache, that records the
+// manifest written from an Engine of a given key.
+const manifestRecord = "partial_parse.manifest"
+
+// recordPath is the record of the manifest at path.
+func recordPath(manifestPath string) string {
+	return filepath.Join(filepath.Dir(manifestPath), manifestRecord)
+}
+
+// ManifestUpToDate reports whether the manifest at path is the one a
+// previous process wrote from an Engine with the same key as st's (the
+// same project, vars, target and binary), untouched since: its size and
+// modification time are those recorded after the write. A record written
+// within the same clock tick as the manifest is "racily clean" (a change
+// in that tick would keep the time; git's index has the same problem):
+// then the manifest's sha256, recorded for that case, is compared. An
+// up-to-date manifest need not be written again; only its generated_at
+// would differ.
+func ManifestUpToDate(path string, st Status) bool {
+	if st.Key == "" {
+		return false
+	}
+	rp := recordPath(path)
+	b, err := os.ReadFile(rp)
+	if err != nil {
+		return false
+	}
+	var key, sum string
+	var size, mtime int64
+	if n, err := fmt.Sscanf(string(b), "%s %d %d %s\n", &key, &size, &mtime, &sum); n != 4 || err != nil || key != st.Key {
+		return false
+	}
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != size || fi.ModTime().UnixNano() != mtime {
+		return false
+	}
+	if rec, err := os.Stat(rp); err == nil && rec.ModTime().UnixNano() > mtime {
+		return true
+	}
+	if sum == "-" {
+		return false
+	}
+	got, err := fileSum(path)
+	return err == nil && got == sum
+}
+
+// RecordManifest records the manifest just written at path for
+// ManifestUpToDate. Without a key (the project is not cached) it removes
+// any old record.
+func RecordManifest(path string, st Status) error {
+	rp := recordPath(path)
+	if st.Key == "" {
+		if err := os.Remove(rp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("record manifest: %w", err)
+		}
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("record manifest: %w", err)
+	}
+	line := func(sum string) string {
+		return fmt.Sprintf("%s %d %d %s\n", st.Key, fi.Size(), fi.ModTime().UnixNano(), sum)
+	}
+	if err := writeAtomic(rp, []byte(line("-"))); err != nil {
+		return fmt.Errorf("record manifest: %w", err)
+	}
+	if rec, err := os.Stat(rp); err == nil && rec.ModTime().UnixNano() > fi.ModTime().UnixNano() {
+		return nil
+	}
+	// Racily clean: record the content too.
+	sum, err := fileSum(path)
+	if err != nil {
+		return fmt.Errorf("record manifest: %w", err)
+	}
+	if err := writeAtomic(rp, []byte(line(sum))); err != nil {
+		return fmt.Errorf("record manifest: %w", err)
+	}
+	return nil
+}
+
+func fileSum(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:]), nil
+}
+
+// writeAtomic writes data to a temporary file next to path and renames it.
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	err = f.Chmod(0o644)
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }

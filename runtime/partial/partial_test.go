@@ -568,3 +568,53 @@ func TestFieldsCovered(t *testing.T) {
 		})
 	}
 }
+
+func TestManifestRecord(t *testing.T) {
+	cases := []struct {
+		name   string
+		racy   bool                                 // the record is written in the manifest's clock tick
+		change func(t *testing.T, path, rec string) // after RecordManifest
+		st     Status                               // given to ManifestUpToDate
+		want   bool
+	}{
+		{"untouched", false, func(*testing.T, string, string) {}, Status{Key: "k1"}, true},
+		{"other key", false, func(*testing.T, string, string) {}, Status{Key: "k2"}, false},
+		{"not cacheable", false, func(*testing.T, string, string) {}, Status{}, false},
+		{"rewritten, same size", false, func(t *testing.T, path, _ string) {
+			writeFiles(t, filepath.Dir(path), map[string]string{"manifest.json": `{"b": 2}`})
+		}, Status{Key: "k1"}, false},
+		{"other size", false, func(t *testing.T, path, _ string) {
+			writeFiles(t, filepath.Dir(path), map[string]string{"manifest.json": `{"a": 10}`})
+		}, Status{Key: "k1"}, false},
+		{"removed", false, func(t *testing.T, path, _ string) { os.Remove(path) }, Status{Key: "k1"}, false},
+		{"record removed", false, func(t *testing.T, _, rec string) { os.Remove(rec) }, Status{Key: "k1"}, false},
+		{"record damaged", false, func(t *testing.T, _, rec string) { os.WriteFile(rec, []byte("k1 x"), 0o644) }, Status{Key: "k1"}, false},
+		{"racily clean, untouched", true, func(*testing.T, string, string) {}, Status{Key: "k1"}, true},
+		{"racily clean, other bytes in the same tick", true, func(t *testing.T, path, _ string) {
+			fi, _ := os.Stat(path)
+			writeFiles(t, filepath.Dir(path), map[string]string{"manifest.json": `{"b": 2}`})
+			os.Chtimes(path, fi.ModTime(), fi.ModTime())
+		}, Status{Key: "k1"}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "manifest.json")
+			writeFiles(t, dir, map[string]string{"manifest.json": `{"a": 1}`})
+			// A manifest time in the past leaves the record trusted by
+			// time; one in the future stands for a write in the same tick.
+			mt := time.Now().Add(-time.Hour)
+			if c.racy {
+				mt = time.Now().Add(time.Hour)
+			}
+			os.Chtimes(path, mt, mt)
+			if err := RecordManifest(path, Status{Key: "k1"}); err != nil {
+				t.Fatal(err)
+			}
+			c.change(t, path, recordPath(path))
+			if got := ManifestUpToDate(path, c.st); got != c.want {
+				t.Errorf("up to date = %v, want %v", got, c.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPartialParse runs compile and ls through Main (the real CLI, the
+// real DuckDB dialect) on the shop project: the first compile writes
+// target/partial_parse.bin, later ones restore from it and write the same
+// compiled SQL; the manifest is left alone while nothing changed and is
+// rewritten when it was touched; --no-partial-parse and
+// TECHSTORE_NO_PARTIAL_PARSE=1 neither read nor write the cache; an edit
+// shows in the next compile.
+func TestPartialParse(t *testing.T) {
+	cases := []struct {
+		name      string
+		env       string // TECHSTORE_NO_PARTIAL_PARSE
+		flag      bool   // --no-partial-parse
+		wantCache bool
+	}{
+		{"default", "", false, true},
+		{"flag", "", true, false},
+		{"environment", "1", false, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("TECHSTORE_NO_PARTIAL_PARSE", c.env)
+			dir := copyShop(t)
+			args := []string{"compile", "--project-dir", dir, "--vars", "{min_amount: 7}"}
+			if c.flag {
+				args = append(args, "--no-partial-parse")
+			}
+			cache := filepath.Join(dir, "target", "partial_parse.bin")
+			manifest := filepath.Join(dir, "target", "manifest.json")
+			compiled := filepath.Join(dir, "target", "compiled", "shop", "models", "silver", "s_orders_eph.sql")
+			if _, _, err := run(t, args...); err != nil {
+				t.Fatal(err)
+			}
+			_, err := os.Stat(cache)
+			if (err == nil) != c.wantCache {
+				t.Fatalf("cache file exists = %v, want %v", err == nil, c.wantCache)
+			}
+			first, err := os.ReadFile(manifest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fi1, _ := os.Stat(manifest)
+			if _, _, err := run(t, args...); err != nil {
+				t.Fatal(err)
+			}
+			fi2, _ := os.Stat(manifest)
+			if c.wantCache != fi1.ModTime().Equal(fi2.ModTime()) {
+				t.Errorf("manifest rewritten = %v, want %v", !fi1.ModTime().Equal(fi2.ModTime()), !c.wantCache)
+			}
+			second, _ := os.ReadFile(manifest)
+			if c.wantCache && !bytes.Equal(first, second) {
+				t.Errorf("manifest changed on a cache hit")
+			}
+			b, _ := os.ReadFile(compiled)
+			if want := "\nselect * from \"bronze\".\"b_orders\" where amount >= 7\n"; string(b) != want {
+				t.Errorf("compiled = %q, want %q", b, want)
+			}
+			// A touched manifest (same size) is written again.
+			if c.wantCache {
+				touched := bytes.Replace(second, []byte(`"shop"`), []byte(`"SHOP"`), 1)
+				if err := os.WriteFile(manifest, touched, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				if _, _, err := run(t, args...); err != nil {
+					t.Fatal(err)
+				}
+				if third, _ := os.ReadFile(manifest); bytes.Equal(third, touched) {
+					t.Errorf("a manifest edited by hand was not written again")
+				}
+			}
+			// An edit shows in the next compile, and in ls.
+			p := filepath.Join(dir, "models", "silver", "s_orders_eph.sql")
+			src, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, []byte(strings.Replace(string(src), ">=", ">", 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := run(t, args...); err != nil {
+				t.Fatal(err)
+			}
+			b, _ = os.ReadFile(compiled)
+			if want := "\nselect * from \"bronze\".\"b_orders\" where amount > 7\n"; string(b) != want {
+				t.Errorf("after the edit, compiled = %q, want %q", b, want)
+			}
+			m, _ := os.ReadFile(manifest)
+			if !bytes.Contains(m, []byte(`where amount > 7`)) {
+				t.Errorf("after the edit, the manifest does not show it")
+			}
+			lsArgs := []string{"ls", "--project-dir", dir, "-s", "s_orders_eph", "--output", "path"}
+			if c.flag {
+				lsArgs = append(lsArgs, "--no-partial-parse")
+			}
+			out, _, err := run(t, lsArgs...)
+			if err != nil || out != "models/silver/s_orders_eph.sql\n" {
+				t.Errorf("ls = %q, %v", out, err)
+			}
+		})
+	}
+}
