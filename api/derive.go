@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -131,7 +132,39 @@ func yearAgo(period, start string) (string, bool) {
 	return p.Format(time.DateOnly), true
 }
 
-func derive(g *Gold) (*derived, error) {
+// aggregates are what the summary needs of the two big gold tables,
+// gathered while they load: their typed rows are not kept.
+type aggregates struct {
+	customers, activeCustomers int
+	segments                   map[string]int
+	catCents                   map[string]int64 // exact, whatever the load order
+
+	bestProduct *ProductRevenue
+}
+
+// loadOptions drop the typed rows of the big tables and gather aggregates
+// from them instead.
+func (a *aggregates) loadOptions() GoldLoad {
+	a.segments, a.catCents = map[string]int{}, map[string]int64{}
+	return GoldLoad{
+		CustomerAnalytics: table.LoadOptions[CustomerAnalytics]{DropRows: true, Visit: func(r *CustomerAnalytics) {
+			a.customers++
+			a.segments[r.Segment]++
+			if r.TotalOrders > 0 {
+				a.activeCustomers++
+			}
+		}},
+		ProductPerformance: table.LoadOptions[ProductPerformance]{DropRows: true, Visit: func(p *ProductPerformance) {
+			a.catCents[p.Category] += int64(math.Round(float64(p.Revenue) * 100))
+			b := a.bestProduct
+			if b == nil || p.Revenue > b.Revenue || (p.Revenue == b.Revenue && p.ProductID < b.ProductID) {
+				a.bestProduct = &ProductRevenue{ProductID: p.ProductID, ProductName: p.ProductName, Revenue: p.Revenue}
+			}
+		}},
+	}
+}
+
+func derive(g *Gold, agg *aggregates) (*derived, error) {
 	d := &derived{trends: map[string][]byte{}}
 	if g.OperationalMetrics.Len() > 0 {
 		d.asOf = g.OperationalMetrics.Rows()[0].AsOfDate
@@ -222,36 +255,22 @@ func derive(g *Gold) (*derived, error) {
 		}
 		s.LatestMonth = pc
 	}
-	cat := map[string]float64{}
-	prods := g.ProductPerformance.Rows()
-	for i := range prods {
-		p := &prods[i]
-		cat[p.Category] += float64(p.Revenue)
-		if s.BestProduct == nil || p.Revenue > s.BestProduct.Revenue || (p.Revenue == s.BestProduct.Revenue && p.ProductID < s.BestProduct.ProductID) {
-			s.BestProduct = &ProductRevenue{ProductID: p.ProductID, ProductName: p.ProductName, Revenue: p.Revenue}
-		}
-	}
-	cats := make([]string, 0, len(cat))
-	for c := range cat {
+	cats := make([]string, 0, len(agg.catCents))
+	for c := range agg.catCents {
 		cats = append(cats, c)
 	}
 	sort.Strings(cats)
+	best := int64(0)
 	for _, c := range cats {
-		if s.BestCategory == nil || cat[c] > float64(s.BestCategory.Revenue) {
-			s.BestCategory = &CategoryRevenue{Category: c, Revenue: *dec(cat[c])}
+		if s.BestCategory == nil || agg.catCents[c] > best {
+			best = agg.catCents[c]
+			s.BestCategory = &CategoryRevenue{Category: c, Revenue: table.Dec2(float64(best) / 100)}
 		}
 	}
-	seg := map[string]int{}
-	custs := g.CustomerAnalytics.Rows()
-	for i := range custs {
-		seg[custs[i].Segment]++
-		if custs[i].TotalOrders > 0 {
-			s.ActiveCustomers++
-		}
-	}
-	s.Customers = len(custs)
+	s.BestProduct = agg.bestProduct
+	s.Customers, s.ActiveCustomers = agg.customers, agg.activeCustomers
 	for _, v := range CustomerAnalyticsSegmentValues() {
-		s.CustomersPerSegment = append(s.CustomersPerSegment, SegmentCount{Segment: v, Customers: seg[v]})
+		s.CustomersPerSegment = append(s.CustomersPerSegment, SegmentCount{Segment: v, Customers: agg.segments[v]})
 	}
 	b, err := table.Encode(s)
 	if err != nil {
@@ -260,13 +279,29 @@ func derive(g *Gold) (*derived, error) {
 	d.summary = b
 
 	// Low stock, by stock ascending.
-	if order, ok := g.ProductPerformance.Order(ColProductPerformanceStock); ok {
+	pp := g.ProductPerformance
+	if order, ok := pp.Order(ColProductPerformanceStock); ok {
+		critical, err := pp.Select(table.Query{Filters: []table.Filter{{Column: ColProductPerformanceStockStatus, Value: "Critical"}}})
+		if err != nil {
+			return nil, fmt.Errorf("low stock: %w", err)
+		}
+		low, err := pp.Select(table.Query{Filters: []table.Filter{{Column: ColProductPerformanceStockStatus, Value: "Low"}}})
+		if err != nil {
+			return nil, fmt.Errorf("low stock: %w", err)
+		}
+		status := make([]uint8, pp.Len()) // 1 Critical, 2 Low
+		for _, i := range critical {
+			status[i] = 1
+		}
+		for _, i := range low {
+			status[i] = 2
+		}
 		for _, i := range order {
-			switch prods[i].StockStatus {
-			case "Critical":
+			switch status[i] {
+			case 1:
 				d.lowStock[0] = append(d.lowStock[0], i)
 				d.lowStock[1] = append(d.lowStock[1], i)
-			case "Low":
+			case 2:
 				d.lowStock[1] = append(d.lowStock[1], i)
 			}
 		}

@@ -63,6 +63,7 @@ func categoryOperationsSpec() table.Spec[CategoryOperations] {
 				Sortable: true,
 				Scan:     func(r *CategoryOperations, v any) (err error) { r.Category, err = table.String(v); return err },
 				Cmp:      func(a, b *CategoryOperations) int { return cmp.Compare(a.Category, b.Category) },
+				Text:     func(r *CategoryOperations) string { return r.Category },
 				IsNull:   func(r *CategoryOperations) bool { return false },
 				Str: func(r *CategoryOperations) string {
 					return r.Category
@@ -74,6 +75,7 @@ func categoryOperationsSpec() table.Spec[CategoryOperations] {
 				Sortable: true,
 				Scan:     func(r *CategoryOperations, v any) (err error) { r.Orders, err = table.Int64(v); return err },
 				Cmp:      func(a, b *CategoryOperations) int { return cmp.Compare(a.Orders, b.Orders) },
+				Int:      func(r *CategoryOperations) int64 { return r.Orders },
 				IsNull:   func(r *CategoryOperations) bool { return false },
 				Str: func(r *CategoryOperations) string {
 					return strconv.FormatInt(r.Orders, 10)
@@ -85,6 +87,7 @@ func categoryOperationsSpec() table.Spec[CategoryOperations] {
 				Sortable: true,
 				Scan:     func(r *CategoryOperations, v any) (err error) { r.CancelledOrders, err = table.Int64(v); return err },
 				Cmp:      func(a, b *CategoryOperations) int { return cmp.Compare(a.CancelledOrders, b.CancelledOrders) },
+				Int:      func(r *CategoryOperations) int64 { return r.CancelledOrders },
 				IsNull:   func(r *CategoryOperations) bool { return false },
 				Str: func(r *CategoryOperations) string {
 					return strconv.FormatInt(r.CancelledOrders, 10)
@@ -99,6 +102,7 @@ func categoryOperationsSpec() table.Spec[CategoryOperations] {
 					return err
 				},
 				Cmp:    func(a, b *CategoryOperations) int { return cmp.Compare(*a.CancellationRatePct, *b.CancellationRatePct) },
+				Float:  func(r *CategoryOperations) float64 { return float64(*r.CancellationRatePct) },
 				IsNull: func(r *CategoryOperations) bool { return r.CancellationRatePct == nil },
 				Str: func(r *CategoryOperations) string {
 					if r.CancellationRatePct == nil {
@@ -116,6 +120,7 @@ func categoryOperationsSpec() table.Spec[CategoryOperations] {
 					return err
 				},
 				Cmp:    func(a, b *CategoryOperations) int { return cmp.Compare(*a.AvgProcessingDays, *b.AvgProcessingDays) },
+				Float:  func(r *CategoryOperations) float64 { return *r.AvgProcessingDays },
 				IsNull: func(r *CategoryOperations) bool { return r.AvgProcessingDays == nil },
 				Str: func(r *CategoryOperations) string {
 					if r.AvgProcessingDays == nil {
@@ -133,6 +138,7 @@ func categoryOperationsSpec() table.Spec[CategoryOperations] {
 					return err
 				},
 				Cmp:    func(a, b *CategoryOperations) int { return cmp.Compare(*a.AvgRating, *b.AvgRating) },
+				Float:  func(r *CategoryOperations) float64 { return float64(*r.AvgRating) },
 				IsNull: func(r *CategoryOperations) bool { return r.AvgRating == nil },
 				Str: func(r *CategoryOperations) string {
 					if r.AvgRating == nil {
@@ -147,6 +153,7 @@ func categoryOperationsSpec() table.Spec[CategoryOperations] {
 				Sortable: true,
 				Scan:     func(r *CategoryOperations, v any) (err error) { r.ReviewCount, err = table.Int64(v); return err },
 				Cmp:      func(a, b *CategoryOperations) int { return cmp.Compare(a.ReviewCount, b.ReviewCount) },
+				Int:      func(r *CategoryOperations) int64 { return r.ReviewCount },
 				IsNull:   func(r *CategoryOperations) bool { return false },
 				Str: func(r *CategoryOperations) string {
 					return strconv.FormatInt(r.ReviewCount, 10)

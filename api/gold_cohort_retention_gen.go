@@ -61,6 +61,7 @@ func cohortRetentionSpec() table.Spec[CohortRetention] {
 				Sortable: true,
 				Scan:     func(r *CohortRetention, v any) (err error) { r.CohortMonth, err = table.Date(v); return err },
 				Cmp:      func(a, b *CohortRetention) int { return cmp.Compare(a.CohortMonth, b.CohortMonth) },
+				Text:     func(r *CohortRetention) string { return r.CohortMonth },
 				IsNull:   func(r *CohortRetention) bool { return false },
 				Str: func(r *CohortRetention) string {
 					return r.CohortMonth
@@ -77,6 +78,7 @@ func cohortRetentionSpec() table.Spec[CohortRetention] {
 				Cmp: func(a, b *CohortRetention) int {
 					return cmp.Compare(a.MonthsSinceRegistration, b.MonthsSinceRegistration)
 				},
+				Int:    func(r *CohortRetention) int64 { return int64(r.MonthsSinceRegistration) },
 				IsNull: func(r *CohortRetention) bool { return false },
 				Str: func(r *CohortRetention) string {
 					return strconv.FormatInt(int64(r.MonthsSinceRegistration), 10)
@@ -88,6 +90,7 @@ func cohortRetentionSpec() table.Spec[CohortRetention] {
 				Sortable: true,
 				Scan:     func(r *CohortRetention, v any) (err error) { r.CohortSize, err = table.Int64(v); return err },
 				Cmp:      func(a, b *CohortRetention) int { return cmp.Compare(a.CohortSize, b.CohortSize) },
+				Int:      func(r *CohortRetention) int64 { return r.CohortSize },
 				IsNull:   func(r *CohortRetention) bool { return false },
 				Str: func(r *CohortRetention) string {
 					return strconv.FormatInt(r.CohortSize, 10)
@@ -99,6 +102,7 @@ func cohortRetentionSpec() table.Spec[CohortRetention] {
 				Sortable: true,
 				Scan:     func(r *CohortRetention, v any) (err error) { r.ActiveCustomers, err = table.Int64(v); return err },
 				Cmp:      func(a, b *CohortRetention) int { return cmp.Compare(a.ActiveCustomers, b.ActiveCustomers) },
+				Int:      func(r *CohortRetention) int64 { return r.ActiveCustomers },
 				IsNull:   func(r *CohortRetention) bool { return false },
 				Str: func(r *CohortRetention) string {
 					return strconv.FormatInt(r.ActiveCustomers, 10)
@@ -113,6 +117,7 @@ func cohortRetentionSpec() table.Spec[CohortRetention] {
 					return err
 				},
 				Cmp:    func(a, b *CohortRetention) int { return cmp.Compare(*a.RetentionPct, *b.RetentionPct) },
+				Float:  func(r *CohortRetention) float64 { return float64(*r.RetentionPct) },
 				IsNull: func(r *CohortRetention) bool { return r.RetentionPct == nil },
 				Str: func(r *CohortRetention) string {
 					if r.RetentionPct == nil {
@@ -127,6 +132,7 @@ func cohortRetentionSpec() table.Spec[CohortRetention] {
 				Sortable: true,
 				Scan:     func(r *CohortRetention, v any) (err error) { r.CohortRevenue, err = table.Dec(v); return err },
 				Cmp:      func(a, b *CohortRetention) int { return cmp.Compare(a.CohortRevenue, b.CohortRevenue) },
+				Float:    func(r *CohortRetention) float64 { return float64(r.CohortRevenue) },
 				IsNull:   func(r *CohortRetention) bool { return false },
 				Str: func(r *CohortRetention) string {
 					return strconv.FormatFloat(float64(r.CohortRevenue), 'f', 2, 64)
@@ -143,6 +149,7 @@ func cohortRetentionSpec() table.Spec[CohortRetention] {
 				Cmp: func(a, b *CohortRetention) int {
 					return cmp.Compare(a.CumulativeRevenuePerCustomer, b.CumulativeRevenuePerCustomer)
 				},
+				Float:  func(r *CohortRetention) float64 { return float64(r.CumulativeRevenuePerCustomer) },
 				IsNull: func(r *CohortRetention) bool { return false },
 				Str: func(r *CohortRetention) string {
 					return strconv.FormatFloat(float64(r.CumulativeRevenuePerCustomer), 'f', 2, 64)

@@ -122,6 +122,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 				Sortable: true,
 				Scan:     func(r *CustomerAnalytics, v any) (err error) { r.CustomerID, err = table.Int64(v); return err },
 				Cmp:      func(a, b *CustomerAnalytics) int { return cmp.Compare(a.CustomerID, b.CustomerID) },
+				Int:      func(r *CustomerAnalytics) int64 { return r.CustomerID },
 				IsNull:   func(r *CustomerAnalytics) bool { return false },
 				Str: func(r *CustomerAnalytics) string {
 					return strconv.FormatInt(r.CustomerID, 10)
@@ -185,6 +186,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 				Sortable: true,
 				Scan:     func(r *CustomerAnalytics, v any) (err error) { r.RegistrationDate, err = table.Date(v); return err },
 				Cmp:      func(a, b *CustomerAnalytics) int { return cmp.Compare(a.RegistrationDate, b.RegistrationDate) },
+				Text:     func(r *CustomerAnalytics) string { return r.RegistrationDate },
 				IsNull:   func(r *CustomerAnalytics) bool { return false },
 				Str: func(r *CustomerAnalytics) string {
 					return r.RegistrationDate
@@ -199,6 +201,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 					return err
 				},
 				Cmp:    func(a, b *CustomerAnalytics) int { return cmp.Compare(*a.FirstOrderDate, *b.FirstOrderDate) },
+				Text:   func(r *CustomerAnalytics) string { return *r.FirstOrderDate },
 				IsNull: func(r *CustomerAnalytics) bool { return r.FirstOrderDate == nil },
 				Str: func(r *CustomerAnalytics) string {
 					if r.FirstOrderDate == nil {
@@ -216,6 +219,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 					return err
 				},
 				Cmp:    func(a, b *CustomerAnalytics) int { return cmp.Compare(*a.LastOrderDate, *b.LastOrderDate) },
+				Text:   func(r *CustomerAnalytics) string { return *r.LastOrderDate },
 				IsNull: func(r *CustomerAnalytics) bool { return r.LastOrderDate == nil },
 				Str: func(r *CustomerAnalytics) string {
 					if r.LastOrderDate == nil {
@@ -230,6 +234,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 				Sortable: true,
 				Scan:     func(r *CustomerAnalytics, v any) (err error) { r.TotalOrders, err = table.Int64(v); return err },
 				Cmp:      func(a, b *CustomerAnalytics) int { return cmp.Compare(a.TotalOrders, b.TotalOrders) },
+				Int:      func(r *CustomerAnalytics) int64 { return r.TotalOrders },
 				IsNull:   func(r *CustomerAnalytics) bool { return false },
 				Str: func(r *CustomerAnalytics) string {
 					return strconv.FormatInt(r.TotalOrders, 10)
@@ -241,6 +246,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 				Sortable: true,
 				Scan:     func(r *CustomerAnalytics, v any) (err error) { r.TotalRevenue, err = table.Dec(v); return err },
 				Cmp:      func(a, b *CustomerAnalytics) int { return cmp.Compare(a.TotalRevenue, b.TotalRevenue) },
+				Float:    func(r *CustomerAnalytics) float64 { return float64(r.TotalRevenue) },
 				IsNull:   func(r *CustomerAnalytics) bool { return false },
 				Str: func(r *CustomerAnalytics) string {
 					return strconv.FormatFloat(float64(r.TotalRevenue), 'f', 2, 64)
@@ -255,6 +261,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 					return err
 				},
 				Cmp:    func(a, b *CustomerAnalytics) int { return cmp.Compare(*a.AvgOrderValue, *b.AvgOrderValue) },
+				Float:  func(r *CustomerAnalytics) float64 { return float64(*r.AvgOrderValue) },
 				IsNull: func(r *CustomerAnalytics) bool { return r.AvgOrderValue == nil },
 				Str: func(r *CustomerAnalytics) string {
 					if r.AvgOrderValue == nil {
@@ -272,6 +279,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 					return err
 				},
 				Cmp:    func(a, b *CustomerAnalytics) int { return cmp.Compare(*a.RecencyDays, *b.RecencyDays) },
+				Int:    func(r *CustomerAnalytics) int64 { return int64(*r.RecencyDays) },
 				IsNull: func(r *CustomerAnalytics) bool { return r.RecencyDays == nil },
 				Str: func(r *CustomerAnalytics) string {
 					if r.RecencyDays == nil {
@@ -289,6 +297,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 					return err
 				},
 				Cmp:    func(a, b *CustomerAnalytics) int { return cmp.Compare(*a.TenureDays, *b.TenureDays) },
+				Int:    func(r *CustomerAnalytics) int64 { return int64(*r.TenureDays) },
 				IsNull: func(r *CustomerAnalytics) bool { return r.TenureDays == nil },
 				Str: func(r *CustomerAnalytics) string {
 					if r.TenureDays == nil {
@@ -308,6 +317,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 				Cmp: func(a, b *CustomerAnalytics) int {
 					return cmp.Compare(a.PurchaseFrequencyPerYear, b.PurchaseFrequencyPerYear)
 				},
+				Float:  func(r *CustomerAnalytics) float64 { return r.PurchaseFrequencyPerYear },
 				IsNull: func(r *CustomerAnalytics) bool { return false },
 				Str: func(r *CustomerAnalytics) string {
 					return strconv.FormatFloat(r.PurchaseFrequencyPerYear, 'f', -1, 64)
@@ -319,6 +329,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 				Sortable: true,
 				Scan:     func(r *CustomerAnalytics, v any) (err error) { r.Clv, err = table.Dec(v); return err },
 				Cmp:      func(a, b *CustomerAnalytics) int { return cmp.Compare(a.Clv, b.Clv) },
+				Float:    func(r *CustomerAnalytics) float64 { return float64(r.Clv) },
 				IsNull:   func(r *CustomerAnalytics) bool { return false },
 				Str: func(r *CustomerAnalytics) string {
 					return strconv.FormatFloat(float64(r.Clv), 'f', 2, 64)
@@ -333,6 +344,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 					return err
 				},
 				Cmp:    func(a, b *CustomerAnalytics) int { return cmp.Compare(*a.RScore, *b.RScore) },
+				Int:    func(r *CustomerAnalytics) int64 { return int64(*r.RScore) },
 				IsNull: func(r *CustomerAnalytics) bool { return r.RScore == nil },
 				Str: func(r *CustomerAnalytics) string {
 					if r.RScore == nil {
@@ -350,6 +362,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 					return err
 				},
 				Cmp:    func(a, b *CustomerAnalytics) int { return cmp.Compare(*a.FScore, *b.FScore) },
+				Int:    func(r *CustomerAnalytics) int64 { return int64(*r.FScore) },
 				IsNull: func(r *CustomerAnalytics) bool { return r.FScore == nil },
 				Str: func(r *CustomerAnalytics) string {
 					if r.FScore == nil {
@@ -367,6 +380,7 @@ func customerAnalyticsSpec() table.Spec[CustomerAnalytics] {
 					return err
 				},
 				Cmp:    func(a, b *CustomerAnalytics) int { return cmp.Compare(*a.MScore, *b.MScore) },
+				Int:    func(r *CustomerAnalytics) int64 { return int64(*r.MScore) },
 				IsNull: func(r *CustomerAnalytics) bool { return r.MScore == nil },
 				Str: func(r *CustomerAnalytics) string {
 					if r.MScore == nil {

@@ -38,32 +38,45 @@ func GoldModels() []string {
 	}
 }
 
+// GoldLoad says how LoadGold keeps each gold table; the zero value keeps
+// every table's typed rows.
+type GoldLoad struct {
+	CategoryOperations table.LoadOptions[CategoryOperations]
+	CohortRetention    table.LoadOptions[CohortRetention]
+	CustomerAnalytics  table.LoadOptions[CustomerAnalytics]
+	OperationalMetrics table.LoadOptions[OperationalMetrics]
+	PaymentMethods     table.LoadOptions[PaymentMethods]
+	ProductPerformance table.LoadOptions[ProductPerformance]
+	RatingTrends       table.LoadOptions[RatingTrends]
+	SalesMetrics       table.LoadOptions[SalesMetrics]
+}
+
 // LoadGold reads every gold table from src.
-func LoadGold(ctx context.Context, src table.Source) (*Gold, error) {
+func LoadGold(ctx context.Context, src table.Source, opt GoldLoad) (*Gold, error) {
 	g := &Gold{}
 	var err error
-	if g.CategoryOperations, err = table.Load(ctx, src, categoryOperationsSpec()); err != nil {
+	if g.CategoryOperations, err = table.Load(ctx, src, categoryOperationsSpec(), opt.CategoryOperations); err != nil {
 		return nil, err
 	}
-	if g.CohortRetention, err = table.Load(ctx, src, cohortRetentionSpec()); err != nil {
+	if g.CohortRetention, err = table.Load(ctx, src, cohortRetentionSpec(), opt.CohortRetention); err != nil {
 		return nil, err
 	}
-	if g.CustomerAnalytics, err = table.Load(ctx, src, customerAnalyticsSpec()); err != nil {
+	if g.CustomerAnalytics, err = table.Load(ctx, src, customerAnalyticsSpec(), opt.CustomerAnalytics); err != nil {
 		return nil, err
 	}
-	if g.OperationalMetrics, err = table.Load(ctx, src, operationalMetricsSpec()); err != nil {
+	if g.OperationalMetrics, err = table.Load(ctx, src, operationalMetricsSpec(), opt.OperationalMetrics); err != nil {
 		return nil, err
 	}
-	if g.PaymentMethods, err = table.Load(ctx, src, paymentMethodsSpec()); err != nil {
+	if g.PaymentMethods, err = table.Load(ctx, src, paymentMethodsSpec(), opt.PaymentMethods); err != nil {
 		return nil, err
 	}
-	if g.ProductPerformance, err = table.Load(ctx, src, productPerformanceSpec()); err != nil {
+	if g.ProductPerformance, err = table.Load(ctx, src, productPerformanceSpec(), opt.ProductPerformance); err != nil {
 		return nil, err
 	}
-	if g.RatingTrends, err = table.Load(ctx, src, ratingTrendsSpec()); err != nil {
+	if g.RatingTrends, err = table.Load(ctx, src, ratingTrendsSpec(), opt.RatingTrends); err != nil {
 		return nil, err
 	}
-	if g.SalesMetrics, err = table.Load(ctx, src, salesMetricsSpec()); err != nil {
+	if g.SalesMetrics, err = table.Load(ctx, src, salesMetricsSpec(), opt.SalesMetrics); err != nil {
 		return nil, err
 	}
 	return g, nil

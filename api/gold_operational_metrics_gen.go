@@ -68,6 +68,7 @@ func operationalMetricsSpec() table.Spec[OperationalMetrics] {
 				Cmp: func(a, b *OperationalMetrics) int {
 					return cmp.Compare(a.CriticalStockProducts, b.CriticalStockProducts)
 				},
+				Int:    func(r *OperationalMetrics) int64 { return r.CriticalStockProducts },
 				IsNull: func(r *OperationalMetrics) bool { return false },
 				Str: func(r *OperationalMetrics) string {
 					return strconv.FormatInt(r.CriticalStockProducts, 10)
@@ -79,6 +80,7 @@ func operationalMetricsSpec() table.Spec[OperationalMetrics] {
 				Sortable: true,
 				Scan:     func(r *OperationalMetrics, v any) (err error) { r.InventoryValueCost, err = table.Dec(v); return err },
 				Cmp:      func(a, b *OperationalMetrics) int { return cmp.Compare(a.InventoryValueCost, b.InventoryValueCost) },
+				Float:    func(r *OperationalMetrics) float64 { return float64(r.InventoryValueCost) },
 				IsNull:   func(r *OperationalMetrics) bool { return false },
 				Str: func(r *OperationalMetrics) string {
 					return strconv.FormatFloat(float64(r.InventoryValueCost), 'f', 2, 64)
@@ -90,6 +92,7 @@ func operationalMetricsSpec() table.Spec[OperationalMetrics] {
 				Sortable: true,
 				Scan:     func(r *OperationalMetrics, v any) (err error) { r.InventoryValueRetail, err = table.Dec(v); return err },
 				Cmp:      func(a, b *OperationalMetrics) int { return cmp.Compare(a.InventoryValueRetail, b.InventoryValueRetail) },
+				Float:    func(r *OperationalMetrics) float64 { return float64(r.InventoryValueRetail) },
 				IsNull:   func(r *OperationalMetrics) bool { return false },
 				Str: func(r *OperationalMetrics) string {
 					return strconv.FormatFloat(float64(r.InventoryValueRetail), 'f', 2, 64)
@@ -106,6 +109,7 @@ func operationalMetricsSpec() table.Spec[OperationalMetrics] {
 				Cmp: func(a, b *OperationalMetrics) int {
 					return cmp.Compare(a.ProductsWithoutMovement90d, b.ProductsWithoutMovement90d)
 				},
+				Int:    func(r *OperationalMetrics) int64 { return r.ProductsWithoutMovement90d },
 				IsNull: func(r *OperationalMetrics) bool { return false },
 				Str: func(r *OperationalMetrics) string {
 					return strconv.FormatInt(r.ProductsWithoutMovement90d, 10)
@@ -120,6 +124,7 @@ func operationalMetricsSpec() table.Spec[OperationalMetrics] {
 					return err
 				},
 				Cmp:    func(a, b *OperationalMetrics) int { return cmp.Compare(*a.AvgProcessingDays, *b.AvgProcessingDays) },
+				Float:  func(r *OperationalMetrics) float64 { return *r.AvgProcessingDays },
 				IsNull: func(r *OperationalMetrics) bool { return r.AvgProcessingDays == nil },
 				Str: func(r *OperationalMetrics) string {
 					if r.AvgProcessingDays == nil {
@@ -137,6 +142,7 @@ func operationalMetricsSpec() table.Spec[OperationalMetrics] {
 					return err
 				},
 				Cmp:    func(a, b *OperationalMetrics) int { return cmp.Compare(*a.CancellationRatePct, *b.CancellationRatePct) },
+				Float:  func(r *OperationalMetrics) float64 { return float64(*r.CancellationRatePct) },
 				IsNull: func(r *OperationalMetrics) bool { return r.CancellationRatePct == nil },
 				Str: func(r *OperationalMetrics) string {
 					if r.CancellationRatePct == nil {
@@ -151,6 +157,7 @@ func operationalMetricsSpec() table.Spec[OperationalMetrics] {
 				Sortable: true,
 				Scan:     func(r *OperationalMetrics, v any) (err error) { r.LowRatedProducts, err = table.Int64(v); return err },
 				Cmp:      func(a, b *OperationalMetrics) int { return cmp.Compare(a.LowRatedProducts, b.LowRatedProducts) },
+				Int:      func(r *OperationalMetrics) int64 { return r.LowRatedProducts },
 				IsNull:   func(r *OperationalMetrics) bool { return false },
 				Str: func(r *OperationalMetrics) string {
 					return strconv.FormatInt(r.LowRatedProducts, 10)
@@ -162,6 +169,7 @@ func operationalMetricsSpec() table.Spec[OperationalMetrics] {
 				Sortable: true,
 				Scan:     func(r *OperationalMetrics, v any) (err error) { r.AsOfDate, err = table.Date(v); return err },
 				Cmp:      func(a, b *OperationalMetrics) int { return cmp.Compare(a.AsOfDate, b.AsOfDate) },
+				Text:     func(r *OperationalMetrics) string { return r.AsOfDate },
 				IsNull:   func(r *OperationalMetrics) bool { return false },
 				Str: func(r *OperationalMetrics) string {
 					return r.AsOfDate

@@ -64,6 +64,7 @@ func paymentMethodsSpec() table.Spec[PaymentMethods] {
 				Sortable: true,
 				Scan:     func(r *PaymentMethods, v any) (err error) { r.PaymentMethod, err = table.String(v); return err },
 				Cmp:      func(a, b *PaymentMethods) int { return cmp.Compare(a.PaymentMethod, b.PaymentMethod) },
+				Text:     func(r *PaymentMethods) string { return r.PaymentMethod },
 				IsNull:   func(r *PaymentMethods) bool { return false },
 				Str: func(r *PaymentMethods) string {
 					return r.PaymentMethod
@@ -75,6 +76,7 @@ func paymentMethodsSpec() table.Spec[PaymentMethods] {
 				Sortable: true,
 				Scan:     func(r *PaymentMethods, v any) (err error) { r.Orders, err = table.Int64(v); return err },
 				Cmp:      func(a, b *PaymentMethods) int { return cmp.Compare(a.Orders, b.Orders) },
+				Int:      func(r *PaymentMethods) int64 { return r.Orders },
 				IsNull:   func(r *PaymentMethods) bool { return false },
 				Str: func(r *PaymentMethods) string {
 					return strconv.FormatInt(r.Orders, 10)
@@ -86,6 +88,7 @@ func paymentMethodsSpec() table.Spec[PaymentMethods] {
 				Sortable: true,
 				Scan:     func(r *PaymentMethods, v any) (err error) { r.SharePct, err = table.Dec(v); return err },
 				Cmp:      func(a, b *PaymentMethods) int { return cmp.Compare(a.SharePct, b.SharePct) },
+				Float:    func(r *PaymentMethods) float64 { return float64(r.SharePct) },
 				IsNull:   func(r *PaymentMethods) bool { return false },
 				Str: func(r *PaymentMethods) string {
 					return strconv.FormatFloat(float64(r.SharePct), 'f', 2, 64)
@@ -97,6 +100,7 @@ func paymentMethodsSpec() table.Spec[PaymentMethods] {
 				Sortable: true,
 				Scan:     func(r *PaymentMethods, v any) (err error) { r.Revenue, err = table.Dec(v); return err },
 				Cmp:      func(a, b *PaymentMethods) int { return cmp.Compare(a.Revenue, b.Revenue) },
+				Float:    func(r *PaymentMethods) float64 { return float64(r.Revenue) },
 				IsNull:   func(r *PaymentMethods) bool { return false },
 				Str: func(r *PaymentMethods) string {
 					return strconv.FormatFloat(float64(r.Revenue), 'f', 2, 64)
@@ -108,6 +112,7 @@ func paymentMethodsSpec() table.Spec[PaymentMethods] {
 				Sortable: true,
 				Scan:     func(r *PaymentMethods, v any) (err error) { r.FailedPct, err = table.Dec(v); return err },
 				Cmp:      func(a, b *PaymentMethods) int { return cmp.Compare(a.FailedPct, b.FailedPct) },
+				Float:    func(r *PaymentMethods) float64 { return float64(r.FailedPct) },
 				IsNull:   func(r *PaymentMethods) bool { return false },
 				Str: func(r *PaymentMethods) string {
 					return strconv.FormatFloat(float64(r.FailedPct), 'f', 2, 64)

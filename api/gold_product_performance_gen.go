@@ -107,6 +107,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Sortable: true,
 				Scan:     func(r *ProductPerformance, v any) (err error) { r.ProductID, err = table.Int64(v); return err },
 				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.ProductID, b.ProductID) },
+				Int:      func(r *ProductPerformance) int64 { return r.ProductID },
 				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
 					return strconv.FormatInt(r.ProductID, 10)
@@ -164,6 +165,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Sortable: true,
 				Scan:     func(r *ProductPerformance, v any) (err error) { r.Price, err = table.Dec(v); return err },
 				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.Price, b.Price) },
+				Float:    func(r *ProductPerformance) float64 { return float64(r.Price) },
 				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
 					return strconv.FormatFloat(float64(r.Price), 'f', 2, 64)
@@ -175,6 +177,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Sortable: true,
 				Scan:     func(r *ProductPerformance, v any) (err error) { r.Cost, err = table.Dec(v); return err },
 				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.Cost, b.Cost) },
+				Float:    func(r *ProductPerformance) float64 { return float64(r.Cost) },
 				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
 					return strconv.FormatFloat(float64(r.Cost), 'f', 2, 64)
@@ -186,6 +189,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Sortable: true,
 				Scan:     func(r *ProductPerformance, v any) (err error) { r.Stock, err = table.Int32(v); return err },
 				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.Stock, b.Stock) },
+				Int:      func(r *ProductPerformance) int64 { return int64(r.Stock) },
 				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
 					return strconv.FormatInt(int64(r.Stock), 10)
@@ -200,6 +204,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 					return err
 				},
 				Cmp:    func(a, b *ProductPerformance) int { return cmp.Compare(*a.MarginPct, *b.MarginPct) },
+				Float:  func(r *ProductPerformance) float64 { return float64(*r.MarginPct) },
 				IsNull: func(r *ProductPerformance) bool { return r.MarginPct == nil },
 				Str: func(r *ProductPerformance) string {
 					if r.MarginPct == nil {
@@ -214,6 +219,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Sortable: true,
 				Scan:     func(r *ProductPerformance, v any) (err error) { r.UnitsSold, err = table.Int64(v); return err },
 				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.UnitsSold, b.UnitsSold) },
+				Int:      func(r *ProductPerformance) int64 { return r.UnitsSold },
 				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
 					return strconv.FormatInt(r.UnitsSold, 10)
@@ -225,6 +231,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Sortable: true,
 				Scan:     func(r *ProductPerformance, v any) (err error) { r.Revenue, err = table.Dec(v); return err },
 				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.Revenue, b.Revenue) },
+				Float:    func(r *ProductPerformance) float64 { return float64(r.Revenue) },
 				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
 					return strconv.FormatFloat(float64(r.Revenue), 'f', 2, 64)
@@ -236,6 +243,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Sortable: true,
 				Scan:     func(r *ProductPerformance, v any) (err error) { r.NetRevenue, err = table.Dec(v); return err },
 				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.NetRevenue, b.NetRevenue) },
+				Float:    func(r *ProductPerformance) float64 { return float64(r.NetRevenue) },
 				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
 					return strconv.FormatFloat(float64(r.NetRevenue), 'f', 2, 64)
@@ -247,6 +255,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Sortable: true,
 				Scan:     func(r *ProductPerformance, v any) (err error) { r.Cogs, err = table.Dec(v); return err },
 				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.Cogs, b.Cogs) },
+				Float:    func(r *ProductPerformance) float64 { return float64(r.Cogs) },
 				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
 					return strconv.FormatFloat(float64(r.Cogs), 'f', 2, 64)
@@ -258,6 +267,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Sortable: true,
 				Scan:     func(r *ProductPerformance, v any) (err error) { r.Profit, err = table.Dec(v); return err },
 				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.Profit, b.Profit) },
+				Float:    func(r *ProductPerformance) float64 { return float64(r.Profit) },
 				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
 					return strconv.FormatFloat(float64(r.Profit), 'f', 2, 64)
@@ -269,6 +279,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Sortable: true,
 				Scan:     func(r *ProductPerformance, v any) (err error) { r.UnitsSoldLast12m, err = table.Int64(v); return err },
 				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.UnitsSoldLast12m, b.UnitsSoldLast12m) },
+				Int:      func(r *ProductPerformance) int64 { return r.UnitsSoldLast12m },
 				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
 					return strconv.FormatInt(r.UnitsSoldLast12m, 10)
@@ -283,6 +294,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 					return err
 				},
 				Cmp:    func(a, b *ProductPerformance) int { return cmp.Compare(*a.InventoryTurnover, *b.InventoryTurnover) },
+				Float:  func(r *ProductPerformance) float64 { return *r.InventoryTurnover },
 				IsNull: func(r *ProductPerformance) bool { return r.InventoryTurnover == nil },
 				Str: func(r *ProductPerformance) string {
 					if r.InventoryTurnover == nil {
@@ -300,6 +312,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 					return err
 				},
 				Cmp:    func(a, b *ProductPerformance) int { return cmp.Compare(*a.MonthsOfInventory, *b.MonthsOfInventory) },
+				Float:  func(r *ProductPerformance) float64 { return *r.MonthsOfInventory },
 				IsNull: func(r *ProductPerformance) bool { return r.MonthsOfInventory == nil },
 				Str: func(r *ProductPerformance) string {
 					if r.MonthsOfInventory == nil {
@@ -337,6 +350,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 					return err
 				},
 				Cmp:    func(a, b *ProductPerformance) int { return cmp.Compare(*a.AvgRating, *b.AvgRating) },
+				Float:  func(r *ProductPerformance) float64 { return float64(*r.AvgRating) },
 				IsNull: func(r *ProductPerformance) bool { return r.AvgRating == nil },
 				Str: func(r *ProductPerformance) string {
 					if r.AvgRating == nil {
@@ -351,6 +365,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Sortable: true,
 				Scan:     func(r *ProductPerformance, v any) (err error) { r.ReviewCount, err = table.Int64(v); return err },
 				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.ReviewCount, b.ReviewCount) },
+				Int:      func(r *ProductPerformance) int64 { return r.ReviewCount },
 				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
 					return strconv.FormatInt(r.ReviewCount, 10)
@@ -365,6 +380,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 					return err
 				},
 				Cmp:    func(a, b *ProductPerformance) int { return cmp.Compare(*a.LastSaleDate, *b.LastSaleDate) },
+				Text:   func(r *ProductPerformance) string { return *r.LastSaleDate },
 				IsNull: func(r *ProductPerformance) bool { return r.LastSaleDate == nil },
 				Str: func(r *ProductPerformance) string {
 					if r.LastSaleDate == nil {
@@ -382,6 +398,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 					return err
 				},
 				Cmp:    func(a, b *ProductPerformance) int { return cmp.Compare(*a.DaysSinceLastSale, *b.DaysSinceLastSale) },
+				Int:    func(r *ProductPerformance) int64 { return int64(*r.DaysSinceLastSale) },
 				IsNull: func(r *ProductPerformance) bool { return r.DaysSinceLastSale == nil },
 				Str: func(r *ProductPerformance) string {
 					if r.DaysSinceLastSale == nil {
@@ -396,6 +413,7 @@ func productPerformanceSpec() table.Spec[ProductPerformance] {
 				Sortable: true,
 				Scan:     func(r *ProductPerformance, v any) (err error) { r.RevenueRank, err = table.Int32(v); return err },
 				Cmp:      func(a, b *ProductPerformance) int { return cmp.Compare(a.RevenueRank, b.RevenueRank) },
+				Int:      func(r *ProductPerformance) int64 { return int64(r.RevenueRank) },
 				IsNull:   func(r *ProductPerformance) bool { return false },
 				Str: func(r *ProductPerformance) string {
 					return strconv.FormatInt(int64(r.RevenueRank), 10)

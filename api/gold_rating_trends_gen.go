@@ -55,6 +55,7 @@ func ratingTrendsSpec() table.Spec[RatingTrends] {
 				Sortable: true,
 				Scan:     func(r *RatingTrends, v any) (err error) { r.ReviewMonth, err = table.Date(v); return err },
 				Cmp:      func(a, b *RatingTrends) int { return cmp.Compare(a.ReviewMonth, b.ReviewMonth) },
+				Text:     func(r *RatingTrends) string { return r.ReviewMonth },
 				IsNull:   func(r *RatingTrends) bool { return false },
 				Str: func(r *RatingTrends) string {
 					return r.ReviewMonth
@@ -76,6 +77,7 @@ func ratingTrendsSpec() table.Spec[RatingTrends] {
 				Sortable: true,
 				Scan:     func(r *RatingTrends, v any) (err error) { r.AvgRating, err = table.Nullable(v, table.Dec); return err },
 				Cmp:      func(a, b *RatingTrends) int { return cmp.Compare(*a.AvgRating, *b.AvgRating) },
+				Float:    func(r *RatingTrends) float64 { return float64(*r.AvgRating) },
 				IsNull:   func(r *RatingTrends) bool { return r.AvgRating == nil },
 				Str: func(r *RatingTrends) string {
 					if r.AvgRating == nil {
@@ -90,6 +92,7 @@ func ratingTrendsSpec() table.Spec[RatingTrends] {
 				Sortable: true,
 				Scan:     func(r *RatingTrends, v any) (err error) { r.ReviewCount, err = table.Int64(v); return err },
 				Cmp:      func(a, b *RatingTrends) int { return cmp.Compare(a.ReviewCount, b.ReviewCount) },
+				Int:      func(r *RatingTrends) int64 { return r.ReviewCount },
 				IsNull:   func(r *RatingTrends) bool { return false },
 				Str: func(r *RatingTrends) string {
 					return strconv.FormatInt(r.ReviewCount, 10)

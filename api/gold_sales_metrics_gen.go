@@ -84,6 +84,7 @@ func salesMetricsSpec() table.Spec[SalesMetrics] {
 				Sortable: true,
 				Scan:     func(r *SalesMetrics, v any) (err error) { r.PeriodStart, err = table.Date(v); return err },
 				Cmp:      func(a, b *SalesMetrics) int { return cmp.Compare(a.PeriodStart, b.PeriodStart) },
+				Text:     func(r *SalesMetrics) string { return r.PeriodStart },
 				IsNull:   func(r *SalesMetrics) bool { return false },
 				Str: func(r *SalesMetrics) string {
 					return r.PeriodStart
@@ -95,6 +96,7 @@ func salesMetricsSpec() table.Spec[SalesMetrics] {
 				Sortable: true,
 				Scan:     func(r *SalesMetrics, v any) (err error) { r.Revenue, err = table.Dec(v); return err },
 				Cmp:      func(a, b *SalesMetrics) int { return cmp.Compare(a.Revenue, b.Revenue) },
+				Float:    func(r *SalesMetrics) float64 { return float64(r.Revenue) },
 				IsNull:   func(r *SalesMetrics) bool { return false },
 				Str: func(r *SalesMetrics) string {
 					return strconv.FormatFloat(float64(r.Revenue), 'f', 2, 64)
@@ -106,6 +108,7 @@ func salesMetricsSpec() table.Spec[SalesMetrics] {
 				Sortable: true,
 				Scan:     func(r *SalesMetrics, v any) (err error) { r.Orders, err = table.Int64(v); return err },
 				Cmp:      func(a, b *SalesMetrics) int { return cmp.Compare(a.Orders, b.Orders) },
+				Int:      func(r *SalesMetrics) int64 { return r.Orders },
 				IsNull:   func(r *SalesMetrics) bool { return false },
 				Str: func(r *SalesMetrics) string {
 					return strconv.FormatInt(r.Orders, 10)
@@ -117,6 +120,7 @@ func salesMetricsSpec() table.Spec[SalesMetrics] {
 				Sortable: true,
 				Scan:     func(r *SalesMetrics, v any) (err error) { r.UniqueCustomers, err = table.Int64(v); return err },
 				Cmp:      func(a, b *SalesMetrics) int { return cmp.Compare(a.UniqueCustomers, b.UniqueCustomers) },
+				Int:      func(r *SalesMetrics) int64 { return r.UniqueCustomers },
 				IsNull:   func(r *SalesMetrics) bool { return false },
 				Str: func(r *SalesMetrics) string {
 					return strconv.FormatInt(r.UniqueCustomers, 10)
@@ -128,6 +132,7 @@ func salesMetricsSpec() table.Spec[SalesMetrics] {
 				Sortable: true,
 				Scan:     func(r *SalesMetrics, v any) (err error) { r.UnitsSold, err = table.Int64(v); return err },
 				Cmp:      func(a, b *SalesMetrics) int { return cmp.Compare(a.UnitsSold, b.UnitsSold) },
+				Int:      func(r *SalesMetrics) int64 { return r.UnitsSold },
 				IsNull:   func(r *SalesMetrics) bool { return false },
 				Str: func(r *SalesMetrics) string {
 					return strconv.FormatInt(r.UnitsSold, 10)
@@ -142,6 +147,7 @@ func salesMetricsSpec() table.Spec[SalesMetrics] {
 					return err
 				},
 				Cmp:    func(a, b *SalesMetrics) int { return cmp.Compare(*a.AvgOrderValue, *b.AvgOrderValue) },
+				Float:  func(r *SalesMetrics) float64 { return float64(*r.AvgOrderValue) },
 				IsNull: func(r *SalesMetrics) bool { return r.AvgOrderValue == nil },
 				Str: func(r *SalesMetrics) string {
 					if r.AvgOrderValue == nil {
@@ -159,6 +165,7 @@ func salesMetricsSpec() table.Spec[SalesMetrics] {
 					return err
 				},
 				Cmp:    func(a, b *SalesMetrics) int { return cmp.Compare(*a.OrdersPerCustomer, *b.OrdersPerCustomer) },
+				Float:  func(r *SalesMetrics) float64 { return *r.OrdersPerCustomer },
 				IsNull: func(r *SalesMetrics) bool { return r.OrdersPerCustomer == nil },
 				Str: func(r *SalesMetrics) string {
 					if r.OrdersPerCustomer == nil {
@@ -176,6 +183,7 @@ func salesMetricsSpec() table.Spec[SalesMetrics] {
 					return err
 				},
 				Cmp:    func(a, b *SalesMetrics) int { return cmp.Compare(*a.RevenuePrevYear, *b.RevenuePrevYear) },
+				Float:  func(r *SalesMetrics) float64 { return float64(*r.RevenuePrevYear) },
 				IsNull: func(r *SalesMetrics) bool { return r.RevenuePrevYear == nil },
 				Str: func(r *SalesMetrics) string {
 					if r.RevenuePrevYear == nil {
@@ -193,6 +201,7 @@ func salesMetricsSpec() table.Spec[SalesMetrics] {
 					return err
 				},
 				Cmp:    func(a, b *SalesMetrics) int { return cmp.Compare(*a.YoyGrowthPct, *b.YoyGrowthPct) },
+				Float:  func(r *SalesMetrics) float64 { return float64(*r.YoyGrowthPct) },
 				IsNull: func(r *SalesMetrics) bool { return r.YoyGrowthPct == nil },
 				Str: func(r *SalesMetrics) string {
 					if r.YoyGrowthPct == nil {
@@ -210,6 +219,7 @@ func salesMetricsSpec() table.Spec[SalesMetrics] {
 					return err
 				},
 				Cmp:    func(a, b *SalesMetrics) int { return cmp.Compare(*a.SeasonalityIndex, *b.SeasonalityIndex) },
+				Float:  func(r *SalesMetrics) float64 { return *r.SeasonalityIndex },
 				IsNull: func(r *SalesMetrics) bool { return r.SeasonalityIndex == nil },
 				Str: func(r *SalesMetrics) string {
 					if r.SeasonalityIndex == nil {

@@ -94,7 +94,8 @@ func (s *Store) load(ctx context.Context) (*Snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load gold snapshot: %w", err)
 	}
-	g, err := LoadGold(ctx, src)
+	var agg aggregates
+	g, err := LoadGold(ctx, src, agg.loadOptions())
 	cerr := closer.Close()
 	if err != nil {
 		return nil, fmt.Errorf("load gold snapshot from %s: %w", s.opener.Describe(), err)
@@ -102,20 +103,19 @@ func (s *Store) load(ctx context.Context) (*Snapshot, error) {
 	if cerr != nil {
 		return nil, fmt.Errorf("close warehouse after loading: %w", cerr)
 	}
-	return NewSnapshot(g, s.opener.Describe(), time.Now().UTC())
+	return newSnapshot(g, &agg, s.opener.Describe(), time.Now().UTC())
 }
 
-// NewSnapshot derives the pre-computed answers (summary, trends, rankings)
-// from loaded gold tables.
-func NewSnapshot(g *Gold, source string, loadedAt time.Time) (*Snapshot, error) {
-	d, err := derive(g)
+// newSnapshot derives the pre-computed answers (summary, trends, rankings)
+// from loaded gold tables and the aggregates gathered while they loaded.
+// The big tables (customers, products) are answered from their encoded
+// rows and indexes only; the small ones keep their typed rows
+// (/api/sales/metrics searches the sales metrics rows).
+func newSnapshot(g *Gold, agg *aggregates, source string, loadedAt time.Time) (*Snapshot, error) {
+	d, err := derive(g, agg)
 	if err != nil {
 		return nil, fmt.Errorf("derive snapshot answers: %w", err)
 	}
-	// The big tables are answered from pre-encoded JSON and indexes only.
-	// (Sales metrics keep their rows: /api/sales/metrics searches them.)
-	g.CustomerAnalytics.ReleaseRows()
-	g.ProductPerformance.ReleaseRows()
 	return &Snapshot{Gold: g, LoadedAt: loadedAt, AsOfDate: d.asOf, Source: source, Counts: g.Counts(), derived: d}, nil
 }
 

@@ -37,7 +37,7 @@ func Generate(c *Contract, opt Options) (map[string][]byte, error) {
 	var models []*genModel
 	// Go names the generated code declares, to refuse contracts whose
 	// names would collide once spelled in Go.
-	taken := map[string]string{"Gold": "the snapshot type", "GoldModels": "a function", "LoadGold": "a function", "RegisterGold": "a function", "GoldColumns": "a function"}
+	taken := map[string]string{"Gold": "the snapshot type", "GoldModels": "a function", "LoadGold": "a function", "GoldLoad": "the load options type", "RegisterGold": "a function", "GoldColumns": "a function"}
 	for _, m := range c.Models {
 		gm, err := newGenModel(m)
 		if err != nil {
@@ -97,6 +97,9 @@ type genField struct {
 	StructT string // struct tag literal
 	Scan    string
 	Cmp     string
+	SortKey string // Int, Float or Text: the sort key function of a sortable column
+	KeyType string // its result type
+	KeyExpr string // its body, from r (non-NULL)
 	IsNull  string
 	Str     string // body of func(r *T) string
 	KeyStr  string // expression of the key as text, from in.<Field>
@@ -226,6 +229,22 @@ func newField(c Column) (genField, error) {
 		keys = append(keys, "enum")
 	}
 	r := "r." + f.Field
+	val := r
+	if !c.NotNull {
+		val = "*" + r
+	}
+	switch goType {
+	case "int64":
+		f.SortKey, f.KeyType, f.KeyExpr = "Int", "int64", val
+	case "int32":
+		f.SortKey, f.KeyType, f.KeyExpr = "Int", "int64", "int64("+val+")"
+	case "float64":
+		f.SortKey, f.KeyType, f.KeyExpr = "Float", "float64", val
+	case "table.Dec2":
+		f.SortKey, f.KeyType, f.KeyExpr = "Float", "float64", "float64("+val+")"
+	case "string":
+		f.SortKey, f.KeyType, f.KeyExpr = "Text", "string", val
+	}
 	if c.NotNull {
 		f.GoType = goType
 		f.Scan = fmt.Sprintf("r.%s, err = %s(v)", f.Field, conv)

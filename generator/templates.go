@@ -99,6 +99,9 @@ func {{.Var}}Spec() table.Spec[{{.Type}}] {
 				Scan:     func(r *{{$.Model.Type}}, v any) (err error) { {{.Scan}}; return err },
 {{- if .Cmp}}
 				Cmp:      func(a, b *{{$.Model.Type}}) int { return {{.Cmp}} },
+{{- if .SortKey}}
+				{{.SortKey}}: func(r *{{$.Model.Type}}) {{.KeyType}} { return {{.KeyExpr}} },
+{{- end}}
 {{- end}}
 				IsNull:   func(r *{{$.Model.Type}}) bool { return {{.IsNull}} },
 				Str: func(r *{{$.Model.Type}}) string {
@@ -210,12 +213,20 @@ func GoldModels() []string {
 	}
 }
 
+// GoldLoad says how LoadGold keeps each gold table; the zero value keeps
+// every table's typed rows.
+type GoldLoad struct {
+{{- range .Models}}
+	{{.Type}} table.LoadOptions[{{.Type}}]
+{{- end}}
+}
+
 // LoadGold reads every gold table from src.
-func LoadGold(ctx context.Context, src table.Source) (*Gold, error) {
+func LoadGold(ctx context.Context, src table.Source, opt GoldLoad) (*Gold, error) {
 	g := &Gold{}
 	var err error
 {{- range .Models}}
-	if g.{{.Type}}, err = table.Load(ctx, src, {{.Var}}Spec()); err != nil {
+	if g.{{.Type}}, err = table.Load(ctx, src, {{.Var}}Spec(), opt.{{.Type}}); err != nil {
 		return nil, err
 	}
 {{- end}}

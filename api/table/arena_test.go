@@ -2,9 +2,23 @@ package table
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 )
+
+// encodeRows stores rows in an arena as a table's builder does.
+func encodeRows[R any](rows []R) (arena []byte, starts, ends []uint32, sh *shape, err error) {
+	b := &builder[R]{spec: &Spec[R]{Model: "t"}}
+	b.je = json.NewEncoder(&b.buf)
+	b.je.SetEscapeHTML(false)
+	for i := range rows {
+		if err := b.encode(&rows[i], i); err != nil {
+			return nil, nil, nil, nil, err
+		}
+	}
+	return b.arena, b.starts, b.ends, b.sh, nil
+}
 
 // awkward is a row whose strings hold everything that could confuse the
 // arena: quotes, backslashes, a key-like text, control characters, braces.

@@ -29,6 +29,12 @@ type Col[R any] struct {
 	IsNull func(r *R) bool
 	// Str is the text form used by equality filters ("" for NULL).
 	Str func(r *R) string
+	// Int, Float or Text (the one of the column's type) give a sortable
+	// column's non-NULL value as a sort key ordered as Cmp orders rows:
+	// with them, a table is sorted from compact keys instead of its rows.
+	Int   func(r *R) int64
+	Float func(r *R) float64
+	Text  func(r *R) string
 }
 
 // Column is a contract column's name and data type.
@@ -99,162 +105,350 @@ type Table[R any] struct {
 	pool    sync.Pool                     // page buffers
 }
 
+// LoadOptions say how Load keeps a table.
+type LoadOptions[R any] struct {
+	// DropRows keeps only the encoded rows and the indexes: Rows returns nil
+	// and Row finds nothing. When every sortable column has a sort key
+	// function (Int, Float or Text), the typed rows are not held while the
+	// table loads either, only the sort keys.
+	DropRows bool
+	// Visit, when set, sees every row as it loads, in load order; r is
+	// reused for the next row.
+	Visit func(r *R)
+}
+
 // Load reads a gold table from src and builds its indexes.
-func Load[R any](ctx context.Context, src Source, spec Spec[R]) (*Table[R], error) {
-	var rows []R
+func Load[R any](ctx context.Context, src Source, spec Spec[R], opts ...LoadOptions[R]) (*Table[R], error) {
+	var opt LoadOptions[R]
+	if len(opts) > 0 {
+		opt = opts[0]
+	}
+	rows := 0
 	if c, ok := src.(interface {
 		Count(ctx context.Context, model string) (int, error)
 	}); ok {
 		if n, err := c.Count(ctx, spec.Model); err == nil && n > 0 {
-			rows = make([]R, 0, n)
+			rows = n
 		}
 	}
+	b, err := newBuilder(&spec, !opt.DropRows, rows)
+	if err != nil {
+		return nil, err
+	}
 	n := 0
-	err := src.Select(ctx, spec.Model, spec.ColumnNames(), func(vals []any) error {
+	var r, zero R
+	err = src.Select(ctx, spec.Model, spec.ColumnNames(), func(vals []any) error {
 		n++
 		if len(vals) != len(spec.Columns) {
 			return fmt.Errorf("row %d has %d values, the contract has %d columns", n, len(vals), len(spec.Columns))
 		}
-		var r R
+		r = zero
 		for j := range spec.Columns {
 			c := &spec.Columns[j]
 			if err := c.Scan(&r, vals[j]); err != nil {
 				return fmt.Errorf("row %d column %s (%s): %w; fix the model or its YAML data_type", n, c.Name, c.Type, err)
 			}
 		}
-		rows = append(rows, r)
-		return nil
+		if opt.Visit != nil {
+			opt.Visit(&r)
+		}
+		return b.add(&r)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("load %s: %w", spec.Model, err)
 	}
-	return Build(spec, rows)
+	return b.finish(opt.DropRows)
 }
 
 // Build makes a table from rows already typed (tests, derived tables). The
 // table takes rows over: they are reordered in place.
 func Build[R any](spec Spec[R], rows []R) (*Table[R], error) {
-	t := &Table[R]{spec: &spec, orders: map[string][]int32{}, filters: map[string]map[string][]int32{}}
-	ds := spec.DefaultSort
-	if ds == "" {
-		ds = spec.Columns[0].Name
-		if spec.Key != "" {
-			ds = spec.Key
-		}
-	}
-	// Put rows in default order (ties broken by the row's JSON, so the order
-	// never depends on the warehouse's), so ties in any other ordering keep it.
-	name, desc := strings.CutPrefix(ds, "-")
-	dc, ok := spec.col(name)
-	if !ok || dc.Cmp == nil {
-		return nil, fmt.Errorf("model %s: default_sort %q is not a sortable column of the contract (valid: %s)", spec.Model, ds, strings.Join(spec.SortKeys(), ", "))
-	}
-	// Encode every row once, into one arena, in load order.
-	arena, starts, ends, sh, err := encodeRows(rows)
+	b, err := newBuilder(&spec, false, len(rows))
 	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", spec.Model, err)
+		return nil, err
 	}
-	t.arena, t.shape = arena, sh
-	byJSON := func(a, b int32) int {
-		x, y := arena[starts[a]:ends[a]], arena[starts[b]:ends[b]]
-		if sh != nil {
-			return sh.compare(x, y)
+	b.rows, b.keep = rows, true
+	for i := range rows {
+		if err := b.add(&rows[i]); err != nil {
+			return nil, err
 		}
-		return bytes.Compare(x, y)
 	}
-	idx := orderBy(rows, dc, desc, byJSON)
-	t.starts = make([]uint32, len(rows))
-	t.ends = make([]uint32, len(rows))
-	for i, j := range idx {
-		t.starts[i], t.ends[i] = starts[j], ends[j]
-	}
-	starts, ends = nil, nil
-	permute(rows, idx)
-	t.rows = rows
-	sorted := t.rows
-	t.spec.DefaultSort = ds
+	return b.finish(false)
+}
 
-	if spec.Key != "" {
-		t.byKey = make(map[string]int32, len(sorted))
-		for i := range sorted {
-			k := spec.KeyOf(&sorted[i])
-			if _, dup := t.byKey[k]; dup {
-				return nil, fmt.Errorf("model %s: key %s value %s appears twice; the contract's unique test on %s should catch this", spec.Model, spec.Key, k, spec.Key)
-			}
-			t.byKey[k] = int32(i)
+// builder collects a table's rows one by one: their JSON into the arena,
+// and what the indexes need (sort keys, filter values, keys), in load order.
+type builder[R any] struct {
+	spec   *Spec[R]
+	ds     string // default sort key
+	dsCol  int    // index in sorts of the default sort column
+	dsDesc bool
+	keep   bool // hold the typed rows (Rows, or sort columns without key functions)
+	rows   []R
+	n      int
+
+	buf    bytes.Buffer
+	je     *json.Encoder
+	arena  []byte
+	starts []uint32
+	ends   []uint32
+	sh     *shape
+	whole  bool // rows kept whole in the arena (not flat objects)
+
+	keys  []string   // KeyOf of each row
+	sorts []sortKeys // one per sortable column
+	fcols []*Col[R]
+	fvals [][]string // per filter column, the value of each row
+}
+
+// sortKeys holds one sortable column's values in load order.
+type sortKeys struct {
+	col    int // index in Spec.Columns
+	null   []bool
+	ints   []int64
+	floats []float64
+	texts  []string
+}
+
+func newBuilder[R any](spec *Spec[R], keep bool, sizeHint int) (*builder[R], error) {
+	b := &builder[R]{spec: spec, keep: keep}
+	b.ds = spec.DefaultSort
+	if b.ds == "" {
+		b.ds = spec.Columns[0].Name
+		if spec.Key != "" {
+			b.ds = spec.Key
 		}
 	}
+	name, desc := strings.CutPrefix(b.ds, "-")
+	b.dsDesc = desc
+	b.dsCol = -1
 	for i := range spec.Columns {
 		c := &spec.Columns[i]
-		if !c.Sortable || c.Cmp == nil {
-			continue
+		if c.Cmp != nil && (c.Sortable || c.Name == name) {
+			if c.Name == name {
+				b.dsCol = len(b.sorts)
+			}
+			b.sorts = append(b.sorts, sortKeys{col: i})
+			if c.Int == nil && c.Float == nil && c.Text == nil {
+				b.keep = true // sorted with Cmp, on the rows
+			}
 		}
-		asc := orderBy(t.rows, c, false, nil)
-		t.orders[c.Name] = asc
-		t.orders["-"+c.Name] = reverseOrder(t.rows, c, asc)
+	}
+	if b.dsCol < 0 {
+		return nil, fmt.Errorf("model %s: default_sort %q is not a sortable column of the contract (valid: %s)", spec.Model, b.ds, strings.Join(spec.SortKeys(), ", "))
 	}
 	for _, f := range spec.Filters {
 		c, ok := spec.col(f)
 		if !ok {
 			return nil, fmt.Errorf("model %s: filter %q is not a column of the contract", spec.Model, f)
 		}
-		m := map[string][]int32{}
-		for i := range t.rows {
-			v := c.Str(&t.rows[i])
-			m[v] = append(m[v], int32(i))
-		}
-		t.filters[f] = m
+		b.fcols = append(b.fcols, c)
 	}
-	return t, nil
+	b.fvals = make([][]string, len(b.fcols))
+	b.je = json.NewEncoder(&b.buf)
+	b.je.SetEscapeHTML(false)
+	if sizeHint > 0 {
+		b.starts = make([]uint32, 0, sizeHint)
+		b.ends = make([]uint32, 0, sizeHint)
+		if b.keep {
+			b.rows = make([]R, 0, sizeHint)
+		}
+		if spec.Key != "" {
+			b.keys = make([]string, 0, sizeHint)
+		}
+	}
+	return b, nil
 }
 
-// encodeRows encodes rows as the API writes them (no HTML escaping), into
-// one arena without their keys when every row is a flat object with the
-// same keys (see arena.go), else whole.
-func encodeRows[R any](rows []R) (arena []byte, starts, ends []uint32, sh *shape, err error) {
-	var buf bytes.Buffer
-	je := json.NewEncoder(&buf)
-	je.SetEscapeHTML(false)
-	starts = make([]uint32, len(rows))
-	ends = make([]uint32, len(rows))
-	whole := false
-	for i := 0; i < len(rows); i++ {
-		if i == 64 && len(rows) > 128 {
-			// Size the arena from the first rows, so it does not grow by doubling.
-			arena = slices.Grow(arena, len(arena)/64*(len(rows)-64)*21/20)
-		}
-		buf.Reset()
-		if err := je.Encode(&rows[i]); err != nil {
-			return nil, nil, nil, nil, fmt.Errorf("encode row %d: %w", i+1, err)
-		}
-		js := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
-		starts[i] = uint32(len(arena))
-		switch {
-		case whole:
-			arena = append(arena, js...)
-		case i == 0:
-			if sh, err = learnShape(js); err != nil {
-				whole, sh = true, nil
-				arena = append(arena, js...)
-				break
-			}
-			fallthrough
-		default:
-			if arena, err = sh.strip(arena, js); err != nil {
-				// A row unlike the first: keep whole rows, from the start.
-				whole, sh, arena, i = true, nil, arena[:0], -1
-				continue
-			}
-		}
-		if len(arena) > math.MaxUint32 {
-			return nil, nil, nil, nil, fmt.Errorf("%d bytes of JSON is more than one table can hold", len(arena))
-		}
-		ends[i] = uint32(len(arena))
+// add takes one row: its JSON, sort keys, filter values and key.
+func (b *builder[R]) add(r *R) error {
+	i := b.n
+	b.n++
+	if b.keep && len(b.rows) < b.n {
+		b.rows = append(b.rows, *r)
 	}
+	if err := b.encode(r, i); err != nil {
+		return err
+	}
+	for k := range b.sorts {
+		s := &b.sorts[k]
+		c := &b.spec.Columns[s.col]
+		null := c.IsNull(r)
+		s.null = append(s.null, null)
+		switch {
+		case c.Int != nil:
+			var v int64
+			if !null {
+				v = c.Int(r)
+			}
+			s.ints = append(s.ints, v)
+		case c.Float != nil:
+			var v float64
+			if !null {
+				v = c.Float(r)
+			}
+			s.floats = append(s.floats, v)
+		case c.Text != nil:
+			var v string
+			if !null {
+				v = c.Text(r)
+			}
+			s.texts = append(s.texts, v)
+		}
+	}
+	for k, c := range b.fcols {
+		b.fvals[k] = append(b.fvals[k], c.Str(r))
+	}
+	if b.spec.Key != "" {
+		b.keys = append(b.keys, b.spec.KeyOf(r))
+	}
+	return nil
+}
+
+// encode appends row i's JSON to the arena, without its keys while the
+// rows are flat objects with the same keys (see arena.go).
+func (b *builder[R]) encode(r *R, i int) error {
+	b.buf.Reset()
+	if err := b.je.Encode(r); err != nil {
+		return fmt.Errorf("model %s: encode row %d: %w", b.spec.Model, i+1, err)
+	}
+	js := bytes.TrimSuffix(b.buf.Bytes(), []byte{'\n'})
+	if i == 64 && cap(b.starts) > 128 {
+		// Size the arena from the first rows, so it does not grow by doubling.
+		b.arena = slices.Grow(b.arena, len(b.arena)/64*(cap(b.starts)-64)*21/20)
+	}
+	if i == 0 {
+		b.sh, _ = learnShape(js)
+		b.whole = b.sh == nil
+	}
+	start := len(b.arena)
+	if !b.whole {
+		arena, err := b.sh.strip(b.arena, js)
+		if err == nil {
+			b.arena = arena
+		} else {
+			// A row unlike the first: from now on the arena holds whole rows.
+			b.wholeRows()
+			start = len(b.arena)
+		}
+	}
+	if b.whole {
+		b.arena = append(b.arena, js...)
+	}
+	if len(b.arena) > math.MaxUint32 {
+		return fmt.Errorf("model %s: %d bytes of JSON is more than one table can hold", b.spec.Model, len(b.arena))
+	}
+	b.starts = append(b.starts, uint32(start))
+	b.ends = append(b.ends, uint32(len(b.arena)))
+	return nil
+}
+
+// wholeRows rewrites the rows stored so far with their keys.
+func (b *builder[R]) wholeRows() {
+	old := b.arena
+	b.arena = make([]byte, 0, len(old)+len(b.starts)*b.sh.extra)
+	for j := range b.starts {
+		start := len(b.arena)
+		b.arena = b.sh.expand(b.arena, old[b.starts[j]:b.ends[j]])
+		b.starts[j], b.ends[j] = uint32(start), uint32(len(b.arena))
+	}
+	b.whole, b.sh = true, nil
+}
+
+// cmpFunc compares two rows (load indexes, both non-NULL) by sort column k.
+func (b *builder[R]) cmpFunc(k int) func(x, y int32) int {
+	s := &b.sorts[k]
+	switch c := &b.spec.Columns[s.col]; {
+	case c.Int != nil:
+		v := s.ints
+		return func(x, y int32) int { return cmp.Compare(v[x], v[y]) }
+	case c.Float != nil:
+		v := s.floats
+		return func(x, y int32) int { return cmp.Compare(v[x], v[y]) }
+	case c.Text != nil:
+		v := s.texts
+		return func(x, y int32) int { return strings.Compare(v[x], v[y]) }
+	default:
+		rows, f := b.rows, c.Cmp
+		return func(x, y int32) int { return f(&rows[x], &rows[y]) }
+	}
+}
+
+// finish puts the rows in default order and builds the indexes.
+func (b *builder[R]) finish(dropRows bool) (*Table[R], error) {
+	spec := b.spec
+	t := &Table[R]{spec: spec, orders: map[string][]int32{}, filters: map[string]map[string][]int32{}}
+	n := b.n
+	arena, starts, ends, sh := b.arena, b.starts, b.ends, b.sh
 	if cap(arena) > len(arena)+len(arena)/8 {
 		arena = bytes.Clone(arena) // the estimate was off: keep the exact size
 	}
-	return arena, starts, ends, sh, nil
+	b.arena = nil
+	t.arena, t.shape = arena, sh
+
+	// Default order: by the default sort column, ties by the row's JSON (so
+	// the order never depends on the warehouse's), then by load order.
+	byJSON := func(x, y int32) int {
+		p, q := arena[starts[x]:ends[x]], arena[starts[y]:ends[y]]
+		if sh != nil {
+			return sh.compare(p, q)
+		}
+		return bytes.Compare(p, q)
+	}
+	idx := orderBy(n, b.sorts[b.dsCol].null, b.cmpFunc(b.dsCol), b.dsDesc, byJSON)
+	pos := make([]int32, n) // load index -> default order
+	for d, l := range idx {
+		pos[l] = int32(d)
+	}
+	t.starts = make([]uint32, n)
+	t.ends = make([]uint32, n)
+	for d, l := range idx {
+		t.starts[d], t.ends[d] = starts[l], ends[l]
+	}
+	b.starts, b.ends = nil, nil
+	t.spec.DefaultSort = b.ds
+
+	if spec.Key != "" {
+		t.byKey = make(map[string]int32, n)
+		for d, l := range idx {
+			k := b.keys[l]
+			if _, dup := t.byKey[k]; dup {
+				return nil, fmt.Errorf("model %s: key %s value %s appears twice; the contract's unique test on %s should catch this", spec.Model, spec.Key, k, spec.Key)
+			}
+			t.byKey[k] = int32(d)
+		}
+		b.keys = nil
+	}
+	byPos := func(x, y int32) int { return cmp.Compare(pos[x], pos[y]) }
+	for k := range b.sorts {
+		c := &spec.Columns[b.sorts[k].col]
+		if !c.Sortable {
+			continue
+		}
+		f := b.cmpFunc(k)
+		asc := orderBy(n, b.sorts[k].null, f, false, byPos)
+		desc := reverseOrder(asc, b.sorts[k].null, f)
+		for i := range asc {
+			asc[i], desc[i] = pos[asc[i]], pos[desc[i]]
+		}
+		t.orders[c.Name], t.orders["-"+c.Name] = asc, desc
+		b.sorts[k] = sortKeys{}
+	}
+	for k, c := range b.fcols {
+		m := map[string][]int32{}
+		vals := b.fvals[k]
+		for d, l := range idx {
+			m[vals[l]] = append(m[vals[l]], int32(d))
+		}
+		t.filters[c.Name] = m
+		b.fvals[k] = nil
+	}
+	if b.keep && !dropRows {
+		permute(b.rows, idx)
+		t.rows = b.rows
+	}
+	b.rows = nil
+	return t, nil
 }
 
 // permute puts rows in the order idx (rows[i] becomes the old rows[idx[i]])
@@ -279,57 +473,52 @@ func permute[R any](rows []R, idx []int32) {
 	}
 }
 
-// orderBy returns row indexes ordered by c, NULLs last both ways, ties by
-// tie (nil: by row index, so by the default order), then by row index.
-func orderBy[R any](rows []R, c *Col[R], desc bool, tie func(a, b int32) int) []int32 {
-	idx := make([]int32, 0, len(rows))
+// orderBy returns the row indexes 0..n-1 ordered by f, NULLs last both
+// ways, ties by tie, then by index.
+func orderBy(n int, null []bool, f func(x, y int32) int, desc bool, tie func(x, y int32) int) []int32 {
+	idx := make([]int32, 0, n)
 	var nulls []int32
-	for i := range rows {
-		if c.IsNull(&rows[i]) {
+	for i := range n {
+		if null[i] {
 			nulls = append(nulls, int32(i))
 		} else {
 			idx = append(idx, int32(i))
 		}
 	}
-	f := c.Cmp
-	slices.SortFunc(idx, func(a, b int32) int {
-		v := f(&rows[a], &rows[b])
+	slices.SortFunc(idx, func(x, y int32) int {
+		v := f(x, y)
 		if desc {
 			v = -v
 		}
 		if v != 0 {
 			return v
 		}
-		if tie != nil {
-			if v = tie(a, b); v != 0 {
-				return v
-			}
+		if v = tie(x, y); v != 0 {
+			return v
 		}
-		return cmp.Compare(a, b)
+		return cmp.Compare(x, y)
 	})
-	if tie != nil {
-		slices.SortFunc(nulls, func(a, b int32) int {
-			if v := tie(a, b); v != 0 {
-				return v
-			}
-			return cmp.Compare(a, b)
-		})
-	}
+	slices.SortFunc(nulls, func(x, y int32) int {
+		if v := tie(x, y); v != 0 {
+			return v
+		}
+		return cmp.Compare(x, y)
+	})
 	return append(idx, nulls...)
 }
 
 // reverseOrder derives the descending order from the ascending one in
-// O(n): non-NULL rows reversed, each run of equal values put back in row
-// index order, NULLs still last.
-func reverseOrder[R any](rows []R, c *Col[R], asc []int32) []int32 {
+// O(n): non-NULL rows reversed, each run of equal values kept in its
+// ascending order (the default order), NULLs still last.
+func reverseOrder(asc []int32, null []bool, f func(x, y int32) int) []int32 {
 	nn := len(asc)
-	for nn > 0 && c.IsNull(&rows[asc[nn-1]]) {
+	for nn > 0 && null[asc[nn-1]] {
 		nn--
 	}
 	out := make([]int32, 0, len(asc))
 	for hi := nn; hi > 0; {
 		lo := hi - 1
-		for lo > 0 && c.Cmp(&rows[asc[lo-1]], &rows[asc[hi-1]]) == 0 {
+		for lo > 0 && f(asc[lo-1], asc[hi-1]) == 0 {
 			lo--
 		}
 		out = append(out, asc[lo:hi]...)
