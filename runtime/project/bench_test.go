@@ -1,6 +1,7 @@
 package project
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -41,6 +42,21 @@ func BenchmarkProperties(b *testing.B) {
 			if !walkProps(doc, &pf) {
 				b.Fatal("walk refused a synthetic file")
 			}
+		}
+	}
+}
+
+// BenchmarkLoad loads a synthetic 2,000-model project: file discovery,
+// reads, properties (no rendering: that is compile's).
+func BenchmarkLoad(b *testing.B) {
+	dir := b.TempDir()
+	if err := synth.Generate(dir, 2000); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := Load(context.Background(), dir, LoadOptions{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

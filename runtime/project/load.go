@@ -262,11 +262,11 @@ func discover(ctx context.Context, root string, p *Project) ([]found, error) {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(files[i].rel)))
+			text, err := readFile(filepath.Join(root, filepath.FromSlash(files[i].rel)))
 			if err != nil {
 				return fmt.Errorf("read %s: %w", files[i].rel, err)
 			}
-			files[i].text = string(b)
+			files[i].text = text
 			return nil
 		})
 	}
