@@ -40,6 +40,9 @@ type Store struct {
 	// FreeMemory returns the memory of a load's garbage (and of the
 	// replaced snapshot) to the operating system after each reload.
 	FreeMemory bool
+	// OnLoad, when set, is called after each snapshot is swapped in (and
+	// the memory freed), one load at a time.
+	OnLoad func(*Snapshot)
 }
 
 // NewStore makes a store that loads from opener.
@@ -83,6 +86,9 @@ func (s *Store) Reload(ctx context.Context) (*Snapshot, error) {
 	s.cur.Store(sn)
 	if s.FreeMemory {
 		debug.FreeOSMemory()
+	}
+	if s.OnLoad != nil {
+		s.OnLoad(sn)
 	}
 	s.last.Store(&ReloadStatus{At: sn.LoadedAt})
 	s.log.Info("gold snapshot loaded", "seq", sn.Seq, "as_of_date", sn.AsOfDate, "source", sn.Source, "rows", sn.Counts, "took", time.Since(start).Round(time.Millisecond))

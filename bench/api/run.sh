@@ -7,14 +7,19 @@
 #
 # Environment: SCALE (100), DURATION (30s), CONNECTIONS (64), THREADS (2),
 # ADDR (127.0.0.1:18089), BENCH_DIR (/tmp/techstore-bench-scale$SCALE; the
-# warehouse is kept there and reused), DUCKDB (use this warehouse file as is).
-# Prints req/s and latency percentiles per endpoint and the server's memory.
+# warehouse is kept there and reused), DUCKDB (use this warehouse file as is),
+# RELOADS (3: POST /admin/reload calls during a last wrk run on the customer
+# endpoint; 0 skips that run).
+# Prints req/s and latency percentiles per endpoint, the server's memory, and
+# for the reload run: each reload's duration, the peak RSS while reloading
+# (sampled every 20 ms) and the peak RSS of the whole run (VmHWM).
 set -euo pipefail
 
 SCALE=${SCALE:-100}
 DURATION=${DURATION:-30s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
+RELOADS=${RELOADS:-3}
 ADDR=${ADDR:-127.0.0.1:18089}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/tmp/techstore-bench-scale$SCALE}
@@ -54,7 +59,8 @@ else
 fi
 
 echo "== serve on $ADDR"
-(cd "$PROJ" && exec "$BIN" serve --addr "$ADDR" --log-requests=false >"$BENCH_DIR/serve.log" 2>&1) &
+TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+(cd "$PROJ" && TECHSTORE_RELOAD_TOKEN=$TOKEN exec "$BIN" serve --addr "$ADDR" --log-requests=false >"$BENCH_DIR/serve.log" 2>&1) &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do
@@ -68,15 +74,49 @@ ID=$(curl -fsS "http://$ADDR/api/customers/top-customers?limit=1" | sed -n 's/.*
 echo "load-test customer id: $ID"
 
 rss() { awk '/VmRSS|VmHWM/ {printf "%s %d MB  ", $1, $2/1024}' "/proc/$PID/status"; echo; }
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$PID/status"; }
 echo "== after load: $(rss)"
+row() { # label, wrk output
+  local rps p50 p99 errs
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$2")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$2")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$2")
+  errs=$(awk '/Non-2xx|Socket errors/ {e = e $0 "; "} END {print (e == "" ? "0" : e)}' <<<"$2")
+  printf '%-45s %12s %9s %9s %9s\n' "$1" "$rps" "$p50" "$p99" "$errs"
+}
 printf '%-45s %12s %9s %9s %9s\n' endpoint req/s p50 p99 errors
 for path in "/api/customers/analytics/$ID" "/api/products/performance?limit=50" "/api/sales/summary"; do
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://$ADDR$path")
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  errs=$(awk '/Non-2xx|Socket errors/ {e = e $0 "; "} END {print (e == "" ? "0" : e)}' <<<"$out")
-  printf '%-45s %12s %9s %9s %9s\n' "$path" "$rps" "$p50" "$p99" "$errs"
+  row "$path" "$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://$ADDR$path")"
 done
 echo "== server memory: $(rss)"
+
+if [ "$RELOADS" -gt 0 ]; then
+  # wrk on the customer endpoint while the snapshot reloads RELOADS times:
+  # two snapshots are alive during each reload.
+  WRK_OUT="$BENCH_DIR/wrk-reload.txt"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://$ADDR/api/customers/analytics/$ID" >"$WRK_OUT" &
+  WRK=$!
+  PEAK_FILE="$BENCH_DIR/reload-peak-kb"
+  echo 0 >"$PEAK_FILE"
+  (peak=0; while kill -0 $WRK 2>/dev/null; do
+     r=$(rss_kb); [ "${r:-0}" -gt "$peak" ] && peak=$r && echo "$peak" >"$PEAK_FILE"
+     sleep 0.02
+   done) &
+  SAMPLER=$!
+  sleep 2
+  took=()
+  for i in $(seq 1 "$RELOADS"); do
+    res=$(curl -sS -o "$BENCH_DIR/reload-$i.json" -w '%{http_code} %{time_total}' -X POST \
+      -H "Authorization: Bearer $TOKEN" "http://$ADDR/admin/reload")
+    [ "${res%% *}" = 200 ] || { echo "reload $i answered ${res%% *}: $(cat "$BENCH_DIR/reload-$i.json")" >&2; exit 1; }
+    took+=("${res#* }s")
+    kill -0 $WRK 2>/dev/null || { echo "wrk ended before reload $i; raise DURATION" >&2; break; }
+    sleep 1
+  done
+  wait $WRK
+  wait $SAMPLER
+  row "/api/customers/analytics/$ID + $RELOADS reloads" "$(cat "$WRK_OUT")"
+  echo "== reloads took: ${took[*]}; peak RSS while reloading $(($(cat "$PEAK_FILE") / 1024)) MB (sampled every 20 ms)"
+  echo "== server memory: $(rss)(VmHWM: the peak of the whole run)"
+fi
 echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"time"
@@ -53,17 +54,28 @@ SIGTERM or Ctrl-C shut the server down gracefully.`,
 			if err != nil {
 				return fmt.Errorf("serve: %w", err)
 			}
-			limit, err := parseBytes(memLimit)
-			if err != nil {
-				return fmt.Errorf("serve: --memory-limit: %w", err)
-			}
-			if os.Getenv("GOMEMLIMIT") == "" && limit > 0 {
-				// Loading a snapshot makes garbage; keep the process near
-				// its live size instead of letting the heap double.
-				debug.SetMemoryLimit(limit)
+			var limit int64
+			if memLimit != "auto" {
+				if limit, err = parseBytes(memLimit); err != nil {
+					return fmt.Errorf("serve: --memory-limit: %w", err)
+				}
 			}
 			store := api.NewStore(opener, log)
 			store.FreeMemory = true
+			if os.Getenv("GOMEMLIMIT") == "" {
+				switch {
+				case memLimit == "auto":
+					// During a reload two snapshots are live: hold the heap
+					// near that, instead of letting it double, whatever the
+					// warehouse's size.
+					store.OnLoad = func(*api.Snapshot) {
+						live := liveHeap()
+						debug.SetMemoryLimit(autoMemoryLimit(live))
+					}
+				case limit > 0:
+					debug.SetMemoryLimit(limit)
+				}
+			}
 			if _, err := store.Reload(ctx); err != nil {
 				log.Error("no gold snapshot yet; answering 503 until one loads", "error", err)
 			}
@@ -92,7 +104,7 @@ SIGTERM or Ctrl-C shut the server down gracefully.`,
 	f.StringSliceVar(&cors, "cors-origin", nil, "origin allowed to call the API from a browser (repeatable; * for any)")
 	f.BoolVar(&logRequests, "log-requests", true, "log every request (server errors are always logged)")
 	f.StringVar(&logFormat, "log-format", "text", "log format: text or json")
-	f.StringVar(&memLimit, "memory-limit", "192MiB", "soft limit of the Go heap, e.g. 192MiB or 1GiB (GOMEMLIMIT wins; 0 for none)")
+	f.StringVar(&memLimit, "memory-limit", "auto", "soft limit of the Go heap, e.g. 192MiB or 1GiB; auto: twice the served snapshot's heap plus 24MiB, at least 64MiB, set after each load (GOMEMLIMIT wins; 0 for none)")
 	return cmd
 }
 
@@ -115,6 +127,23 @@ func openerFor(cfg adapter.Config, schema string) (api.Opener, error) {
 		Connect:  func(ctx context.Context) (adapter.Adapter, error) { return reg.Open(ctx, cfg) },
 		Database: catalog, Schema: schema, Name: cfg.Type + ":" + cfg.Name,
 	}, nil
+}
+
+// liveHeap is the Go heap reachable at the end of the last collection.
+func liveHeap() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
+}
+
+// autoMemoryLimit is the Go memory limit for a served snapshot whose heap
+// is live bytes: room for a second snapshot while a reload builds it, and
+// for the garbage of requests.
+func autoMemoryLimit(live int64) int64 {
+	return max(64<<20, 2*live+24<<20)
 }
 
 // parseBytes reads a size such as 192MiB, 1GiB, 500MB or 1048576.

@@ -175,3 +175,23 @@ func TestParseBytes(t *testing.T) {
 		})
 	}
 }
+
+func TestAutoMemoryLimit(t *testing.T) {
+	cases := []struct {
+		name string
+		live int64
+		want int64
+	}{
+		{"nothing loaded: the floor", 0, 64 << 20},
+		{"small snapshot: the floor", 16 << 20, 64 << 20},
+		{"scale 100 (48 MiB): 2 x 48 + 24", 48 << 20, 120 << 20},
+		{"1 GiB: 2 GiB + 24 MiB", 1 << 30, 2<<30 + 24<<20},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := autoMemoryLimit(c.live); got != c.want {
+				t.Errorf("autoMemoryLimit(%d) = %d, want %d", c.live, got, c.want)
+			}
+		})
+	}
+}
