@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/techstore-analytics/techstore/runtime/adapter"
+	"github.com/techstore-analytics/techstore/runtime/dag"
 	"github.com/techstore-analytics/techstore/runtime/project"
 	"github.com/techstore-analytics/techstore/runtime/render"
 )
@@ -21,6 +22,9 @@ type Snapshot struct {
 	Project   *project.Project
 	Settings  *project.Settings
 	Ephemeral []EphemeralSQL // sorted by ID
+	// Order and Parents are the DAG as dag.(*DAG).Export returns it.
+	Order   []string
+	Parents [][]int32
 }
 
 // EphemeralSQL is an ephemeral model's SQL with relation marks replaced,
@@ -35,6 +39,7 @@ type EphemeralSQL struct {
 // values: encode it before the Engine is used further.
 func (e *Engine) Snapshot() Snapshot {
 	s := Snapshot{Project: e.Project, Settings: e.Settings}
+	s.Order, s.Parents = e.DAG.Export()
 	for id, info := range e.ephs {
 		deps := make([]string, len(info.deps))
 		for i, d := range info.deps {
@@ -48,8 +53,8 @@ func (e *Engine) Snapshot() Snapshot {
 
 // Restore rebuilds an Engine from a Snapshot taken with the same Options
 // (the caller checks that; runtime/partial keys its cache on them). It
-// parses the macro files, indexes nodes and relations and builds the DAG;
-// nothing is rendered. The Engine behaves as the one Load returned.
+// parses the macro files, indexes nodes and relations and rebuilds the
+// DAG from its exported form; nothing is rendered or sorted. The Engine behaves as the one Load returned.
 func Restore(ctx context.Context, s Snapshot, opts Options) (*Engine, error) {
 	p := s.Project
 	if p == nil || p.Nodes == nil || p.Sources == nil {
@@ -104,8 +109,13 @@ func Restore(ctx context.Context, s Snapshot, opts Options) (*Engine, error) {
 		}
 		e.ephs[eph.ID] = info
 	}
-	if err := e.buildDAG(); err != nil {
+	d, err := dag.FromExport(s.Order, s.Parents)
+	if err != nil {
 		return nil, fmt.Errorf("restore engine: %w", err)
 	}
+	if d.Len() != len(p.Nodes)+len(p.Sources) {
+		return nil, fmt.Errorf("restore engine: the graph has %d nodes, the project %d", d.Len(), len(p.Nodes)+len(p.Sources))
+	}
+	e.DAG = d
 	return e, nil
 }

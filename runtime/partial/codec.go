@@ -353,6 +353,14 @@ func encodeSnapshot(b []byte, s compile.Snapshot) ([]byte, error) {
 		e.str(eph.Body)
 		e.strs(eph.Deps)
 	}
+	e.strs(s.Order)
+	e.count(len(s.Parents), s.Parents == nil)
+	for _, ps := range s.Parents {
+		e.count(len(ps), ps == nil)
+		for _, x := range ps {
+			e.varint(int64(x))
+		}
+	}
 	if e.err != nil {
 		return nil, fmt.Errorf("encode snapshot: %w", e.err)
 	}
@@ -780,6 +788,23 @@ func decodeSnapshot(b []byte) (compile.Snapshot, error) {
 		s.Ephemeral = make([]compile.EphemeralSQL, n)
 		for i := range s.Ephemeral {
 			s.Ephemeral[i] = compile.EphemeralSQL{ID: d.str(), Body: d.str(), Deps: d.strs()}
+		}
+	}
+	s.Order = d.strs()
+	if n, ok := d.count(); ok {
+		s.Parents = make([][]int32, n)
+		for i := range s.Parents {
+			if c, ok := d.count(); ok {
+				l := make([]int32, c)
+				for j := range l {
+					x := d.varint()
+					if x != int64(int32(x)) {
+						d.fail()
+					}
+					l[j] = int32(x)
+				}
+				s.Parents[i] = l
+			}
 		}
 	}
 	if d.bad || d.off != len(d.b) {

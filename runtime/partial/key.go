@@ -234,28 +234,6 @@ func hashInputs(ctx context.Context, root string, scan bool) (inputs, error) {
 	return in, nil
 }
 
-// readInto reads the file at p into buf's storage.
-func readInto(p string, buf []byte) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return buf, err
-	}
-	defer f.Close()
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-}
-
 // writeStr writes a labelled, length-prefixed string to h, so that no
 // two sequences of fields hash alike.
 func writeStr(h hash.Hash, label, s string) {

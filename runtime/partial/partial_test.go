@@ -127,8 +127,8 @@ func sameEngine(t *testing.T, got, want *compile.Engine) {
 	if !reflect.DeepEqual(got.Settings, want.Settings) {
 		t.Fatalf("settings differ: %+v vs %+v", got.Settings, want.Settings)
 	}
-	if !reflect.DeepEqual(got.DAG.Nodes(), want.DAG.Nodes()) {
-		t.Fatalf("DAG order differs")
+	if !reflect.DeepEqual(got.DAG, want.DAG) {
+		t.Fatalf("DAG differs")
 	}
 	if !bytes.Equal(manifestBytes(t, got), manifestBytes(t, want)) {
 		t.Fatalf("manifests differ")
@@ -556,7 +556,7 @@ func TestFieldsCovered(t *testing.T) {
 		{project.DependsOn{}, 2},
 		{project.File{}, 2},
 		{project.Settings{}, 4},
-		{compile.Snapshot{}, 3},
+		{compile.Snapshot{}, 5},
 		{compile.EphemeralSQL{}, 3},
 	}
 	for _, c := range cases {

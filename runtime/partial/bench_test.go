@@ -1,0 +1,78 @@
+package partial
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/techstore-analytics/techstore/bench/compile/synth"
+	"github.com/techstore-analytics/techstore/runtime/compile"
+)
+
+// BenchmarkLoad compares a full load with a cache hit (hash every input,
+// decode, restore) on synthetic projects, and times the parts of a hit.
+// go test -bench Load -benchmem -count 5 ./runtime/partial
+func BenchmarkLoad(b *testing.B) {
+	for _, n := range []int{2000} {
+		dir := b.TempDir()
+		if err := synth.Generate(dir, n); err != nil {
+			b.Fatal(err)
+		}
+		o := testOptions(nil)
+		ctx := context.Background()
+		if _, _, err := Load(ctx, dir, o); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("full/models=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := compile.Load(ctx, dir, o.Compile); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("hit/models=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, st, err := Load(ctx, dir, o); err != nil || !st.Hit {
+					b.Fatal(err, st)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("hash/models=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := hashInputs(ctx, dir, false); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		e, err := compile.Load(ctx, dir, o.Compile)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, err := encodeSnapshot(nil, e.Snapshot())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("encode/models=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := encodeSnapshot(make([]byte, 0, len(body)), e.Snapshot()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("decode/models=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := decodeSnapshot(body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("restore/models=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				s, _ := decodeSnapshot(body)
+				if _, err := compile.Restore(ctx, s, o.Compile); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
