@@ -86,6 +86,8 @@ type found struct {
 	root string // the resource folder it was found under (models, seeds, ...)
 	rel  string // path relative to the project root, slash-separated
 	text string
+
+	sum string // models, seeds and tests: Checksum(text)
 }
 
 // Load reads the project at dir: project.yml, models, YAML properties,
@@ -255,6 +257,8 @@ func discover(ctx context.Context, root string, p *Project) ([]found, error) {
 	}
 	files = uniq
 
+	// Each model, seed or test is hashed right after it is read, on the
+	// same goroutine.
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(4 * runtime.GOMAXPROCS(0))
 	for i := range files {
@@ -262,11 +266,16 @@ func discover(ctx context.Context, root string, p *Project) ([]found, error) {
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			text, err := readFile(filepath.Join(root, filepath.FromSlash(files[i].rel)))
+			f := &files[i]
+			text, err := readFile(filepath.Join(root, filepath.FromSlash(f.rel)))
 			if err != nil {
-				return fmt.Errorf("read %s: %w", files[i].rel, err)
+				return fmt.Errorf("read %s: %w", f.rel, err)
 			}
-			files[i].text = text
+			f.text = text
+			switch f.kind {
+			case kindModel, kindSeed, kindTest:
+				f.sum = Checksum(text)
+			}
 			return nil
 		})
 	}
@@ -293,6 +302,9 @@ func nodeFromFile(p *Project, f found, rt ResourceType) *Node {
 		fqn = append(fqn, strings.Split(dirs, "/")...)
 	}
 	fqn = append(fqn, name)
+	if f.sum == "" {
+		f.sum = Checksum(f.text)
+	}
 	n := &Node{
 		UniqueID:         string(rt) + "." + p.Name + "." + name,
 		Name:             name,
@@ -301,7 +313,7 @@ func nodeFromFile(p *Project, f found, rt ResourceType) *Node {
 		Path:             rel,
 		OriginalFilePath: f.rel,
 		FQN:              fqn,
-		Checksum:         Checksum(f.text),
+		Checksum:         f.sum,
 		Tags:             []string{},
 		Meta:             map[string]any{},
 	}
