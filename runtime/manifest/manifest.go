@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -251,6 +252,14 @@ func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
 	for first := 0; first < len(nodeIDs); first += nodeBlock {
 		last := min(first+nodeBlock, len(nodeIDs))
 		segs = append(segs, func(b []byte) ([]byte, error) {
+			// Room for the block up front (its SQL plus the fields
+			// around it) instead of growing the buffer a dozen times.
+			est := 0
+			for i := first; i < last; i++ {
+				n := p.Nodes[nodeIDs[i]]
+				est += len(n.RawCode) + len(n.CompiledCode) + 1024 + 128*len(n.Columns)
+			}
+			b = slices.Grow(b, est+est/8)
 			var err error
 			for i := first; i < last; i++ {
 				if i > 0 {
