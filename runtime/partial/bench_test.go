@@ -1,8 +1,10 @@
 package partial
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"testing"
 
 	"github.com/techstore-analytics/techstore/bench/compile/synth"
@@ -48,13 +50,14 @@ func BenchmarkLoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		body, err := encodeSnapshot(nil, e.Snapshot())
-		if err != nil {
+		var buf bytes.Buffer
+		if err := encodeSnapshot(&buf, e.Snapshot()); err != nil {
 			b.Fatal(err)
 		}
+		body := buf.Bytes()
 		b.Run(fmt.Sprintf("encode/models=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := encodeSnapshot(make([]byte, 0, len(body)), e.Snapshot()); err != nil {
+				if err := encodeSnapshot(io.Discard, e.Snapshot()); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -70,6 +73,24 @@ func BenchmarkLoad(b *testing.B) {
 			for b.Loop() {
 				s, _ := decodeSnapshot(body)
 				if _, err := compile.Restore(ctx, s, o.Compile); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkHashInputs times hashing a synthetic project's files, with and
+// without scanning their templates.
+func BenchmarkHashInputs(b *testing.B) {
+	dir := b.TempDir()
+	if err := synth.Generate(dir, 2000); err != nil {
+		b.Fatal(err)
+	}
+	for _, scan := range []bool{false, true} {
+		b.Run(fmt.Sprintf("scan=%v", scan), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := hashInputs(context.Background(), dir, scan); err != nil {
 					b.Fatal(err)
 				}
 			}

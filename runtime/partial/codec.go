@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"reflect"
 	"time"
@@ -29,8 +30,26 @@ import (
 var errUnknownType = errors.New("value of a type the cache does not store")
 
 type encoder struct {
-	b   []byte
-	err error
+	b    []byte
+	err  error     // first value that could not be encoded
+	w    io.Writer // where spill sends the bytes (nil: keep them all in b)
+	werr error     // first write error
+}
+
+// spillAt is how many bytes the encoder holds before spill writes them.
+const spillAt = 256 << 10
+
+// spill writes the buffered bytes out once there are enough of them
+// (force: whatever there is), so that a large project is not held twice
+// in memory.
+func (e *encoder) spill(force bool) {
+	if e.w == nil || (!force && len(e.b) < spillAt) || len(e.b) == 0 {
+		return
+	}
+	if _, err := e.w.Write(e.b); err != nil && e.werr == nil {
+		e.werr = err
+	}
+	e.b = e.b[:0]
 }
 
 func (e *encoder) uvarint(x uint64) { e.b = binary.AppendUvarint(e.b, x) }
@@ -302,13 +321,13 @@ func (e *encoder) source(s *project.Source) {
 	e.varint(int64(s.Line))
 }
 
-// encodeSnapshot appends the encoding of s to b. Project.Macros is left
+// encodeSnapshot writes the encoding of s to w. Project.Macros is left
 // out: compile.Restore parses the macro files again.
-func encodeSnapshot(b []byte, s compile.Snapshot) ([]byte, error) {
-	e := &encoder{b: b}
+func encodeSnapshot(w io.Writer, s compile.Snapshot) error {
+	e := &encoder{b: make([]byte, 0, spillAt+64<<10), w: w}
 	p := s.Project
 	if p == nil || s.Settings == nil {
-		return nil, errors.New("encode snapshot: no project")
+		return errors.New("encode snapshot: no project")
 	}
 	e.str(p.Name)
 	e.str(p.Profile)
@@ -324,18 +343,20 @@ func encodeSnapshot(b []byte, s compile.Snapshot) ([]byte, error) {
 	e.count(len(p.Nodes), p.Nodes == nil)
 	for id, n := range p.Nodes {
 		if n == nil {
-			return nil, fmt.Errorf("encode snapshot: node %s is nil", id)
+			return fmt.Errorf("encode snapshot: node %s is nil", id)
 		}
 		e.str(id)
 		e.node(n)
+		e.spill(false)
 	}
 	e.count(len(p.Sources), p.Sources == nil)
 	for id, src := range p.Sources {
 		if src == nil {
-			return nil, fmt.Errorf("encode snapshot: source %s is nil", id)
+			return fmt.Errorf("encode snapshot: source %s is nil", id)
 		}
 		e.str(id)
 		e.source(src)
+		e.spill(false)
 	}
 	e.count(len(p.MacroFiles), p.MacroFiles == nil)
 	for _, f := range p.MacroFiles {
@@ -361,10 +382,14 @@ func encodeSnapshot(b []byte, s compile.Snapshot) ([]byte, error) {
 			e.varint(int64(x))
 		}
 	}
+	e.spill(true)
 	if e.err != nil {
-		return nil, fmt.Errorf("encode snapshot: %w", e.err)
+		return fmt.Errorf("encode snapshot: %w", e.err)
 	}
-	return e.b, nil
+	if e.werr != nil {
+		return fmt.Errorf("encode snapshot: %w", e.werr)
+	}
+	return nil
 }
 
 // errCorrupt reports a body that does not decode.

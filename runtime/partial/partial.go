@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -85,19 +86,21 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 	}
 	settings := settingsDigest(bin, root, o.Compile.Vars, o.Compile.Target, o.Compile.Dialect)
 
+	// Hash the inputs before loading them: if a file changes during a
+	// load, the cache is stored under the old content's key and the next
+	// process, seeing the new content, loads in full. The templates are
+	// scanned in the same pass (for env and volatile functions), so that
+	// a miss reads the files only once more, in the load.
+	in, inErr := hashInputs(ctx, root, true)
 	st := Status{Reason: "no cache file"}
-	if data, err := os.ReadFile(cachePath); err == nil {
-		e, key, reason := restore(ctx, root, data, settings, o.Compile)
+	if data, err := os.ReadFile(cachePath); err == nil && inErr == nil {
+		e, key, reason := restore(ctx, data, settings, in, root, o.Compile)
 		if e != nil {
 			return e, Status{Hit: true, Key: hex.EncodeToString(key[:])}, nil
 		}
 		st.Reason = reason
 	}
 
-	// Hash the inputs before loading them: if a file changes during the
-	// load, the cache is stored under the old content's key and the next
-	// process, seeing the new content, loads in full.
-	in, inErr := hashInputs(ctx, root, true)
 	e, err := compile.Load(ctx, dir, o.Compile)
 	if err != nil {
 		return nil, st, err
@@ -122,16 +125,13 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 }
 
 // restore returns the Engine stored in data and its key when the key
-// matches the inputs now, or nil and the reason it does not.
-func restore(ctx context.Context, root string, data []byte, settings [sha256.Size]byte, opts compile.Options) (*compile.Engine, [sha256.Size]byte, string) {
+// matches the inputs now (in, hashed by the caller), or nil and the
+// reason it does not.
+func restore(ctx context.Context, data []byte, settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, [sha256.Size]byte, string) {
 	var none [sha256.Size]byte
 	h, body, ok := parseHeader(data)
 	if !ok {
 		return nil, none, "cache file of another format or damaged"
-	}
-	in, err := hashInputs(ctx, root, false)
-	if err != nil {
-		return nil, none, "cannot hash the project: " + err.Error()
 	}
 	if cacheKey(settings, in.digest, envDigest(h.env)) != h.key {
 		return nil, none, "project, vars, target, environment or binary changed"
@@ -178,47 +178,53 @@ type header struct {
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
+// trailerLen is the size of what follows the body: its length (8 bytes,
+// little-endian) and its CRC-32C (4 bytes). They come last so that the
+// body can be written as it is encoded.
+const trailerLen = 12
+
 // The file: magic, format version (uvarint), key, env names (count and
-// strings), body length (uvarint), CRC-32C of the body (4 bytes), body.
+// strings), body, trailer.
 func parseHeader(data []byte) (header, []byte, bool) {
 	var h header
-	if !bytes.HasPrefix(data, []byte(magic)) {
+	if !bytes.HasPrefix(data, []byte(magic)) || len(data) < len(magic)+trailerLen {
 		return h, nil, false
 	}
-	d := &decoder{b: data, off: len(magic)}
+	d := &decoder{b: data[:len(data)-trailerLen], off: len(magic)}
 	if d.uvarint() != formatVersion || len(d.b)-d.off < sha256.Size {
 		return h, nil, false
 	}
 	copy(h.key[:], d.b[d.off:])
 	d.off += sha256.Size
 	h.env = d.strs()
-	n := d.uvarint()
-	if d.bad || len(d.b)-d.off < 4 || n != uint64(len(d.b)-d.off-4) {
+	if d.bad {
 		return h, nil, false
 	}
-	sum := binary.LittleEndian.Uint32(d.b[d.off:])
-	body := d.b[d.off+4:]
-	if crc32.Checksum(body, crcTable) != sum {
+	body := d.b[d.off:]
+	trailer := data[len(data)-trailerLen:]
+	if binary.LittleEndian.Uint64(trailer) != uint64(len(body)) ||
+		crc32.Checksum(body, crcTable) != binary.LittleEndian.Uint32(trailer[8:]) {
 		return h, nil, false
 	}
 	return h, body, true
 }
 
-// write encodes the snapshot and writes the cache file atomically: a
-// temporary file in the same folder, renamed over the old one.
+// crcWriter counts and checksums what goes through it.
+type crcWriter struct {
+	w   io.Writer
+	n   uint64
+	crc uint32
+}
+
+func (c *crcWriter) Write(b []byte) (int, error) {
+	c.crc = crc32.Update(c.crc, crcTable, b)
+	c.n += uint64(len(b))
+	return c.w.Write(b)
+}
+
+// write encodes the snapshot into the cache file atomically: a temporary
+// file in the same folder, renamed over the old one.
 func write(path string, key [sha256.Size]byte, env []string, s compile.Snapshot) error {
-	e := &encoder{}
-	e.b = append(e.b, magic...)
-	e.uvarint(formatVersion)
-	e.b = append(e.b, key[:]...)
-	e.strs(env)
-	head := e.b
-	body, err := encodeSnapshot(make([]byte, 0, 1<<20), s)
-	if err != nil {
-		return err
-	}
-	head = binary.AppendUvarint(head, uint64(len(body)))
-	head = binary.LittleEndian.AppendUint32(head, crc32.Checksum(body, crcTable))
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("write cache: %w", err)
@@ -227,12 +233,23 @@ func write(path string, key [sha256.Size]byte, env []string, s compile.Snapshot)
 	if err != nil {
 		return fmt.Errorf("write cache: %w", err)
 	}
+	e := &encoder{}
+	e.b = append(e.b, magic...)
+	e.uvarint(formatVersion)
+	e.b = append(e.b, key[:]...)
+	e.strs(env)
 	err = f.Chmod(0o644)
 	if err == nil {
-		_, err = f.Write(head)
+		_, err = f.Write(e.b)
 	}
 	if err == nil {
-		_, err = f.Write(body)
+		cw := &crcWriter{w: f}
+		if err = encodeSnapshot(cw, s); err == nil {
+			var t [trailerLen]byte
+			binary.LittleEndian.PutUint64(t[:], cw.n)
+			binary.LittleEndian.PutUint32(t[8:], cw.crc)
+			_, err = f.Write(t[:])
+		}
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

@@ -447,10 +447,11 @@ func TestDecodeNeverPanics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := encodeSnapshot(nil, e.Snapshot())
-	if err != nil {
+	var buf bytes.Buffer
+	if err := encodeSnapshot(&buf, e.Snapshot()); err != nil {
 		t.Fatal(err)
 	}
+	body := buf.Bytes()
 	if _, err := decodeSnapshot(body); err != nil {
 		t.Fatalf("the intact body does not decode: %v", err)
 	}
