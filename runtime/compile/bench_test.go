@@ -52,3 +52,25 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkGenerateTests turns the 4,000 YAML tests of a synthetic
+// 2,000-model project into test nodes (the engine loaded once; each run
+// replaces the test nodes of the previous one).
+func BenchmarkGenerateTests(b *testing.B) {
+	dir := b.TempDir()
+	if err := synth.Generate(dir, 2000); err != nil {
+		b.Fatal(err)
+	}
+	e, err := Load(context.Background(), dir, duckTarget())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	cpu := cpuTime()
+	for b.Loop() {
+		if err := e.generateTests(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+}

@@ -109,6 +109,27 @@ func (e *Engine) generateTests() error {
 	if len(decls) == 0 {
 		return nil
 	}
+	// What every test of a file shares: the folders of its fqn.
+	tc := testCommon{parts: map[string][]string{}}
+	for i := range decls {
+		f := decls[i].spec.File
+		if _, ok := tc.parts[f]; !ok {
+			var parts []string
+			if dir := path.Dir(f); dir != "." {
+				parts = strings.Split(dir, "/")[1:]
+			}
+			tc.parts[f] = parts
+		}
+	}
+	// Without per-folder test configuration, a test with no config of
+	// its own and no tags has the same configuration as any other such
+	// test: worked out once, by the same code as the others.
+	if len(e.Settings.Tests) == 0 {
+		cfg, meta, err := e.testConfig(nil, project.Config{Enabled: true}, nil, nil)
+		if err == nil && meta == nil {
+			tc.plain, tc.hasPlain = cfg, true
+		}
+	}
 	nodes := make([]*project.Node, len(decls))
 	nerrs := make([]error, len(decls))
 	var next atomic.Int64
@@ -125,7 +146,7 @@ func (e *Engine) generateTests() error {
 				if i >= len(decls) {
 					return
 				}
-				nodes[i], nerrs[i] = e.testNode(r, &decls[order[i]])
+				nodes[i], nerrs[i] = e.testNode(r, &tc, &decls[order[i]])
 			}
 		}()
 	}
@@ -152,43 +173,26 @@ func (e *Engine) generateTests() error {
 	return project.JoinErrors(errs, maxErrors)
 }
 
-func (e *Engine) testNode(r *render.Renderer, d *testDecl) (*project.Node, error) {
-	sp := d.spec
-	args := make(map[string]any, len(sp.Args)+1)
-	for k, v := range sp.Args {
-		args[k] = v
-	}
-	customName, _ := args["name"].(string)
-	delete(args, "name")
-	if d.column != nil {
-		args["column_name"] = d.column.Name
-	}
-	shortName, _ := testNames(d.target.prefix+sp.Name, d.target.name, args)
-	if customName != "" {
-		shortName = customName
-	}
-	var parts []string
-	if dir := path.Dir(sp.File); dir != "." {
-		parts = strings.Split(dir, "/")[1:]
-	}
-	fqn := make([]string, 0, len(parts)+2)
-	fqn = append(fqn, e.Project.Name)
-	fqn = append(fqn, parts...)
-	fqn = append(fqn, shortName)
+// testCommon is what generateTests works out once for all tests.
+type testCommon struct {
+	parts    map[string][]string // declaring file -> folders of the fqn
+	plain    project.Config      // the configuration of a plain test (see hasPlain)
+	hasPlain bool                // no per-folder test config: plain is valid
+}
 
+// testConfig merges a test's configuration: project.yml's per-folder
+// test config for its fqn, its own config and the tags it inherits.
+func (e *Engine) testConfig(fqn []string, own project.Config, targetTags, columnTags []string) (project.Config, map[string]any, error) {
 	raw := project.FolderConfig(e.Settings.Tests, fqn)
-	project.MergeConfig(raw, configMap(sp.Config))
-	tags := project.UnionStrings(d.target.tags, nil)
-	if d.column != nil {
-		tags = project.UnionStrings(tags, d.column.Tags)
+	project.MergeConfig(raw, configMap(own))
+	tags := project.UnionStrings(targetTags, nil)
+	if columnTags != nil {
+		tags = project.UnionStrings(tags, columnTags)
 	}
 	project.MergeConfig(raw, map[string]any{"tags": tags})
 	cfg, meta, err := project.ToConfig(raw, project.MatTest)
 	if err != nil {
-		return nil, project.Errorf(sp.File, sp.Line, 0, "test %s: %v", sp.Name, err)
-	}
-	if d.target.disabled {
-		cfg.Enabled = false
+		return cfg, meta, err
 	}
 	if cfg.Severity == "" {
 		cfg.Severity = "error"
@@ -198,6 +202,59 @@ func (e *Engine) testNode(r *render.Renderer, d *testDecl) (*project.Node, error
 	}
 	if cfg.ErrorIf == "" {
 		cfg.ErrorIf = "!= 0"
+	}
+	return cfg, meta, nil
+}
+
+func (e *Engine) testNode(r *render.Renderer, tc *testCommon, d *testDecl) (*project.Node, error) {
+	sp := d.spec
+	col := ""
+	if d.column != nil {
+		col = d.column.Name
+	}
+	var shortName string
+	customName, _ := sp.Args["name"].(string)
+	if len(sp.Args) == 0 && d.column != nil {
+		// The common case (`tests: [unique, not_null]` under a column):
+		// the arguments are the column name alone.
+		shortName, _ = flatTestNames(d.target.prefix+sp.Name, d.target.name, []string{col})
+	} else {
+		args := make(map[string]any, len(sp.Args)+1)
+		for k, v := range sp.Args {
+			args[k] = v
+		}
+		delete(args, "name")
+		if d.column != nil {
+			args["column_name"] = col
+		}
+		shortName, _ = testNames(d.target.prefix+sp.Name, d.target.name, args)
+	}
+	if customName != "" {
+		shortName = customName
+	}
+	parts := tc.parts[sp.File]
+	fqn := make([]string, 0, len(parts)+2)
+	fqn = append(fqn, e.Project.Name)
+	fqn = append(fqn, parts...)
+	fqn = append(fqn, shortName)
+
+	var cfg project.Config
+	var meta map[string]any
+	var colTags []string
+	if d.column != nil {
+		colTags = d.column.Tags
+	}
+	if tc.hasPlain && len(d.target.tags) == 0 && len(colTags) == 0 && len(configMap(sp.Config)) == 0 {
+		cfg = tc.plain
+		cfg.Tags = []string{} // not shared between nodes
+	} else {
+		var err error
+		if cfg, meta, err = e.testConfig(fqn, sp.Config, d.target.tags, colTags); err != nil {
+			return nil, project.Errorf(sp.File, sp.Line, 0, "test %s: %v", sp.Name, err)
+		}
+	}
+	if d.target.disabled {
+		cfg.Enabled = false
 	}
 
 	model := d.target.mark
@@ -226,11 +283,8 @@ func (e *Engine) testNode(r *render.Renderer, d *testDecl) (*project.Node, error
 		}
 		sql, refs, srcs, macros = out, st.Refs, st.Sources, st.Macros
 	} else {
-		col := ""
-		if d.column != nil {
-			col = d.column.Name
-		}
 		var extra string
+		var err error
 		sql, extra, err = builtinTest(sp.Name, model, col, sp.Args)
 		if err != nil {
 			return nil, project.Errorf(sp.File, sp.Line, 0, "test %s on %s: %v", sp.Name, d.target.name, err)
@@ -276,9 +330,12 @@ func (e *Engine) testNode(r *render.Renderer, d *testDecl) (*project.Node, error
 	}
 	kwargs["model"] = d.target.modelKw
 	rawCode := "{{ test_" + sp.Name + "(**_dbt_generic_test_kwargs) }}"
-	kj, err := json.Marshal(sp.Args)
-	if err != nil {
-		return nil, project.Errorf(sp.File, sp.Line, 0, "test %s: arguments: %v", sp.Name, err)
+	kj := []byte("{}")
+	if len(sp.Args) > 0 {
+		var err error
+		if kj, err = json.Marshal(sp.Args); err != nil {
+			return nil, project.Errorf(sp.File, sp.Line, 0, "test %s: arguments: %v", sp.Name, err)
+		}
 	}
 	n := &project.Node{
 		UniqueID:         "test." + e.Project.Name + "." + shortName,
@@ -407,6 +464,11 @@ func testNames(testType, target string, args map[string]any) (string, string) {
 			flat = append(flat, pyStr(v))
 		}
 	}
+	return flatTestNames(testType, target, flat)
+}
+
+// flatTestNames is testNames once the arguments are flattened to strings.
+func flatTestNames(testType, target string, flat []string) (string, string) {
 	for i, s := range flat {
 		flat[i] = cleanArg(s)
 	}
@@ -507,12 +569,13 @@ func builtinTest(name, model, col string, args map[string]any) (sql, extra strin
 		if err := needCol(); err != nil {
 			return "", "", err
 		}
-		return fmt.Sprintf("select %s\nfrom %s\nwhere %s is null", col, model, col), "", nil
+		return "select " + col + "\nfrom " + model + "\nwhere " + col + " is null", "", nil
 	case "unique":
 		if err := needCol(); err != nil {
 			return "", "", err
 		}
-		return fmt.Sprintf("select\n    %s as unique_field,\n    count(*) as n_records\nfrom %s\nwhere %s is not null\ngroup by %s\nhaving count(*) > 1", col, model, col, col), "", nil
+		return "select\n    " + col + " as unique_field,\n    count(*) as n_records\nfrom " + model +
+			"\nwhere " + col + " is not null\ngroup by " + col + "\nhaving count(*) > 1", "", nil
 	case "accepted_values":
 		if err := needCol(); err != nil {
 			return "", "", err
