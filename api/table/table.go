@@ -93,16 +93,21 @@ type Source interface {
 
 // Table is one gold table held in memory, immutable once built.
 type Table[R any] struct {
-	spec    *Spec[R]
-	rows    []R
-	shape   *shape   // the rows' keys; nil when the arena holds whole rows
-	arena   []byte   // every row's JSON values (see arena.go)
-	starts  []uint32 // row i (default order) is arena[starts[i]:ends[i]]
-	ends    []uint32
-	byKey   map[string]int32
-	orders  map[string][]int32            // sort key -> row order
-	filters map[string]map[string][]int32 // filter column -> value -> rows in default order
-	pool    sync.Pool                     // page buffers
+	spec   *Spec[R]
+	rows   []R
+	shape  *shape   // the rows' keys; nil when the arena holds whole rows
+	arena  []byte   // every row's JSON values (see arena.go)
+	starts []uint32 // row i (default order) is arena[starts[i]:ends[i]]
+	ends   []uint32
+	byKey  map[string]int32 // key -> row, for keys that are not integers
+	// Integer keys: sorted, with their rows (ipos nil: the rows are in key
+	// order). No pointers, so the collector has nothing to trace.
+	intKeyed bool
+	ikeys    []int64
+	ipos     []int32
+	orders   map[string][]int32            // sort key -> row order
+	filters  map[string]map[string][]int32 // filter column -> value -> rows in default order
+	pool     sync.Pool                     // page buffers
 }
 
 // LoadOptions say how Load keeps a table.
@@ -195,10 +200,13 @@ type builder[R any] struct {
 	sh     *shape
 	whole  bool // rows kept whole in the arena (not flat objects)
 
-	keys  []string   // KeyOf of each row
-	sorts []sortKeys // one per sortable column
-	fcols []*Col[R]
-	fvals [][]string // per filter column, the value of each row
+	keys   []string // KeyOf of each row
+	ikeys  []int64  // or, while intKey, the integer key of each row
+	keyCol *Col[R]
+	intKey bool       // the key column is an integer whose KeyOf is its decimal text
+	sorts  []sortKeys // one per sortable column
+	fcols  []*Col[R]
+	fvals  [][]string // per filter column, the value of each row
 }
 
 // sortKeys holds one sortable column's values in load order.
@@ -253,7 +261,16 @@ func newBuilder[R any](spec *Spec[R], keep bool, sizeHint int) (*builder[R], err
 		if b.keep {
 			b.rows = make([]R, 0, sizeHint)
 		}
-		if spec.Key != "" {
+	}
+	if spec.Key != "" {
+		c, ok := spec.col(spec.Key)
+		if !ok || spec.KeyOf == nil {
+			return nil, fmt.Errorf("model %s: key %q is not a column of the contract", spec.Model, spec.Key)
+		}
+		b.keyCol, b.intKey = c, c.Int != nil
+		if b.intKey {
+			b.ikeys = make([]int64, 0, sizeHint)
+		} else {
 			b.keys = make([]string, 0, sizeHint)
 		}
 	}
@@ -300,7 +317,24 @@ func (b *builder[R]) add(r *R) error {
 		b.fvals[k] = append(b.fvals[k], c.Str(r))
 	}
 	if b.spec.Key != "" {
-		b.keys = append(b.keys, b.spec.KeyOf(r))
+		k := b.spec.KeyOf(r)
+		if b.intKey {
+			var buf [24]byte
+			if !b.keyCol.IsNull(r) {
+				if v := b.keyCol.Int(r); string(strconv.AppendInt(buf[:0], v, 10)) == k {
+					b.ikeys = append(b.ikeys, v)
+					return nil
+				}
+			}
+			// Not the integer's text: keys are looked up as text.
+			b.intKey = false
+			b.keys = make([]string, len(b.ikeys), cap(b.ikeys))
+			for j, v := range b.ikeys {
+				b.keys[j] = strconv.FormatInt(v, 10)
+			}
+			b.ikeys = nil
+		}
+		b.keys = append(b.keys, k)
 	}
 	return nil
 }
@@ -408,12 +442,41 @@ func (b *builder[R]) finish(dropRows bool) (*Table[R], error) {
 	b.starts, b.ends = nil, nil
 	t.spec.DefaultSort = b.ds
 
-	if spec.Key != "" {
+	dupKey := func(k string) error {
+		return fmt.Errorf("model %s: key %s value %s appears twice; the contract's unique test on %s should catch this", spec.Model, spec.Key, k, spec.Key)
+	}
+	switch {
+	case spec.Key != "" && b.intKey:
+		t.intKeyed = true
+		t.ikeys = make([]int64, n)
+		for d, l := range idx {
+			t.ikeys[d] = b.ikeys[l]
+		}
+		b.ikeys = nil
+		if !slices.IsSorted(t.ikeys) {
+			t.ipos = make([]int32, n)
+			for d := range t.ipos {
+				t.ipos[d] = int32(d)
+			}
+			keys := t.ikeys
+			slices.SortFunc(t.ipos, func(x, y int32) int { return cmp.Compare(keys[x], keys[y]) })
+			sorted := make([]int64, n)
+			for j, d := range t.ipos {
+				sorted[j] = keys[d]
+			}
+			t.ikeys = sorted
+		}
+		for j := 1; j < n; j++ {
+			if t.ikeys[j] == t.ikeys[j-1] {
+				return nil, dupKey(strconv.FormatInt(t.ikeys[j], 10))
+			}
+		}
+	case spec.Key != "":
 		t.byKey = make(map[string]int32, n)
 		for d, l := range idx {
 			k := b.keys[l]
 			if _, dup := t.byKey[k]; dup {
-				return nil, fmt.Errorf("model %s: key %s value %s appears twice; the contract's unique test on %s should catch this", spec.Model, spec.Key, k, spec.Key)
+				return nil, dupKey(k)
 			}
 			t.byKey[k] = int32(d)
 		}
@@ -579,9 +642,33 @@ func (t *Table[R]) Order(sortKey string) ([]int32, bool) {
 	return o, ok
 }
 
+// lookup finds the row (default order) whose key is key.
+func (t *Table[R]) lookup(key string) (int32, bool) {
+	if !t.intKeyed {
+		i, ok := t.byKey[key]
+		return i, ok
+	}
+	v, err := strconv.ParseInt(key, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	var buf [24]byte
+	if string(strconv.AppendInt(buf[:0], v, 10)) != key {
+		return 0, false // 007, +7: not how a key is written
+	}
+	j, ok := slices.BinarySearch(t.ikeys, v)
+	if !ok {
+		return 0, false
+	}
+	if t.ipos != nil {
+		return t.ipos[j], true
+	}
+	return int32(j), true
+}
+
 // Get returns the JSON of the row with the key value.
 func (t *Table[R]) Get(key string) (Body, bool) {
-	i, ok := t.byKey[key]
+	i, ok := t.lookup(key)
 	if !ok {
 		return Body{}, false
 	}
@@ -595,7 +682,7 @@ func (t *Table[R]) Get(key string) (Body, bool) {
 
 // Row returns the row with the key value.
 func (t *Table[R]) Row(key string) (*R, bool) {
-	i, ok := t.byKey[key]
+	i, ok := t.lookup(key)
 	if !ok || t.rows == nil {
 		return nil, false
 	}

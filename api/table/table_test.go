@@ -304,3 +304,60 @@ func TestSortKeysAndDroppedRowsGiveTheSameAnswers(t *testing.T) {
 		t.Errorf("Get(5) = %s, %v", b.RawJSON(), ok)
 	}
 }
+
+func TestIntegerKeys(t *testing.T) {
+	byScore := keyedSpec()
+	byScore.DefaultSort = "-score" // rows not in key order: looked up through positions
+	texty := keyedSpec()
+	texty.KeyOf = func(r *row) string { return "id-" + strconv.FormatInt(r.ID, 10) } // not the integer's text: a map
+	dup := rows()
+	dup[1].ID = 4
+	cases := []struct {
+		name string
+		spec Spec[row]
+		rows []row
+		get  string
+		want string // id found, "" for none
+		err  string
+	}{
+		{"found", keyedSpec(), rows(), "3", "3", ""},
+		{"absent", keyedSpec(), rows(), "9", "", ""},
+		{"leading zero is not a key", keyedSpec(), rows(), "03", "", ""},
+		{"plus sign is not a key", keyedSpec(), rows(), "+3", "", ""},
+		{"not a number", keyedSpec(), rows(), "3 OR 1=1", "", ""},
+		{"rows not in key order", byScore, rows(), "2", "2", ""},
+		{"rows not in key order, first key", byScore, rows(), "1", "1", ""},
+		{"KeyOf not the integer's text", texty, rows(), "id-5", "5", ""},
+		{"KeyOf not the integer's text, integer asked", texty, rows(), "5", "", ""},
+		{"duplicate integer key", keyedSpec(), dup, "", "", "key id value 4 appears twice"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tb, err := Build(c.spec, c.rows)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("error %v, want %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, ok := tb.Get(c.get)
+			got := ""
+			if ok {
+				var r row
+				if err := json.Unmarshal(b.RawJSON(), &r); err != nil {
+					t.Fatal(err)
+				}
+				got = strconv.FormatInt(r.ID, 10)
+				if p, ok := tb.Row(c.get); !ok || p.ID != r.ID {
+					t.Errorf("Row(%s) = %v, %v", c.get, p, ok)
+				}
+			}
+			if got != c.want {
+				t.Errorf("Get(%q) found %q, want %q", c.get, got, c.want)
+			}
+		})
+	}
+}
