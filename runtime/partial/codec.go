@@ -401,11 +401,33 @@ type decoder struct {
 	b   []byte
 	off int
 	bad bool
+	// slab is where short string slices are carved from (one allocation
+	// for many; each carved slice has its length as capacity, so an
+	// append to it copies instead of writing into a neighbour).
+	slab []string
+}
+
+// strSlice returns a []string of length n.
+func (d *decoder) strSlice(n int) []string {
+	if n > 64 {
+		return make([]string, n)
+	}
+	if len(d.slab) < n {
+		d.slab = make([]string, 4096)
+	}
+	l := d.slab[:n:n]
+	d.slab = d.slab[n:]
+	return l
 }
 
 func (d *decoder) fail() { d.bad = true; d.off = len(d.b) }
 
 func (d *decoder) uvarint() uint64 {
+	if d.off < len(d.b) && d.b[d.off] < 0x80 { // most lengths and counts
+		c := d.b[d.off]
+		d.off++
+		return uint64(c)
+	}
 	x, n := binary.Uvarint(d.b[d.off:])
 	if n <= 0 {
 		d.fail()
@@ -490,7 +512,7 @@ func (d *decoder) strs() []string {
 	if !ok {
 		return nil
 	}
-	l := make([]string, n)
+	l := d.strSlice(n)
 	for i := range l {
 		l[i] = d.str()
 	}
