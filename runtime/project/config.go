@@ -146,6 +146,66 @@ func FolderConfig(tree map[string]any, fqn []string) map[string]any {
 	return out
 }
 
+// folderConfigs answers FolderConfig(tree, fqn) for many nodes, walking
+// the tree once per folder instead of once per node: nodes of a folder
+// share everything but the last level (a level named after the node
+// itself, which dbt allows).
+type folderConfigs struct {
+	tree  map[string]any
+	byDir map[string]folderLevel
+}
+
+type folderLevel struct {
+	out  map[string]any // the configuration down to the folder
+	node map[string]any // the folder's level of the tree; nil: the walk stopped above
+}
+
+func newFolderConfigs(tree map[string]any) *folderConfigs {
+	return &folderConfigs{tree: tree, byDir: map[string]folderLevel{}}
+}
+
+// config returns what FolderConfig(f.tree, fqn) returns, in a new map.
+func (f *folderConfigs) config(fqn []string) map[string]any {
+	if len(f.tree) == 0 || len(fqn) == 0 {
+		return map[string]any{}
+	}
+	path := fqn
+	if _, ok := f.tree[fqn[0]].(map[string]any); !ok {
+		path = fqn[1:]
+	}
+	if len(path) == 0 {
+		return FolderConfig(f.tree, fqn)
+	}
+	dirs, last := path[:len(path)-1], path[len(path)-1]
+	key := strings.Join(fqn[:len(fqn)-1], "\x00")
+	lv, ok := f.byDir[key]
+	if !ok {
+		lv.out = map[string]any{}
+		applyLevel(lv.out, f.tree)
+		lv.node = f.tree
+		for _, seg := range dirs {
+			sub, ok := lv.node[seg].(map[string]any)
+			if !ok {
+				lv.node = nil
+				break
+			}
+			applyLevel(lv.out, sub)
+			lv.node = sub
+		}
+		f.byDir[key] = lv
+	}
+	out := make(map[string]any, len(lv.out)+2)
+	for k, v := range lv.out {
+		out[k] = v
+	}
+	if lv.node != nil {
+		if sub, ok := lv.node[last].(map[string]any); ok {
+			applyLevel(out, sub)
+		}
+	}
+	return out
+}
+
 func applyLevel(out, level map[string]any) {
 	// Apply in sorted key order so that "+pre-hook" and "pre_hook" merge
 	// deterministically.

@@ -327,18 +327,19 @@ func build(p *Project, set *Settings, files []found) error {
 	var errs []error
 	byName := map[string]*Node{} // models and seeds share the ref namespace
 	var props []found
+	modelCfg, seedCfg, testCfg := newFolderConfigs(set.Models), newFolderConfigs(set.Seeds), newFolderConfigs(set.Tests)
 	for _, f := range files {
 		var n *Node
 		switch f.kind {
 		case kindModel:
 			n = nodeFromFile(p, f, Model)
-			n.BaseConfig = FolderConfig(set.Models, n.FQN)
+			n.BaseConfig = modelCfg.config(n.FQN)
 		case kindSeed:
 			n = nodeFromFile(p, f, Seed)
-			n.BaseConfig = FolderConfig(set.Seeds, n.FQN)
+			n.BaseConfig = seedCfg.config(n.FQN)
 		case kindTest:
 			n = nodeFromFile(p, f, Test)
-			n.BaseConfig = FolderConfig(set.Tests, n.FQN)
+			n.BaseConfig = testCfg.config(n.FQN)
 		case kindProps:
 			props = append(props, f)
 			continue
