@@ -7,6 +7,9 @@ import (
 	"io"
 	"math"
 	"reflect"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -340,14 +343,33 @@ func encodeSnapshot(w io.Writer, s compile.Snapshot) error {
 	e.strs(p.TestPaths)
 	e.strs(p.OnRunStart)
 	e.strs(p.OnRunEnd)
+	// Nodes go in chunks (count, byte length, nodes) that decode in
+	// parallel.
 	e.count(len(p.Nodes), p.Nodes == nil)
+	chunk := &encoder{}
+	inChunk := 0
+	endChunk := func() {
+		e.uvarint(uint64(inChunk))
+		e.uvarint(uint64(len(chunk.b)))
+		e.b = append(e.b, chunk.b...)
+		chunk.b, inChunk = chunk.b[:0], 0
+		e.spill(false)
+	}
 	for id, n := range p.Nodes {
 		if n == nil {
 			return fmt.Errorf("encode snapshot: node %s is nil", id)
 		}
-		e.str(id)
-		e.node(n)
-		e.spill(false)
+		chunk.str(id)
+		chunk.node(n)
+		if inChunk++; inChunk == nodesPerChunk {
+			endChunk()
+		}
+	}
+	if inChunk > 0 {
+		endChunk()
+	}
+	if chunk.err != nil && e.err == nil {
+		e.err = chunk.err
 	}
 	e.count(len(p.Sources), p.Sources == nil)
 	for id, src := range p.Sources {
@@ -782,6 +804,65 @@ func (d *decoder) source(s *project.Source) {
 	s.Line = d.int()
 }
 
+// nodesPerChunk is how many nodes an encoded chunk holds.
+const nodesPerChunk = 512
+
+// nodes decodes the n nodes of the chunks that follow, the chunks in
+// parallel (each with its own decoder over the chunk's bytes only).
+func (d *decoder) nodes(n int) map[string]*project.Node {
+	type chunk struct{ start, end, first, count int }
+	var chunks []chunk
+	for total := 0; total < n && !d.bad; {
+		k, l := d.uvarint(), d.uvarint()
+		if d.bad || k < 1 || k > uint64(n-total) || l > uint64(len(d.b)-d.off) {
+			d.fail()
+			break
+		}
+		chunks = append(chunks, chunk{start: d.off, end: d.off + int(l), first: total, count: int(k)})
+		d.off += int(l)
+		total += int(k)
+	}
+	if d.bad {
+		return nil
+	}
+	slab := make([]project.Node, n)
+	ids := make([]string, n)
+	var next atomic.Int64
+	var bad atomic.Bool
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(chunks) || bad.Load() {
+					return
+				}
+				c := chunks[i]
+				sub := &decoder{b: d.b[:c.end], off: c.start}
+				for j := c.first; j < c.first+c.count; j++ {
+					ids[j] = sub.str()
+					sub.node(&slab[j])
+				}
+				if sub.bad || sub.off != c.end {
+					bad.Store(true)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if bad.Load() {
+		d.fail()
+		return nil
+	}
+	m := make(map[string]*project.Node, n)
+	for i := range slab {
+		m[ids[i]] = &slab[i]
+	}
+	return m
+}
+
 // decodeSnapshot decodes a body written by encodeSnapshot. Strings in
 // the result share b, which the caller must never modify.
 func decodeSnapshot(b []byte) (compile.Snapshot, error) {
@@ -799,16 +880,7 @@ func decodeSnapshot(b []byte) (compile.Snapshot, error) {
 	p.OnRunStart = d.strs()
 	p.OnRunEnd = d.strs()
 	if n, ok := d.count(); ok {
-		p.Nodes = make(map[string]*project.Node, n)
-		slab := make([]project.Node, n)
-		for i := range slab {
-			id := d.str()
-			d.node(&slab[i])
-			if d.bad {
-				break
-			}
-			p.Nodes[id] = &slab[i]
-		}
+		p.Nodes = d.nodes(n)
 	}
 	if n, ok := d.count(); ok {
 		p.Sources = make(map[string]*project.Source, n)
