@@ -1,9 +1,8 @@
 package dag
 
 import (
-	"container/heap"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -30,58 +29,72 @@ func (e *CycleError) Error() string {
 // depends on; every parent must itself be a key.
 func New(parents map[string][]string) (*DAG, error) {
 	ids := make([]string, 0, len(parents))
-	for id := range parents {
+	edges := 0
+	for id, ps := range parents {
 		ids = append(ids, id)
+		edges += len(ps)
 	}
-	sort.Strings(ids)
+	slices.Sort(ids)
 	idx := make(map[string]int32, len(ids))
 	for i, id := range ids {
 		idx[id] = int32(i)
 	}
+	// Parent lists share one backing array; children are counted first
+	// and then share another.
 	par := make([][]int32, len(ids))
-	chi := make([][]int32, len(ids))
+	nchi := make([]int32, len(ids))
 	indeg := make([]int32, len(ids))
+	back := make([]int32, 0, edges)
 	for i, id := range ids {
 		ps := parents[id]
 		if len(ps) == 0 {
 			continue
 		}
-		seen := make(map[int32]bool, len(ps))
-		lst := make([]int32, 0, len(ps))
+		start := len(back)
 		for _, p := range ps {
 			pi, ok := idx[p]
 			if !ok {
 				return nil, fmt.Errorf("build graph: %s depends on %s, which is not in the project", id, p)
 			}
-			if seen[pi] {
+			if slices.Contains(back[start:], pi) {
 				continue
 			}
-			seen[pi] = true
-			lst = append(lst, pi)
-			chi[pi] = append(chi[pi], int32(i))
+			back = append(back, pi)
+			nchi[pi]++
 		}
-		sort.Slice(lst, func(a, b int) bool { return lst[a] < lst[b] })
+		lst := back[start:len(back):len(back)]
+		slices.Sort(lst)
 		par[i] = lst
 		indeg[i] = int32(len(lst))
 	}
-	// Children lists are appended in increasing child index already.
-
-	// Kahn with a min-heap on index (= unique id order).
-	h := make(intHeap, 0, len(ids))
+	chi := make([][]int32, len(ids))
+	cback := make([]int32, len(back))
+	off := 0
+	for i, n := range nchi {
+		chi[i] = cback[off : off : off+int(n)]
+		off += int(n)
+	}
 	for i := range ids {
-		if indeg[i] == 0 {
-			h = append(h, int32(i))
+		for _, p := range par[i] {
+			chi[p] = append(chi[p], int32(i)) // increasing child index
 		}
 	}
-	heap.Init(&h)
+
+	// Kahn with a min-heap on index (= unique id order).
+	h := make(minHeap, 0, len(ids))
+	for i := range ids {
+		if indeg[i] == 0 {
+			h = append(h, int32(i)) // increasing: already a heap
+		}
+	}
 	order := make([]int32, 0, len(ids))
-	for h.Len() > 0 {
-		n := heap.Pop(&h).(int32)
+	for len(h) > 0 {
+		n := h.pop()
 		order = append(order, n)
 		for _, c := range chi[n] {
 			indeg[c]--
 			if indeg[c] == 0 {
-				heap.Push(&h, c)
+				h.push(c)
 			}
 		}
 	}
@@ -91,7 +104,7 @@ func New(parents map[string][]string) (*DAG, error) {
 	// Renumber so that index order is topological order.
 	d := &DAG{
 		order:    make([]string, len(ids)),
-		index:    make(map[string]int32, len(ids)),
+		index:    idx,
 		parents:  make([][]int32, len(ids)),
 		children: make([][]int32, len(ids)),
 	}
@@ -99,26 +112,33 @@ func New(parents map[string][]string) (*DAG, error) {
 	for pos, old := range order {
 		newIdx[old] = int32(pos)
 		d.order[pos] = ids[old]
-		d.index[ids[old]] = int32(pos)
 	}
+	for old, id := range ids {
+		idx[id] = newIdx[old]
+	}
+	pback, cback2 := make([]int32, len(back)), make([]int32, len(back))
+	poff, coff := 0, 0
 	for old := range ids {
 		n := newIdx[old]
-		d.parents[n] = remap(par[old], newIdx)
-		d.children[n] = remap(chi[old], newIdx)
+		np, nc := len(par[old]), len(chi[old])
+		d.parents[n] = remap(par[old], newIdx, pback[poff:poff+np])
+		d.children[n] = remap(chi[old], newIdx, cback2[coff:coff+nc])
+		poff += np
+		coff += nc
 	}
 	return d, nil
 }
 
-func remap(l []int32, m []int32) []int32 {
+// remap writes l renumbered by m into out, sorted; nil for an empty l.
+func remap(l []int32, m []int32, out []int32) []int32 {
 	if len(l) == 0 {
 		return nil
 	}
-	out := make([]int32, len(l))
 	for i, v := range l {
 		out[i] = m[v]
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a] < out[b] })
-	return out
+	slices.Sort(out)
+	return out[:len(out):len(out)]
 }
 
 // findCycle walks parents among the nodes Kahn could not order (indeg>0)
@@ -171,17 +191,44 @@ func findCycle(ids []string, par [][]int32, indeg []int32) []string {
 	}
 }
 
-type intHeap []int32
+// minHeap is a binary min-heap of node indices.
+type minHeap []int32
 
-func (h intHeap) Len() int           { return len(h) }
-func (h intHeap) Less(i, j int) bool { return h[i] < h[j] }
-func (h intHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *intHeap) Push(x any)        { *h = append(*h, x.(int32)) }
-func (h *intHeap) Pop() any {
-	old := *h
-	n := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return n
+func (h *minHeap) push(x int32) {
+	*h = append(*h, x)
+	a := *h
+	for i := len(a) - 1; i > 0; {
+		p := (i - 1) / 2
+		if a[p] <= a[i] {
+			break
+		}
+		a[p], a[i] = a[i], a[p]
+		i = p
+	}
+}
+
+func (h *minHeap) pop() int32 {
+	a := *h
+	top := a[0]
+	last := len(a) - 1
+	a[0] = a[last]
+	a = a[:last]
+	for i := 0; ; {
+		l, small := 2*i+1, i
+		if l < len(a) && a[l] < a[small] {
+			small = l
+		}
+		if r := l + 1; r < len(a) && a[r] < a[small] {
+			small = r
+		}
+		if small == i {
+			break
+		}
+		a[i], a[small] = a[small], a[i]
+		i = small
+	}
+	*h = a
+	return top
 }
 
 // Nodes returns every unique id in topological order (ties by unique id).
