@@ -341,7 +341,7 @@ func TestMiddleware(t *testing.T) {
 }
 
 func TestPanicBecomesProblem(t *testing.T) {
-	h := recoverer(discardLogger())(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
+	h := observe(discardLogger(), false)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))
 	rec := &recorder{header: http.Header{}}
 	h.ServeHTTP(rec, mustRequest(t))
 	if rec.status != http.StatusInternalServerError || rec.header.Get("Content-Type") != "application/problem+json" || !strings.Contains(rec.body.String(), "request id") {

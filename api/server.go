@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"regexp"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -52,7 +51,7 @@ func NewHandler(opt Options) (http.Handler, huma.API) {
 		opt.Version = "1.0.0"
 	}
 	r := chi.NewRouter()
-	r.Use(requestID(), recoverer(opt.Logger), requestLogger(opt.Logger, opt.LogRequests), cors(opt.CORSOrigins), etags(opt.Store))
+	r.Use(observe(opt.Logger, opt.LogRequests), cors(opt.CORSOrigins), etags(opt.Store))
 
 	cfg := huma.DefaultConfig("TechStore Analytics API", opt.Version)
 	cfg.Info.Description = "Read-only API over the TechStore gold layer, answered from an in-memory snapshot of the gold tables. " +
@@ -120,21 +119,27 @@ func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger, r
 	return nil
 }
 
-type ctxKey int
-
-const requestIDKey ctxKey = 1
-
-// RequestID returns the request id of a request context.
-func RequestID(ctx context.Context) string {
-	s, _ := ctx.Value(requestIDKey).(string)
-	return s
+// validID reports whether an incoming X-Request-ID may be kept: 1 to 64
+// letters, digits, '.', '_' or '-'.
+func validID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
-var safeID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
-
-// requestID keeps a well-formed incoming X-Request-ID or makes one
-// (a random per-process prefix and a counter), and echoes it.
-func requestID() func(http.Handler) http.Handler {
+// observe is the outer middleware, one wrapper per request (this is the
+// hot path): it keeps a well-formed incoming X-Request-ID or makes one (a
+// random per-process prefix and a counter) and echoes it, turns a panic
+// into a logged 500 problem+json that quotes the id, and logs requests
+// with slog: all of them at Info when all is set, server errors always.
+func observe(log *slog.Logger, all bool) func(http.Handler) http.Handler {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	prefix := hex.EncodeToString(b[:]) + "-"
@@ -142,32 +147,43 @@ func requestID() func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			id := r.Header.Get("X-Request-ID")
-			if !safeID.MatchString(id) {
+			if !validID(id) {
 				id = prefix + strconv.FormatUint(n.Add(1), 10)
 			}
-			w.Header().Set("X-Request-ID", id)
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
-		})
-	}
-}
-
-// recoverer turns a panic into a logged 500 problem+json.
-func recoverer(log *slog.Logger) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header()["X-Request-Id"] = []string{id} // the canonical form of X-Request-ID
+			start := time.Now()
+			sw := &statusWriter{ResponseWriter: w}
 			defer func() {
 				if v := recover(); v != nil {
 					if v == http.ErrAbortHandler {
 						panic(v)
 					}
-					id := RequestID(r.Context())
 					log.Error("panic serving request", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-					w.Header().Set("Content-Type", "application/problem+json")
-					w.WriteHeader(http.StatusInternalServerError)
-					fmt.Fprintf(w, `{"title":"Internal Server Error","status":500,"detail":"the server failed on this request; quote request id %s when reporting it"}`, id)
+					if sw.status == 0 {
+						sw.Header().Set("Content-Type", "application/problem+json")
+						sw.WriteHeader(http.StatusInternalServerError)
+						fmt.Fprintf(sw, `{"title":"Internal Server Error","status":500,"detail":"the server failed on this request; quote request id %s when reporting it"}`, id)
+					} else {
+						sw.status = http.StatusInternalServerError // for the log: the answer was cut short
+					}
 				}
+				if !all && sw.status < 500 {
+					return
+				}
+				lvl := slog.LevelInfo
+				if sw.status >= 500 {
+					lvl = slog.LevelError
+				}
+				log.LogAttrs(r.Context(), lvl, "request",
+					slog.String("request_id", id),
+					slog.String("method", r.Method),
+					slog.String("path", r.URL.RequestURI()),
+					slog.Int("status", sw.status),
+					slog.Int("bytes", sw.bytes),
+					slog.Duration("took", time.Since(start)),
+					slog.String("remote", r.RemoteAddr))
 			}()
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(sw, r)
 		})
 	}
 }
@@ -195,33 +211,6 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-// requestLogger logs requests with slog: all of them at Info when all is
-// set, server errors always.
-func requestLogger(log *slog.Logger, all bool) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			start := time.Now()
-			sw := &statusWriter{ResponseWriter: w}
-			next.ServeHTTP(sw, r)
-			if !all && sw.status < 500 {
-				return
-			}
-			lvl := slog.LevelInfo
-			if sw.status >= 500 {
-				lvl = slog.LevelError
-			}
-			log.LogAttrs(r.Context(), lvl, "request",
-				slog.String("request_id", RequestID(r.Context())),
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.RequestURI()),
-				slog.Int("status", sw.status),
-				slog.Int("bytes", sw.bytes),
-				slog.Duration("took", time.Since(start)),
-				slog.String("remote", r.RemoteAddr))
-		})
-	}
-}
 
 // cors answers preflights and sets Access-Control-Allow-Origin for allowed origins.
 func cors(origins []string) func(http.Handler) http.Handler {
@@ -262,6 +251,14 @@ func etags(s *Store) func(http.Handler) http.Handler {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
 	instance := hex.EncodeToString(b[:]) // tags of another process never match
+	// The header values are made once per snapshot and shared by the
+	// answers (nothing appends to a response's header values).
+	type tagged struct {
+		seq int64
+		tag []string
+	}
+	var last atomic.Pointer[tagged]
+	noCache := []string{"no-cache"}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			sn := s.Current()
@@ -269,10 +266,15 @@ func etags(s *Store) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			tag := `W/"` + instance + "-" + strconv.FormatInt(sn.Seq, 10) + `"`
+			t := last.Load()
+			if t == nil || t.seq != sn.Seq {
+				t = &tagged{seq: sn.Seq, tag: []string{`W/"` + instance + "-" + strconv.FormatInt(sn.Seq, 10) + `"`}}
+				last.Store(t)
+			}
+			tag := t.tag[0]
 			h := w.Header()
-			h.Set("ETag", tag)
-			h.Set("Cache-Control", "no-cache")
+			h["Etag"] = t.tag // the canonical forms of ETag and Cache-Control
+			h["Cache-Control"] = noCache
 			if inm := r.Header.Get("If-None-Match"); inm != "" && (inm == tag || inm == "*") {
 				w.WriteHeader(http.StatusNotModified)
 				return
