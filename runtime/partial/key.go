@@ -124,9 +124,23 @@ func hashInputs(ctx context.Context, root string, scan bool) (inputs, error) {
 	if err != nil {
 		return inputs{}, err
 	}
+	// The root files a load reads, and every other YAML file at the root
+	// (a file a later loader might read, profiles.yml, ...): an edit there
+	// costs at most a needless full load.
 	var files []fileDigest
 	for _, name := range rootFiles {
 		files = append(files, fileDigest{rel: name})
+	}
+	if entries, err := os.ReadDir(root); err == nil {
+		for _, de := range entries {
+			name := de.Name()
+			ext := strings.ToLower(filepath.Ext(name))
+			if !de.IsDir() && !strings.HasPrefix(name, ".") && (ext == ".yml" || ext == ".yaml") {
+				files = append(files, fileDigest{rel: name})
+			}
+		}
+	} else {
+		return inputs{}, err
 	}
 	var walked []string // folders, with a marker for the ones absent
 	for _, d := range dirs {
@@ -345,9 +359,15 @@ func envDigest(names []string) [sha256.Size]byte {
 // whole executable. A test binary has its own build ID, changed by any
 // change to the code it links.
 func executableID() (string, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", err
+	// On Linux /proc/self/exe is the running program's own file, even
+	// when its path has since been replaced by a new build (os.Executable
+	// would name the new file, and a process running the old code would
+	// store its output under the new build's identity).
+	exe := "/proc/self/exe"
+	if _, err := os.Stat(exe); err != nil {
+		if exe, err = os.Executable(); err != nil {
+			return "", err
+		}
 	}
 	if f, err := elf.Open(exe); err == nil {
 		defer f.Close()

@@ -300,6 +300,10 @@ func TestChangesInvalidate(t *testing.T) {
 		{"add selectors.yml", func(t *testing.T, dir string, _ *Options) {
 			writeFiles(t, dir, map[string]string{"selectors.yml": "selectors:\n  - name: all\n    definition: a\n"})
 		}, func(e *compile.Engine) bool { return e.Project.SelectorsFile == "selectors.yml" }},
+		{"a YAML file at the root (packages.yml)", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"packages.yml": "packages: []\n"})
+		}, func(e *compile.Engine) bool { return true }},
+		{"a hidden folder under models is not an input", nil, nil},
 		{"another binary", func(_ *testing.T, _ string, o *Options) {
 			o.BinaryID = "test-binary-2"
 		}, func(e *compile.Engine) bool { return true }},
@@ -313,6 +317,13 @@ func TestChangesInvalidate(t *testing.T) {
 			o := testOptions(nil)
 			o.BinaryID = "test-binary-1"
 			loadTwice(t, dir, o)
+			if c.change == nil { // the loader skips hidden folders: so does the key
+				writeFiles(t, dir, map[string]string{"models/.scratch/x.sql": "select {{ now }}"})
+				if _, st, err := Load(ctx, dir, o); err != nil || !st.Hit {
+					t.Fatalf("after a change in a hidden folder: %+v, %v; want a hit", st, err)
+				}
+				return
+			}
 			c.change(t, dir, &o)
 			e, st, err := Load(ctx, dir, o)
 			if err != nil {
@@ -617,5 +628,19 @@ func TestManifestRecord(t *testing.T) {
 				t.Errorf("up to date = %v, want %v", got, c.want)
 			}
 		})
+	}
+}
+
+func TestExecutableID(t *testing.T) {
+	a, err := executableID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := executableID()
+	if err != nil || a != b {
+		t.Fatalf("executableID is not stable: %q, %q, %v", a, b, err)
+	}
+	if !strings.HasPrefix(a, "go-build-id:") && !strings.HasPrefix(a, "sha256:") {
+		t.Fatalf("executableID = %q, want a Go build ID or a sha256", a)
 	}
 }
