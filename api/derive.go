@@ -147,7 +147,9 @@ type aggregates struct {
 func (a *aggregates) loadOptions() GoldLoad {
 	a.segments, a.catCents = map[string]int{}, map[string]int64{}
 	return GoldLoad{
-		CustomerAnalytics: table.LoadOptions[CustomerAnalytics]{DropRows: true, Visit: func(r *CustomerAnalytics) {
+		// The biggest table, read mostly one customer at a time, is held
+		// compact; product lists keep their rows' JSON whole, fast to write.
+		CustomerAnalytics: table.LoadOptions[CustomerAnalytics]{DropRows: true, CompactJSON: true, Visit: func(r *CustomerAnalytics) {
 			a.customers++
 			a.segments[r.Segment]++
 			if r.TotalOrders > 0 {

@@ -9,7 +9,7 @@ import (
 
 // encodeRows stores rows in an arena as a table's builder does.
 func encodeRows[R any](rows []R) (arena []byte, starts, ends []uint32, sh *shape, err error) {
-	b := &builder[R]{spec: &Spec[R]{Model: "t"}}
+	b := &builder[R]{spec: &Spec[R]{Model: "t"}, compact: true}
 	b.je = json.NewEncoder(&b.buf)
 	b.je.SetEscapeHTML(false)
 	for i := range rows {

@@ -269,9 +269,12 @@ func TestSortKeysAndDroppedRowsGiveTheSameAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, err := Build(keyedSpec(), rows())
+	kept, err := Build(keyedSpec(), rows(), LoadOptions[row]{CompactJSON: true})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if kept.shape == nil || dropped.shape != nil {
+		t.Errorf("compact JSON: built %v, loaded %v; want true, false", kept.shape != nil, dropped.shape != nil)
 	}
 	if fmt.Sprint(visited) != "[4 2 5 1 3]" {
 		t.Errorf("visited %v, want load order [4 2 5 1 3]", visited)
@@ -292,7 +295,7 @@ func TestSortKeysAndDroppedRowsGiveTheSameAnswers(t *testing.T) {
 		{"descending id", Query{Sort: "-id", Limit: 2, Offset: 1}, "4,3 total=5"},
 	}
 	for _, c := range cases {
-		for name, tb := range map[string]*Table[row]{"loaded without rows": dropped, "built with sort keys": kept} {
+		for name, tb := range map[string]*Table[row]{"loaded without rows": dropped, "built with sort keys, compact": kept} {
 			t.Run(c.name+"/"+name, func(t *testing.T) {
 				if got := ids(t, tb, c.q); got != c.want {
 					t.Errorf("got %s, want %s", got, c.want)
@@ -300,8 +303,10 @@ func TestSortKeysAndDroppedRowsGiveTheSameAnswers(t *testing.T) {
 			})
 		}
 	}
-	if b, ok := dropped.Get("5"); !ok || string(b.RawJSON()) != `{"id":5,"kind":"a","score":30,"note":null}` {
-		t.Errorf("Get(5) = %s, %v", b.RawJSON(), ok)
+	for _, tb := range []*Table[row]{dropped, kept} {
+		if b, ok := tb.Get("5"); !ok || string(b.RawJSON()) != `{"id":5,"kind":"a","score":30,"note":null}` {
+			t.Errorf("Get(5) = %s, %v", b.RawJSON(), ok)
+		}
 	}
 }
 
