@@ -66,7 +66,7 @@ func Load(ctx context.Context, dir string, opts Options) (*Engine, error) {
 	p.Macros = env.Macros()
 	e := &Engine{
 		Project: p, Settings: set, opts: opts, env: env,
-		relations: make(map[string]adapter.Relation, len(p.Nodes)+len(p.Sources)),
+		relations: make(map[string]adapter.Relation, len(p.Nodes)+len(p.Sources)+p.DeclaredTests()),
 		byName:    make(map[string]*project.Node, len(p.Nodes)),
 	}
 	e.renderers.New = func() any { return env.NewRenderer() }

@@ -1,7 +1,9 @@
 package compile
 
 import (
+	"cmp"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -41,20 +43,7 @@ type testDecl struct {
 // generateTests turns the tests declared in YAML into test nodes whose
 // compiled code is the query returning the failing rows.
 func (e *Engine) generateTests() error {
-	count := 0
-	for _, n := range e.Project.Nodes {
-		count += len(n.Tests)
-		for _, c := range n.Columns {
-			count += len(c.Tests)
-		}
-	}
-	for _, s := range e.Project.Sources {
-		count += len(s.Tests)
-		for _, c := range s.Columns {
-			count += len(c.Tests)
-		}
-	}
-	decls := make([]testDecl, 0, count)
+	decls := make([]testDecl, 0, e.Project.DeclaredTests())
 	for _, n := range e.Project.Nodes {
 		if n.ResourceType != project.Model && n.ResourceType != project.Seed {
 			continue
@@ -90,21 +79,21 @@ func (e *Engine) generateTests() error {
 	for i := range order {
 		order[i] = i
 	}
-	sort.Slice(order, func(i, j int) bool {
-		a, b := &decls[order[i]], &decls[order[j]]
-		if a.spec.File != b.spec.File {
-			return a.spec.File < b.spec.File
+	slices.SortFunc(order, func(i, j int) int {
+		a, b := &decls[i], &decls[j]
+		if c := strings.Compare(a.spec.File, b.spec.File); c != 0 {
+			return c
 		}
-		if a.spec.Line != b.spec.Line {
-			return a.spec.Line < b.spec.Line
+		if c := cmp.Compare(a.spec.Line, b.spec.Line); c != 0 {
+			return c
 		}
-		if a.target.id != b.target.id {
-			return a.target.id < b.target.id
+		if c := strings.Compare(a.target.id, b.target.id); c != 0 {
+			return c
 		}
-		if n0(a.column) != n0(b.column) {
-			return n0(a.column) < n0(b.column)
+		if c := strings.Compare(n0(a.column), n0(b.column)); c != 0 {
+			return c
 		}
-		return a.spec.Name < b.spec.Name
+		return strings.Compare(a.spec.Name, b.spec.Name)
 	})
 	if len(decls) == 0 {
 		return nil

@@ -368,5 +368,33 @@ func build(p *Project, set *Settings, files []found) error {
 	if err := applyProperties(p, set, props, byName); err != nil {
 		return err
 	}
+	// The engine adds a node per declared test: make room for them now
+	// rather than growing the map (and touching fresh memory) step by step.
+	if t := p.DeclaredTests(); t > 0 {
+		nodes := make(map[string]*Node, len(p.Nodes)+t)
+		for id, n := range p.Nodes {
+			nodes[id] = n
+		}
+		p.Nodes = nodes
+	}
 	return nil
+}
+
+// DeclaredTests counts the generic tests declared in YAML on models,
+// seeds, sources and their columns.
+func (p *Project) DeclaredTests() int {
+	count := 0
+	for _, n := range p.Nodes {
+		count += len(n.Tests)
+		for _, c := range n.Columns {
+			count += len(c.Tests)
+		}
+	}
+	for _, s := range p.Sources {
+		count += len(s.Tests)
+		for _, c := range s.Columns {
+			count += len(c.Tests)
+		}
+	}
+	return count
 }
