@@ -94,9 +94,10 @@ func Load(ctx context.Context, dir string, opts Options) (*Engine, error) {
 }
 
 type rendered struct {
-	node *project.Node
-	out  string
-	st   *render.State
+	node   *project.Node
+	out    string
+	st     *render.State
+	cfgErr error // from configureRendered
 }
 
 // renderAll parses and renders every model and singular test once, on
@@ -132,6 +133,7 @@ func (e *Engine) renderAll(ctx context.Context) ([]rendered, error) {
 					continue
 				}
 				work[i].out, work[i].st = out, st
+				e.configureRendered(&work[i])
 			}
 		}()
 	}
@@ -151,61 +153,23 @@ func (e *Engine) renderAll(ctx context.Context) ([]rendered, error) {
 	return work, nil
 }
 
-// configure merges each node's file config over its project/YAML config
-// and settles schema, alias and relation.
+// configure settles what rendering left to the serial part: seeds'
+// configuration, the name index and every relation. Rendered nodes were
+// configured by the goroutine that rendered them (configureRendered);
+// their errors are reported here, in node order.
 func (e *Engine) configure(work []rendered) error {
 	var errs []error
-	target := e.opts.Target
-	defaultDB := ""
-	if c, ok := target.Fields["catalog"].(string); ok {
-		defaultDB = c
-	}
-	apply := func(n *project.Node, fileCfg map[string]any, def string) {
-		raw := make(map[string]any, len(n.BaseConfig)+len(fileCfg))
-		project.MergeConfig(raw, n.BaseConfig)
-		project.MergeConfig(raw, fileCfg)
-		cfg, meta, err := project.ToConfig(raw, def)
-		if err != nil {
-			file, line := n.OriginalFilePath, 0
-			if _, inFile := fileCfg[firstKey(err)]; !inFile && n.PatchPath != "" {
-				file, line = n.PatchPath, n.PatchLine
-			}
-			errs = append(errs, project.Errorf(file, line, 0, "%s %s: %v", n.ResourceType, n.Name, err))
-			return
-		}
-		n.Config = cfg
-		n.Tags = cfg.Tags
-		if meta != nil {
-			n.Meta = meta
-		}
-		n.Schema = cfg.Schema
-		if n.Schema == "" {
-			n.Schema = target.Schema
-		}
-		n.Alias = cfg.Alias
-		if n.Alias == "" {
-			n.Alias = n.Name
-		}
-		n.Database = cfg.Database
-		if n.Database == "" {
-			n.Database = defaultDB
-		}
-	}
 	for _, w := range work {
-		n := w.node
-		def := project.MatView
-		if n.ResourceType == project.Test {
-			def = project.MatTest
+		if w.cfgErr != nil {
+			errs = append(errs, w.cfgErr)
 		}
-		apply(n, w.st.Config, def)
-		n.CompiledCode = w.out
-		n.Refs = w.st.Refs
-		n.SourceRefs = w.st.Sources
-		n.DependsOn.Macros = e.macroIDs(w.st.Macros)
 	}
+	defaultDB := e.defaultDatabase()
 	for _, n := range e.Project.Nodes {
 		if n.ResourceType == project.Seed {
-			apply(n, nil, project.MatSeed)
+			if err := e.applyConfig(n, nil, project.MatSeed); err != nil {
+				errs = append(errs, err)
+			}
 			n.DependsOn.Macros = []string{}
 		}
 		if n.ResourceType != project.Test {
@@ -223,6 +187,63 @@ func (e *Engine) configure(work []rendered) error {
 		e.relations[id] = nodeRelation(n)
 	}
 	return project.JoinErrors(errs, maxErrors)
+}
+
+// configureRendered merges a rendered node's file config over its
+// project/YAML config and records what rendering found (refs, sources,
+// macros, compiled code).
+func (e *Engine) configureRendered(w *rendered) {
+	n := w.node
+	def := project.MatView
+	if n.ResourceType == project.Test {
+		def = project.MatTest
+	}
+	w.cfgErr = e.applyConfig(n, w.st.Config, def)
+	n.CompiledCode = w.out
+	n.Refs = w.st.Refs
+	n.SourceRefs = w.st.Sources
+	n.DependsOn.Macros = e.macroIDs(w.st.Macros)
+}
+
+func (e *Engine) defaultDatabase() string {
+	if c, ok := e.opts.Target.Fields["catalog"].(string); ok {
+		return c
+	}
+	return ""
+}
+
+// applyConfig merges fileCfg over n's base configuration and settles its
+// schema, alias and database.
+func (e *Engine) applyConfig(n *project.Node, fileCfg map[string]any, def string) error {
+	raw := make(map[string]any, len(n.BaseConfig)+len(fileCfg))
+	project.MergeConfig(raw, n.BaseConfig)
+	project.MergeConfig(raw, fileCfg)
+	cfg, meta, err := project.ToConfig(raw, def)
+	if err != nil {
+		file, line := n.OriginalFilePath, 0
+		if _, inFile := fileCfg[firstKey(err)]; !inFile && n.PatchPath != "" {
+			file, line = n.PatchPath, n.PatchLine
+		}
+		return project.Errorf(file, line, 0, "%s %s: %v", n.ResourceType, n.Name, err)
+	}
+	n.Config = cfg
+	n.Tags = cfg.Tags
+	if meta != nil {
+		n.Meta = meta
+	}
+	n.Schema = cfg.Schema
+	if n.Schema == "" {
+		n.Schema = e.opts.Target.Schema
+	}
+	n.Alias = cfg.Alias
+	if n.Alias == "" {
+		n.Alias = n.Name
+	}
+	n.Database = cfg.Database
+	if n.Database == "" {
+		n.Database = e.defaultDatabase()
+	}
+	return nil
 }
 
 var configKeyRe = regexp.MustCompile(`config "([^"]+)"`)
@@ -260,15 +281,18 @@ func (e *Engine) macroIDs(names []string) []string {
 // the position of the call and the closest names.
 func (e *Engine) checkRefs() error {
 	var errs []error
-	var names []string
-	for name := range e.byName {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	var names []string // for "did you mean", sorted when first needed
 	for _, n := range e.Project.Nodes {
 		for _, r := range n.Refs {
 			if _, ok := e.byName[r]; ok {
 				continue
+			}
+			if names == nil {
+				names = make([]string, 0, len(e.byName))
+				for name := range e.byName {
+					names = append(names, name)
+				}
+				sort.Strings(names)
 			}
 			line, col := findCall(n.RawCode, "ref", r)
 			hint := ""
