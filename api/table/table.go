@@ -500,11 +500,21 @@ func (b *builder[R]) finish(dropRows bool) (*Table[R], error) {
 		if !c.Sortable {
 			continue
 		}
-		f := b.cmpFunc(k)
-		asc := orderBy(n, b.sorts[k].null, f, false, byPos)
-		desc := reverseOrder(asc, b.sorts[k].null, f)
-		for i := range asc {
-			asc[i], desc[i] = pos[asc[i]], pos[desc[i]]
+		var asc, desc []int32
+		switch sk := &b.sorts[k]; {
+		case c.Int != nil:
+			asc, desc = sortKeyed(sk.ints, sk.null, pos)
+		case c.Float != nil:
+			asc, desc = sortKeyed(sk.floats, sk.null, pos)
+		case c.Text != nil:
+			asc, desc = sortKeyed(sk.texts, sk.null, pos)
+		default:
+			f := b.cmpFunc(k)
+			asc = orderBy(n, sk.null, f, false, byPos)
+			desc = reverseOrder(asc, sk.null, f)
+			for i := range asc {
+				asc[i], desc[i] = pos[asc[i]], pos[desc[i]]
+			}
 		}
 		t.orders[c.Name], t.orders["-"+c.Name] = asc, desc
 		b.sorts[k] = sortKeys{}
@@ -580,6 +590,48 @@ func orderBy(n int, null []bool, f func(x, y int32) int, desc bool, tie func(x, 
 		return cmp.Compare(x, y)
 	})
 	return append(idx, nulls...)
+}
+
+// sortKeyed orders rows by their keys (load order; null marks NULLs),
+// ties and NULLs by their default order pos, and returns both orders in
+// default positions: ascending, and descending (non-NULL rows by key
+// descending, ties still in default order, NULLs last).
+func sortKeyed[K cmp.Ordered](keys []K, null []bool, pos []int32) (asc, desc []int32) {
+	type pair struct {
+		k K
+		p int32
+	}
+	pairs := make([]pair, 0, len(keys))
+	var nulls []int32
+	for l, k := range keys {
+		if null[l] {
+			nulls = append(nulls, pos[l])
+		} else {
+			pairs = append(pairs, pair{k, pos[l]})
+		}
+	}
+	slices.SortFunc(pairs, func(a, b pair) int {
+		if c := cmp.Compare(a.k, b.k); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.p, b.p)
+	})
+	slices.Sort(nulls)
+	asc = make([]int32, 0, len(keys))
+	for _, q := range pairs {
+		asc = append(asc, q.p)
+	}
+	asc = append(asc, nulls...)
+	desc = make([]int32, 0, len(keys))
+	for hi := len(pairs); hi > 0; {
+		lo := hi - 1
+		for lo > 0 && cmp.Compare(pairs[lo-1].k, pairs[hi-1].k) == 0 {
+			lo--
+		}
+		desc = append(desc, asc[lo:hi]...)
+		hi = lo
+	}
+	return asc, append(desc, nulls...)
 }
 
 // reverseOrder derives the descending order from the ascending one in
