@@ -189,6 +189,17 @@ func TestRestoredEngineEqualsFreshLoad(t *testing.T) {
 		{"shop with ephemeral models", func(t *testing.T, dir string) {
 			copyTree(t, "../compile/testdata/shop", dir)
 		}, map[string]any{"min_amount": 7}},
+		{"no models at all", func(t *testing.T, dir string) {
+			writeFiles(t, dir, map[string]string{"project.yml": "name: empty\nprofile: empty\n"})
+		}, nil},
+		{"sources and a seed only", func(t *testing.T, dir string) {
+			writeFiles(t, dir, map[string]string{
+				"project.yml":     "name: src\nprofile: src\n",
+				"models/src.yml":  "sources:\n  - name: raw\n    tables:\n      - name: orders\n        columns:\n          - name: id\n            tests: [unique]\n",
+				"seeds/codes.csv": "code,name\nde,Germany\n",
+				"seeds/codes.yml": "seeds:\n  - name: codes\n    description: country codes\n",
+			})
+		}, nil},
 		{"synthetic 300 models", func(t *testing.T, dir string) {
 			if err := synth.Generate(dir, 300); err != nil {
 				t.Fatal(err)
