@@ -78,6 +78,8 @@ func TestBadInput(t *testing.T) {
 			[]string{"models/schema.yml:3:", "invalid YAML"}},
 		{"YAML names a missing model", map[string]string{"models/schema.yml": "models:\n  - name: a\n  - name: bb\n"},
 			[]string{"models/schema.yml:3:", `model "bb" is described here`, "did you mean b"}},
+		{"model described twice", map[string]string{"models/z.yml": "models:\n  - name: b\n  - name: a\n"},
+			[]string{"models/z.yml:3:", `model "a" is already described at models/schema.yml:3; keep one entry`}},
 		{"YAML wrong type", map[string]string{"models/schema.yml": "models:\n  - name: a\n    columns: nope\n"},
 			[]string{"models/schema.yml:3:", "invalid YAML"}},
 		{"macro syntax error", map[string]string{"macros/m.sql": "{{ define \"m\" }}\n{{ if }}x{{ end }}{{ end }}\n"},

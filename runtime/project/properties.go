@@ -207,9 +207,37 @@ func parseColumns(file string, cols []columnProps) ([]*Column, error) {
 }
 
 type parsedProps struct {
-	file string
-	doc  propsFile
-	err  error
+	file          string
+	doc           propsFile
+	err           error
+	models, seeds []nodePatch // aligned with doc.Models and doc.Seeds
+}
+
+// nodePatch is what a models: or seeds: entry adds to its node, worked
+// out on the goroutine that parsed the file; patchNode attaches it.
+type nodePatch struct {
+	config          map[string]any
+	cols            []*Column
+	tests           []TestSpec
+	colErr, testErr error
+}
+
+func preparePatches(file string, list []nodeProps) []nodePatch {
+	out := make([]nodePatch, len(list))
+	for i := range list {
+		m, np := &list[i], &out[i]
+		np.config = map[string]any{}
+		MergeConfig(np.config, m.Config)
+		if len(m.Tags) > 0 {
+			MergeConfig(np.config, map[string]any{"tags": []string(m.Tags)})
+		}
+		if len(m.Meta) > 0 {
+			MergeConfig(np.config, map[string]any{"meta": m.Meta})
+		}
+		np.cols, np.colErr = parseColumns(file, m.Columns)
+		np.tests, np.testErr = parseTests(file, m.Tests, m.DataTests)
+	}
+	return out
 }
 
 // applyProperties parses the YAML property files (in parallel) and
@@ -240,23 +268,29 @@ func applyProperties(p *Project, set *Settings, files []found, byName map[string
 			}
 			if err != nil {
 				parsed[i].err = yamlError(f.rel, err)
+				return
 			}
+			parsed[i].models = preparePatches(f.rel, parsed[i].doc.Models)
+			parsed[i].seeds = preparePatches(f.rel, parsed[i].doc.Seeds)
 		}()
 	}
 	wg.Wait()
 
 	var errs []error
-	patched := map[string]string{} // unique id -> file:line of its properties
+	patched := make(map[string]bool, len(byName)) // unique ids given properties
 	for _, pp := range parsed {
 		if pp.err != nil {
 			errs = append(errs, pp.err)
 			continue
 		}
-		for kind, list := range map[ResourceType][]nodeProps{Model: pp.doc.Models, Seed: pp.doc.Seeds} {
-			for _, m := range list {
-				if err := patchNode(p, pp.file, kind, m, byName, patched); err != nil {
-					errs = append(errs, err)
-				}
+		for i, m := range pp.doc.Models {
+			if err := patchNode(pp.file, Model, m, &pp.models[i], byName, patched); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		for i, m := range pp.doc.Seeds {
+			if err := patchNode(pp.file, Seed, m, &pp.seeds[i], byName, patched); err != nil {
+				errs = append(errs, err)
 			}
 		}
 		for _, s := range pp.doc.Sources {
@@ -268,7 +302,7 @@ func applyProperties(p *Project, set *Settings, files []found, byName map[string
 	return JoinErrors(errs, 20)
 }
 
-func patchNode(p *Project, file string, kind ResourceType, m nodeProps, byName map[string]*Node, patched map[string]string) error {
+func patchNode(file string, kind ResourceType, m nodeProps, np *nodePatch, byName map[string]*Node, patched map[string]bool) error {
 	if m.Name == "" {
 		return Errorf(file, m.Line, 0, "a %s entry without a name; add `name: <%s name>`", kind, kind)
 	}
@@ -286,33 +320,23 @@ func patchNode(p *Project, file string, kind ResourceType, m nodeProps, byName m
 		return Errorf(file, m.Line, 0, "%s %q is described here but there is no %s/**/%s%s%s; fix the name or add the file",
 			kind, m.Name, folder, m.Name, ext, hint)
 	}
-	if prev, ok := patched[n.UniqueID]; ok {
-		return Errorf(file, m.Line, 0, "%s %q is already described at %s; keep one entry", kind, m.Name, prev)
+	if patched[n.UniqueID] {
+		return Errorf(file, m.Line, 0, "%s %q is already described at %s:%d; keep one entry", kind, m.Name, n.PatchPath, n.PatchLine)
 	}
-	patched[n.UniqueID] = fmt.Sprintf("%s:%d", file, m.Line)
+	patched[n.UniqueID] = true
 	n.PatchPath = file
 	n.PatchLine = m.Line
 	n.Description = m.Description
-	yc := map[string]any{}
-	MergeConfig(yc, m.Config)
-	if len(m.Tags) > 0 {
-		MergeConfig(yc, map[string]any{"tags": []string(m.Tags)})
-	}
-	if len(m.Meta) > 0 {
-		MergeConfig(yc, map[string]any{"meta": m.Meta})
-	}
-	MergeConfig(n.BaseConfig, yc)
+	MergeConfig(n.BaseConfig, np.config)
 	var errs []error
-	cols, err := parseColumns(file, m.Columns)
-	if err != nil {
-		errs = append(errs, err)
+	if np.colErr != nil {
+		errs = append(errs, np.colErr)
 	}
-	n.Columns = cols
-	tests, err := parseTests(file, m.Tests, m.DataTests)
-	if err != nil {
-		errs = append(errs, err)
+	n.Columns = np.cols
+	if np.testErr != nil {
+		errs = append(errs, np.testErr)
 	}
-	n.Tests = tests
+	n.Tests = np.tests
 	return JoinErrors(errs, 20)
 }
 
