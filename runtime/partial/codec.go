@@ -351,9 +351,15 @@ func encodeSnapshot(w io.Writer, s compile.Snapshot) error {
 	endChunk := func() {
 		e.uvarint(uint64(inChunk))
 		e.uvarint(uint64(len(chunk.b)))
-		e.b = append(e.b, chunk.b...)
+		if e.w != nil { // straight to the writer, not copied into e.b first
+			e.spill(true)
+			if _, err := e.w.Write(chunk.b); err != nil && e.werr == nil {
+				e.werr = err
+			}
+		} else {
+			e.b = append(e.b, chunk.b...)
+		}
 		chunk.b, inChunk = chunk.b[:0], 0
-		e.spill(false)
 	}
 	for id, n := range p.Nodes {
 		if n == nil {
