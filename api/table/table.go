@@ -108,6 +108,7 @@ type Table[R any] struct {
 	orders   map[string][]int32            // sort key -> row order
 	filters  map[string]map[string][]int32 // filter column -> value -> rows in default order
 	pool     sync.Pool                     // page buffers
+	bits     sync.Pool                     // bitmaps of filter matches
 }
 
 // LoadOptions say how Load keeps a table.
@@ -767,56 +768,99 @@ type Query struct {
 	Filters []Filter
 }
 
-// Select returns the matching row indexes in order, and the count of all matches.
+// Select returns the matching row indexes in order.
 func (t *Table[R]) Select(q Query) ([]int32, error) {
+	rows, _, err := t.match(q, -1)
+	return rows, err
+}
+
+// match returns the first want matching rows in order (want < 0: all of
+// them) and the count of all matches. Filter indexes list rows in default
+// order; in another order the page is found by walking that order over a
+// bitmap of the matches, stopping once the page is full.
+func (t *Table[R]) match(q Query, want int) ([]int32, int, error) {
 	sk := q.Sort
 	if sk == "" {
 		sk = t.spec.DefaultSort
 	}
 	order, ok := t.orders[sk]
 	if !ok {
-		return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("sort %q is not a sortable column of %s; use one of: %s (prefix - for descending)", q.Sort, t.spec.Model, strings.Join(sortableNames(t.spec), ", ")))
+		return nil, 0, huma.Error422UnprocessableEntity(fmt.Sprintf("sort %q is not a sortable column of %s; use one of: %s (prefix - for descending)", q.Sort, t.spec.Model, strings.Join(sortableNames(t.spec), ", ")))
 	}
-	var active []Filter
+	var hits []int32
+	filtered := false
 	for _, f := range q.Filters {
-		if f.Value != "" {
-			if _, ok := t.filters[f.Column]; !ok {
-				return nil, fmt.Errorf("model %s: %s is not a filter column", t.spec.Model, f.Column)
-			}
-			active = append(active, f)
-		}
-	}
-	if len(active) == 0 {
-		return order, nil
-	}
-	// Fast path: default order and one filter: the index is the answer.
-	if sk == t.spec.DefaultSort && len(active) == 1 {
-		return t.filters[active[0].Column][active[0].Value], nil
-	}
-	match := make([]bool, t.Len())
-	first := true
-	for _, f := range active {
-		hit := t.filters[f.Column][f.Value]
-		if first {
-			for _, i := range hit {
-				match[i] = true
-			}
-			first = false
+		if f.Value == "" {
 			continue
 		}
-		keep := make([]bool, t.Len())
-		for _, i := range hit {
-			keep[i] = match[i]
+		m, ok := t.filters[f.Column]
+		if !ok {
+			return nil, 0, fmt.Errorf("model %s: %s is not a filter column", t.spec.Model, f.Column)
 		}
-		match = keep
+		if !filtered {
+			hits, filtered = m[f.Value], true
+		} else {
+			hits = intersect(hits, m[f.Value])
+		}
 	}
-	out := make([]int32, 0, 64)
+	prefix := func(s []int32) []int32 {
+		if want >= 0 && want < len(s) {
+			return s[:want]
+		}
+		return s
+	}
+	if !filtered {
+		return prefix(order), len(order), nil
+	}
+	if sk == t.spec.DefaultSort {
+		return prefix(hits), len(hits), nil
+	}
+	if want < 0 || want > len(hits) {
+		want = len(hits)
+	}
+	out := make([]int32, 0, want)
+	if want == 0 {
+		return out, len(hits), nil
+	}
+	bp, _ := t.bits.Get().(*[]uint64)
+	if bp == nil || len(*bp) < (t.Len()+63)/64 {
+		b := make([]uint64, (t.Len()+63)/64)
+		bp = &b
+	}
+	bits := *bp
+	for _, i := range hits {
+		bits[i>>6] |= 1 << (i & 63)
+	}
 	for _, i := range order {
-		if match[i] {
+		if bits[i>>6]&(1<<(i&63)) != 0 {
 			out = append(out, i)
+			if len(out) == want {
+				break
+			}
 		}
 	}
-	return out, nil
+	for _, i := range hits {
+		bits[i>>6] = 0
+	}
+	t.bits.Put(bp)
+	return out, len(hits), nil
+}
+
+// intersect returns the rows in both ascending lists.
+func intersect(a, b []int32) []int32 {
+	out := make([]int32, 0, min(len(a), len(b)))
+	for len(a) > 0 && len(b) > 0 {
+		switch {
+		case a[0] < b[0]:
+			a = a[1:]
+		case a[0] > b[0]:
+			b = b[1:]
+		default:
+			out = append(out, a[0])
+			a, b = a[1:], b[1:]
+		}
+	}
+	return out
 }
 
 func sortableNames[R any](s *Spec[R]) []string {
@@ -834,18 +878,22 @@ func (t *Table[R]) List(q Query) (Body, error) {
 	if t == nil {
 		return Body{}, NoSnapshot()
 	}
-	idx, err := t.Select(q)
+	rows, total, err := t.match(q, q.Offset+q.Limit)
 	if err != nil {
 		return Body{}, err
 	}
-	return t.Page(idx, q.Offset, q.Limit), nil
+	return t.page(rows[min(q.Offset, len(rows)):], total, q.Offset, q.Limit), nil
 }
 
 // Page encodes the rows idx[offset:offset+limit] in the list envelope, with
 // total = len(idx), into a pooled buffer.
 func (t *Table[R]) Page(idx []int32, offset, limit int) Body {
 	lo, hi := min(offset, len(idx)), min(offset+limit, len(idx))
-	page := idx[lo:hi]
+	return t.page(idx[lo:hi], len(idx), offset, limit)
+}
+
+// page encodes the rows of page in the list envelope.
+func (t *Table[R]) page(page []int32, total, offset, limit int) Body {
 	n := 80
 	for _, i := range page {
 		n += t.rowLen(i) + 1
@@ -859,7 +907,7 @@ func (t *Table[R]) Page(idx []int32, offset, limit int) Body {
 		b = t.appendRow(b, i)
 	}
 	b = append(b, `],"total":`...)
-	b = strconv.AppendInt(b, int64(len(idx)), 10)
+	b = strconv.AppendInt(b, int64(total), 10)
 	b = append(b, `,"limit":`...)
 	b = strconv.AppendInt(b, int64(limit), 10)
 	b = append(b, `,"offset":`...)

@@ -161,6 +161,10 @@ func TestSelectAndPage(t *testing.T) {
 		{"descending with ties and NULL", Query{Sort: "-score", Limit: 50}, "5,3,1,4,2 total=5"},
 		{"filter", Query{Limit: 50, Filters: []Filter{{"kind", "b"}}}, "3,4 total=2"},
 		{"filter and sort", Query{Sort: "-score", Limit: 50, Filters: []Filter{{"kind", "a"}}}, "5,1,2 total=3"},
+		// kind a by -score is 5,1,2: the second page of one row is 1
+		{"filter, sort and page", Query{Sort: "-score", Limit: 1, Offset: 1, Filters: []Filter{{"kind", "a"}}}, "1 total=3"},
+		{"filter, sort, page past the end", Query{Sort: "score", Limit: 5, Offset: 3, Filters: []Filter{{"kind", "a"}}}, " total=3"},
+		{"filter and sort, limit 0", Query{Sort: "score", Limit: 0, Filters: []Filter{{"kind", "b"}}}, " total=2"},
 		{"filter matching nothing", Query{Limit: 50, Filters: []Filter{{"kind", "z' OR '1'='1"}}}, " total=0"},
 		{"empty filter is no filter", Query{Limit: 50, Filters: []Filter{{"kind", ""}}}, "1,2,3,4,5 total=5"},
 		{"page", Query{Limit: 2, Offset: 1}, "2,3 total=5"},
@@ -189,6 +193,32 @@ func TestSelectAndPage(t *testing.T) {
 	}
 	if got := ids(t, tb, Query{Sort: "-score", Limit: 3}); got != "5,3,1 total=5" {
 		t.Errorf("after ReleaseRows: %s", got)
+	}
+}
+
+func TestTwoFilters(t *testing.T) {
+	s := spec()
+	s.Filters = []string{"kind", "id"}
+	tb, err := Build(s, rows())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		q    Query
+		want string
+	}{
+		{"both match one row", Query{Sort: "-score", Limit: 9, Filters: []Filter{{"kind", "a"}, {"id", "5"}}}, "5 total=1"},
+		{"both match one row, default order", Query{Limit: 9, Filters: []Filter{{"kind", "b"}, {"id", "3"}}}, "3 total=1"},
+		{"no row has both", Query{Sort: "score", Limit: 9, Filters: []Filter{{"kind", "b"}, {"id", "1"}}}, " total=0"},
+		{"second filter empty", Query{Sort: "-score", Limit: 9, Filters: []Filter{{"kind", "b"}, {"id", ""}}}, "3,4 total=2"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := ids(t, tb, c.q); got != c.want {
+				t.Errorf("got %s, want %s", got, c.want)
+			}
+		})
 	}
 }
 
