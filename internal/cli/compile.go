@@ -75,11 +75,7 @@ func (a *App) LoadEngine(ctx context.Context) (*compile.Engine, adapter.Config, 
 	if err != nil {
 		return nil, adapter.Config{}, err
 	}
-	e, st, err := partial.Load(ctx, a.ProjectDir, partial.Options{
-		Compile:  compile.Options{Target: cfg, Dialect: dialect, Vars: vars},
-		Disabled: a.NoPartialParse || os.Getenv("TECHSTORE_NO_PARTIAL_PARSE") == "1",
-	})
-	a.parse = st
+	e, err := a.loadProject(ctx, compile.Options{Target: cfg, Dialect: dialect, Vars: vars})
 	if err != nil {
 		return nil, adapter.Config{}, err
 	}

@@ -108,3 +108,32 @@ func TestPartialParse(t *testing.T) {
 		})
 	}
 }
+
+// TestRunUsesPartialParse: run goes through the cache too (the file is
+// written), and an edited model is built from its new text.
+func TestRunUsesPartialParse(t *testing.T) {
+	t.Setenv("TECHSTORE_NO_PARTIAL_PARSE", "")
+	dir := t.TempDir()
+	t.Setenv("HOME", dir) // the built-in dev target
+	writeFiles(t, dir, map[string]string{
+		"project.yml":  "name: pp\nprofile: pp\nmodels:\n  pp:\n    +materialized: table\n",
+		"models/m.sql": "select 41 as answer",
+	})
+	if _, _, err := run(t, "run", "--project-dir", dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "target", "partial_parse.bin")); err != nil {
+		t.Fatalf("run did not write the cache: %v", err)
+	}
+	writeFiles(t, dir, map[string]string{"models/m.sql": "select 42 as answer"})
+	if _, _, err := run(t, "run", "--project-dir", dir); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "show", "--project-dir", dir, "--select", "m", "--output", "csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "42") || strings.Contains(out, "41") {
+		t.Fatalf("show after the edit = %q, want the answer 42", out)
+	}
+}

@@ -106,7 +106,7 @@ func loadSession(ctx context.Context, a *App) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng, err := compile.Load(ctx, a.ProjectDir, compile.Options{Target: cfg, Dialect: dialect, Vars: vars})
+	eng, err := a.loadProject(ctx, compile.Options{Target: cfg, Dialect: dialect, Vars: vars})
 	if err != nil {
 		return nil, err
 	}

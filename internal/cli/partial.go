@@ -1,0 +1,23 @@
+package cli
+
+import (
+	"context"
+	"os"
+
+	"github.com/techstore-analytics/techstore/runtime/compile"
+	"github.com/techstore-analytics/techstore/runtime/partial"
+)
+
+// loadProject loads the project at --project-dir, restoring it from
+// target/partial_parse.bin when nothing it depends on changed (and
+// writing that file otherwise), unless --no-partial-parse or
+// TECHSTORE_NO_PARTIAL_PARSE=1 turns partial parsing off. What the cache
+// did is kept in a.parse.
+func (a *App) loadProject(ctx context.Context, opts compile.Options) (*compile.Engine, error) {
+	e, st, err := partial.Load(ctx, a.ProjectDir, partial.Options{
+		Compile:  opts,
+		Disabled: a.NoPartialParse || os.Getenv("TECHSTORE_NO_PARTIAL_PARSE") == "1",
+	})
+	a.parse = st
+	return e, err
+}
