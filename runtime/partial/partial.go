@@ -93,7 +93,12 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 	// a miss reads the files only once more, in the load.
 	in, inErr := hashInputs(ctx, root, true)
 	st := Status{Reason: "no cache file"}
-	if data, err := os.ReadFile(cachePath); err == nil && inErr == nil {
+	switch data, err := os.ReadFile(cachePath); {
+	case inErr != nil:
+		st.Reason = "cannot hash the project: " + inErr.Error()
+	case in.use.volatile != "":
+		st.Reason = "templates are not cacheable: " + in.use.volatile
+	case err == nil:
 		e, key, reason := restore(ctx, data, settings, in, root, o.Compile)
 		if e != nil {
 			return e, Status{Hit: true, Key: hex.EncodeToString(key[:])}, nil
@@ -106,10 +111,8 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 		return nil, st, err
 	}
 	switch {
-	case inErr != nil:
-		st.Reason += "; not cached: " + inErr.Error()
-	case in.use.volatile != "":
-		st.Reason += "; not cached: " + in.use.volatile
+	case inErr != nil, in.use.volatile != "":
+		// not cached; st.Reason says why
 	case !sameDirs(e.Project, in.dirs):
 		st.Reason += "; not cached: resource folders differ from the loader's"
 	default:
