@@ -16,13 +16,16 @@ import (
 // anything doubtful) returns ok=false and the caller parses with yaml.v3,
 // which also produces the error messages for invalid YAML. A differential
 // test and a fuzz test compare both parsers.
-func fastYAML(text string) (doc *yaml.Node, ok bool) {
+func fastYAML(text string) (doc *yaml.Node, ok bool) { return fastYAMLIn(text, &nodeArena{}) }
+
+// fastYAMLIn is fastYAML with the nodes carved from arena.
+func fastYAMLIn(text string, arena *nodeArena) (doc *yaml.Node, ok bool) {
 	// A second document or an explicit end marker is yaml.v3's too (one
 	// leading "---" is fine).
 	if strings.HasPrefix(text, "...") || strings.Contains(text, "\n---") || strings.Contains(text, "\n...") {
 		return nil, false
 	}
-	p := &fyParser{}
+	p := &fyParser{arena: arena}
 	if !p.split(text) {
 		return nil, false
 	}
@@ -45,19 +48,55 @@ type fyLine struct {
 type fyParser struct {
 	lines []fyLine
 	pos   int
-	arena []yaml.Node // nodes are carved from chunks: one allocation per 64
+	arena *nodeArena
 }
 
 // node returns a new node of the given kind, position and value, carved
 // from the parser's arena.
 func (p *fyParser) node(kind yaml.Kind, tag, value string, line, col int) *yaml.Node {
-	if len(p.arena) == cap(p.arena) {
-		p.arena = make([]yaml.Node, 0, 64)
-	}
-	p.arena = p.arena[:len(p.arena)+1]
-	n := &p.arena[len(p.arena)-1]
+	n := p.arena.alloc()
 	n.Kind, n.Tag, n.Value, n.Line, n.Column = kind, tag, value, line, col
 	return n
+}
+
+// nodeArena hands out yaml.Nodes carved from chunks (one allocation per
+// 256 nodes) and, after reset, hands the same memory out again: the
+// properties files of a project are parsed one after the other on a few
+// goroutines, each reusing its arena, so that the node trees (about 6 KB
+// per model entry, garbage once the file is read) do not claim fresh
+// memory for every file.
+type nodeArena struct {
+	cur  []yaml.Node
+	used [][]yaml.Node // chunks filled since the last reset
+	free [][]yaml.Node // chunks to hand out again
+}
+
+func (a *nodeArena) alloc() *yaml.Node {
+	if len(a.cur) == cap(a.cur) {
+		if a.cur != nil {
+			a.used = append(a.used, a.cur)
+		}
+		if k := len(a.free); k > 0 {
+			a.cur, a.free = a.free[k-1][:0], a.free[:k-1]
+		} else {
+			a.cur = make([]yaml.Node, 0, 256)
+		}
+	}
+	a.cur = a.cur[:len(a.cur)+1]
+	n := &a.cur[len(a.cur)-1]
+	*n = yaml.Node{}
+	return n
+}
+
+// reset makes every node handed out so far free for reuse: the caller
+// guarantees that none of them is referenced any more.
+func (a *nodeArena) reset() {
+	if a.cur != nil {
+		a.used = append(a.used, a.cur)
+		a.cur = nil
+	}
+	a.free = append(a.free, a.used...)
+	a.used = a.used[:0]
 }
 
 // plainText reports whether text is valid UTF-8 free of what the fast

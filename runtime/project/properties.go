@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 )
@@ -237,7 +238,43 @@ func preparePatches(file string, list []nodeProps) []nodePatch {
 		np.cols, np.colErr = parseColumns(file, m.Columns)
 		np.tests, np.testErr = parseTests(file, m.Tests, m.DataTests)
 	}
+	// The test nodes point into the parser's arena, which is reused once
+	// the file is done: they have been read, drop them.
+	for i := range list {
+		m := &list[i]
+		m.Tests, m.DataTests = nil, nil
+		for j := range m.Columns {
+			m.Columns[j].Tests, m.Columns[j].DataTests = nil, nil
+		}
+	}
 	return out
+}
+
+// parseProps parses one properties file into pp and works out what its
+// models: and seeds: entries add to their nodes. reusable reports
+// whether no node of the arena is referenced any more (the sources of
+// the file keep their test nodes until addSource reads them).
+func parseProps(f found, pp *parsedProps, arena *nodeArena) (reusable bool) {
+	pp.file = f.rel
+	var err error
+	doc, ok := fastYAMLIn(f.text, arena)
+	if !ok {
+		var n yaml.Node
+		if err = yaml.Unmarshal([]byte(f.text), &n); err == nil && n.Kind != 0 {
+			doc = &n
+		}
+	}
+	if err == nil && doc != nil && !walkProps(doc, &pp.doc) {
+		pp.doc = propsFile{}
+		err = doc.Decode(&pp.doc)
+	}
+	if err != nil {
+		pp.err = yamlError(f.rel, err)
+		return true
+	}
+	pp.models = preparePatches(f.rel, pp.doc.Models)
+	pp.seeds = preparePatches(f.rel, pp.doc.Seeds)
+	return len(pp.doc.Sources) == 0
 }
 
 // applyProperties parses the YAML property files (in parallel) and
@@ -245,33 +282,24 @@ func preparePatches(file string, list []nodeProps) []nodePatch {
 // the sources.
 func applyProperties(p *Project, set *Settings, files []found, byName map[string]*Node) error {
 	parsed := make([]parsedProps, len(files))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i, f := range files {
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
 		wg.Add(1)
-		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
-			defer func() { <-sem }()
-			parsed[i].file = f.rel
-			var err error
-			doc, ok := fastYAML(f.text)
-			if !ok {
-				var n yaml.Node
-				if err = yaml.Unmarshal([]byte(f.text), &n); err == nil && n.Kind != 0 {
-					doc = &n
+			var arena nodeArena
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) {
+					return
+				}
+				if parseProps(files[i], &parsed[i], &arena) {
+					arena.reset()
+				} else {
+					arena = nodeArena{}
 				}
 			}
-			if err == nil && doc != nil && !walkProps(doc, &parsed[i].doc) {
-				parsed[i].doc = propsFile{}
-				err = doc.Decode(&parsed[i].doc)
-			}
-			if err != nil {
-				parsed[i].err = yamlError(f.rel, err)
-				return
-			}
-			parsed[i].models = preparePatches(f.rel, parsed[i].doc.Models)
-			parsed[i].seeds = preparePatches(f.rel, parsed[i].doc.Seeds)
 		}()
 	}
 	wg.Wait()
