@@ -22,9 +22,10 @@ import (
 // FileName is the cache file's name under the project's target folder.
 const FileName = "partial_parse.bin"
 
-// formatVersion changes whenever the encoding changes; a file of another
-// version is ignored.
-const formatVersion = 1
+// formatVersion changes whenever the file layout changes; a file of
+// another version is ignored (the key holds the binary's build ID as
+// well, so a file written by any other build is never used).
+const formatVersion = 2
 
 // magic starts every cache file.
 const magic = "techstore partial parse\n"
