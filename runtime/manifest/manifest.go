@@ -224,12 +224,12 @@ func nodeJSON(n *project.Node, md Metadata) node {
 }
 
 // Write writes the manifest of p and d to w. The manifest is cut into
-// segments (the metadata, blocks of nodes, the sources and macros, blocks
+// segments (the metadata, blocks of 64 nodes, the sources and macros, blocks
 // of parent_map and child_map entries, the rest) that are encoded in
 // parallel and written in order as soon as each is ready, a bounded
 // number ahead of the writer.
 func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
-	const nodeBlock, mapBlock = 128, 1024
+	const nodeBlock, mapBlock = 64, 1024
 	var segs []segment
 
 	segs = append(segs, func(b []byte) ([]byte, error) {
@@ -346,7 +346,7 @@ type segment func(b []byte) ([]byte, error)
 // ahead of the writer, and writes them to w in order. Buffers are reused.
 func writeSegments(w io.Writer, segs []segment) error {
 	workers := runtime.GOMAXPROCS(0)
-	window := 4 * workers
+	window := 3 * workers
 	type result struct {
 		b   []byte
 		err error
