@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -85,6 +86,9 @@ func (s *Store) Reload(ctx context.Context) (*Snapshot, error) {
 	sn.Seq = s.seq
 	s.cur.Store(sn)
 	if s.FreeMemory {
+		// Two collections: the tables' sync.Pools keep the replaced
+		// snapshot reachable until the second one.
+		runtime.GC()
 		debug.FreeOSMemory()
 	}
 	if s.OnLoad != nil {

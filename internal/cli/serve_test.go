@@ -183,9 +183,9 @@ func TestAutoMemoryLimit(t *testing.T) {
 		want int64
 	}{
 		{"nothing loaded: the floor", 0, 64 << 20},
-		{"small snapshot: the floor", 16 << 20, 64 << 20},
-		{"scale 100 (48 MiB): 2 x 48 + 24", 48 << 20, 120 << 20},
-		{"1 GiB: 2 GiB + 24 MiB", 1 << 30, 2<<30 + 24<<20},
+		{"small snapshot: the floor", 15 << 20, 64 << 20},
+		{"scale 100 (48 MiB): 2 x 48 + 32", 48 << 20, 128 << 20},
+		{"1 GiB: 2 GiB + 32 MiB", 1 << 30, 2<<30 + 32<<20},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
