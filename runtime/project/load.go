@@ -87,7 +87,7 @@ type found struct {
 	rel  string // path relative to the project root, slash-separated
 	text string
 
-	sum string // models, seeds and tests: Checksum(text)
+	node *Node // models, seeds and tests: built by the goroutine that read the file
 }
 
 // Load reads the project at dir: project.yml, models, YAML properties,
@@ -257,8 +257,8 @@ func discover(ctx context.Context, root string, p *Project) ([]found, error) {
 	}
 	files = uniq
 
-	// Each model, seed or test is hashed right after it is read, on the
-	// same goroutine.
+	// Each model, seed or test node is built (and its file hashed) right
+	// after the file is read, on the same goroutine.
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(4 * runtime.GOMAXPROCS(0))
 	for i := range files {
@@ -273,8 +273,12 @@ func discover(ctx context.Context, root string, p *Project) ([]found, error) {
 			}
 			f.text = text
 			switch f.kind {
-			case kindModel, kindSeed, kindTest:
-				f.sum = Checksum(text)
+			case kindModel:
+				f.node = nodeFromFile(p.Name, *f, Model)
+			case kindSeed:
+				f.node = nodeFromFile(p.Name, *f, Seed)
+			case kindTest:
+				f.node = nodeFromFile(p.Name, *f, Test)
 			}
 			return nil
 		})
@@ -292,28 +296,25 @@ func Checksum(text string) string {
 }
 
 // nodeFromFile builds a model, seed or singular test node.
-func nodeFromFile(p *Project, f found, rt ResourceType) *Node {
+func nodeFromFile(project string, f found, rt ResourceType) *Node {
 	rel := strings.TrimPrefix(f.rel, f.root+"/")
 	name := path.Base(rel)
 	name = strings.TrimSuffix(name, path.Ext(name))
 	dirs := path.Dir(rel)
-	fqn := []string{p.Name}
+	fqn := []string{project}
 	if dirs != "." {
 		fqn = append(fqn, strings.Split(dirs, "/")...)
 	}
 	fqn = append(fqn, name)
-	if f.sum == "" {
-		f.sum = Checksum(f.text)
-	}
 	n := &Node{
-		UniqueID:         string(rt) + "." + p.Name + "." + name,
+		UniqueID:         string(rt) + "." + project + "." + name,
 		Name:             name,
 		ResourceType:     rt,
-		PackageName:      p.Name,
+		PackageName:      project,
 		Path:             rel,
 		OriginalFilePath: f.rel,
 		FQN:              fqn,
-		Checksum:         f.sum,
+		Checksum:         Checksum(f.text),
 		Tags:             []string{},
 		Meta:             map[string]any{},
 	}
@@ -325,20 +326,23 @@ func nodeFromFile(p *Project, f found, rt ResourceType) *Node {
 
 func build(p *Project, set *Settings, files []found) error {
 	var errs []error
-	byName := map[string]*Node{} // models and seeds share the ref namespace
+	byName := make(map[string]*Node, len(files)) // models and seeds share the ref namespace
+	if len(p.Nodes) == 0 {
+		p.Nodes = make(map[string]*Node, len(files))
+	}
 	var props []found
 	modelCfg, seedCfg, testCfg := newFolderConfigs(set.Models), newFolderConfigs(set.Seeds), newFolderConfigs(set.Tests)
 	for _, f := range files {
 		var n *Node
 		switch f.kind {
 		case kindModel:
-			n = nodeFromFile(p, f, Model)
+			n = f.node
 			n.BaseConfig = modelCfg.config(n.FQN)
 		case kindSeed:
-			n = nodeFromFile(p, f, Seed)
+			n = f.node
 			n.BaseConfig = seedCfg.config(n.FQN)
 		case kindTest:
-			n = nodeFromFile(p, f, Test)
+			n = f.node
 			n.BaseConfig = testCfg.config(n.FQN)
 		case kindProps:
 			props = append(props, f)
