@@ -7,16 +7,20 @@
 // DAG again.
 //
 // The cache is keyed on everything a load can see: the content of every
-// file under the project's model, macro, seed and test folders and of
-// project.yml and selectors.yml (sha256 of each file's bytes; the set of
-// files counts, so an added or removed file is a change), --vars, the
-// resolved target (every field of the profile output), the dialect, the
-// values of the environment variables templates read with env, and the
-// build ID of the running binary. A project whose templates call a
-// function whose result changes from run to run (now, date, rand*,
-// uuidv4, ...) or read env with a name that is not a literal is never
-// cached. A missing, stale, truncated or corrupt cache file is ignored:
-// the project is loaded in full, as without a cache. The file is written
-// to a temporary name and renamed, so concurrent processes never see a
-// half-written cache.
+// file under the project's model, macro, seed and test folders (hidden
+// ones aside, as the loader skips them) and of project.yml, selectors.yml
+// and every other YAML file at the project root (sha256 of each file's
+// bytes; the set of files counts, so an added or removed file is a
+// change), --vars, the resolved target (every field of the profile
+// output), the dialect, the values of the environment variables templates
+// read with env, and the Go build ID of the running binary. A project
+// whose templates call a function whose result changes from run to run
+// (now, date, rand*, uuidv4, ...) or read env with a name that is not a
+// literal is never cached. A missing, stale, truncated or corrupt cache
+// file is ignored: the project is loaded in full, as without a cache. The
+// file is written to a temporary name and renamed, so concurrent
+// processes never see a half-written cache.
+//
+// ManifestUpToDate and RecordManifest let compile leave an unchanged
+// target/manifest.json alone (target/partial_parse.manifest records it).
 package partial
