@@ -66,9 +66,10 @@ func (p *fyParser) node(kind yaml.Kind, tag, value string, line, col int) *yaml.
 // per model entry, garbage once the file is read) do not claim fresh
 // memory for every file.
 type nodeArena struct {
-	cur  []yaml.Node
-	used [][]yaml.Node // chunks filled since the last reset
-	free [][]yaml.Node // chunks to hand out again
+	lines []fyLine // the parser's lines, reused too
+	cur   []yaml.Node
+	used  [][]yaml.Node // chunks filled since the last reset
+	free  [][]yaml.Node // chunks to hand out again
 }
 
 func (a *nodeArena) alloc() *yaml.Node {
@@ -127,7 +128,11 @@ func (p *fyParser) split(text string) bool {
 	if !plainText(text) {
 		return false
 	}
-	p.lines = make([]fyLine, 0, strings.Count(text, "\n")+1)
+	n := strings.Count(text, "\n") + 1
+	if cap(p.arena.lines) < n {
+		p.arena.lines = make([]fyLine, 0, n)
+	}
+	p.lines = p.arena.lines[:0]
 	num := 0
 	for len(text) > 0 {
 		num++
