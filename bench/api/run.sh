@@ -9,7 +9,9 @@
 # ADDR (127.0.0.1:18089), BENCH_DIR (/tmp/techstore-bench-scale$SCALE; the
 # warehouse is kept there and reused), DUCKDB (use this warehouse file as is),
 # RELOADS (3: POST /admin/reload calls during a last wrk run on the customer
-# endpoint; 0 skips that run).
+# endpoint; 0 skips that run), SERVER_PROCS (GOMAXPROCS of the server; unset:
+# every core. With wrk on the same 2 cores, SERVER_PROCS=1 leaves wrk a core
+# and lowers the latency tail; say which one a figure was measured with).
 # Prints req/s and latency percentiles per endpoint, the server's memory, and
 # for the reload run: each reload's duration, the peak RSS while reloading
 # (sampled every 20 ms) and the peak RSS of the whole run (VmHWM).
@@ -20,6 +22,7 @@ DURATION=${DURATION:-30s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 RELOADS=${RELOADS:-3}
+SERVER_PROCS=${SERVER_PROCS:-}
 ADDR=${ADDR:-127.0.0.1:18089}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/tmp/techstore-bench-scale$SCALE}
@@ -58,9 +61,11 @@ else
   echo "== reusing $WAREHOUSE"
 fi
 
-echo "== serve on $ADDR"
+echo "== serve on $ADDR (GOMAXPROCS ${SERVER_PROCS:-unset: every core})"
 TOKEN=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-(cd "$PROJ" && TECHSTORE_RELOAD_TOKEN=$TOKEN exec "$BIN" serve --addr "$ADDR" --log-requests=false >"$BENCH_DIR/serve.log" 2>&1) &
+PROCS_ENV=()
+[ -n "$SERVER_PROCS" ] && PROCS_ENV=("GOMAXPROCS=$SERVER_PROCS")
+(cd "$PROJ" && TECHSTORE_RELOAD_TOKEN=$TOKEN exec env "${PROCS_ENV[@]}" "$BIN" serve --addr "$ADDR" --log-requests=false >"$BENCH_DIR/serve.log" 2>&1) &
 PID=$!
 trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do
@@ -106,17 +111,17 @@ if [ "$RELOADS" -gt 0 ]; then
   sleep 2
   took=()
   for i in $(seq 1 "$RELOADS"); do
+    kill -0 $WRK 2>/dev/null || { echo "wrk ended before reload $i; raise DURATION" >&2; break; }
     res=$(curl -sS -o "$BENCH_DIR/reload-$i.json" -w '%{http_code} %{time_total}' -X POST \
       -H "Authorization: Bearer $TOKEN" "http://$ADDR/admin/reload")
     [ "${res%% *}" = 200 ] || { echo "reload $i answered ${res%% *}: $(cat "$BENCH_DIR/reload-$i.json")" >&2; exit 1; }
     took+=("${res#* }s")
-    kill -0 $WRK 2>/dev/null || { echo "wrk ended before reload $i; raise DURATION" >&2; break; }
     sleep 1
   done
   wait $WRK
   wait $SAMPLER
-  row "/api/customers/analytics/$ID + $RELOADS reloads" "$(cat "$WRK_OUT")"
-  echo "== reloads took: ${took[*]}; peak RSS while reloading $(($(cat "$PEAK_FILE") / 1024)) MB (sampled every 20 ms)"
+  row "/api/customers/analytics/$ID + ${#took[@]} reloads" "$(cat "$WRK_OUT")"
+  echo "== reloads took: ${took[*]}; peak RSS during this run $(($(cat "$PEAK_FILE") / 1024)) MB (sampled every 20 ms)"
   echo "== server memory: $(rss)(VmHWM: the peak of the whole run)"
 fi
 echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
