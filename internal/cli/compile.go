@@ -23,7 +23,6 @@ import (
 
 	"github.com/techstore-analytics/techstore/runtime/adapter"
 	"github.com/techstore-analytics/techstore/runtime/compile"
-	"github.com/techstore-analytics/techstore/runtime/partial"
 	"github.com/techstore-analytics/techstore/runtime/profile"
 	"github.com/techstore-analytics/techstore/runtime/project"
 	"github.com/techstore-analytics/techstore/runtime/selector"
@@ -169,14 +168,7 @@ func newCompileCmd(a *App) *cobra.Command {
 			// time: the one is mostly system calls, the other encoding.
 			compiled := make(chan error, 1)
 			go func() { compiled <- writeCompiled(filepath.Join(target, "compiled", e.Project.Name), nodes) }()
-			// A manifest written from an Engine of the same partial parse
-			// key and untouched since is left alone.
-			var merr error
-			if mpath := filepath.Join(target, "manifest.json"); !partial.ManifestUpToDate(mpath, a.parse) {
-				if merr = e.WriteManifest(mpath); merr == nil {
-					merr = partial.RecordManifest(mpath, a.parse)
-				}
-			}
+			merr := a.writeManifest(e, filepath.Join(target, "manifest.json"))
 			if err := <-compiled; err != nil {
 				return err
 			}

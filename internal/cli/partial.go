@@ -21,3 +21,16 @@ func (a *App) loadProject(ctx context.Context, opts compile.Options) (*compile.E
 	a.parse = st
 	return e, err
 }
+
+// writeManifest writes the manifest at path unless the one there was
+// written from an Engine of the same partial parse key and is untouched
+// since (then only its generated_at would change), and records it.
+func (a *App) writeManifest(e *compile.Engine, path string) error {
+	if partial.ManifestUpToDate(path, a.parse) {
+		return nil
+	}
+	if err := e.WriteManifest(path); err != nil {
+		return err
+	}
+	return partial.RecordManifest(path, a.parse)
+}

@@ -125,6 +125,19 @@ func TestRunUsesPartialParse(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "target", "partial_parse.bin")); err != nil {
 		t.Fatalf("run did not write the cache: %v", err)
 	}
+	// Nothing changed: the second run restores the project and leaves the
+	// manifest alone.
+	manifest := filepath.Join(dir, "target", "manifest.json")
+	before, err := os.Stat(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, "run", "--project-dir", dir); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := os.Stat(manifest); err != nil || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("an unchanged project's manifest was written again by run")
+	}
 	writeFiles(t, dir, map[string]string{"models/m.sql": "select 42 as answer"})
 	if _, _, err := run(t, "run", "--project-dir", dir); err != nil {
 		t.Fatal(err)

@@ -176,7 +176,7 @@ func runNodes(ctx context.Context, a *App, out io.Writer, command string, f *run
 			}
 		}
 	}
-	if err := s.engine.WriteManifest(filepath.Join(s.targetDir(), "manifest.json")); err != nil {
+	if err := a.writeManifest(s.engine, filepath.Join(s.targetDir(), "manifest.json")); err != nil {
 		return fmt.Errorf("write manifest: %w", err)
 	}
 	threads := f.Threads
