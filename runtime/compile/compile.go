@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -354,30 +355,50 @@ func findCall(text, fn, arg string) (int, int) {
 	return project.LineCol(text, loc[0])
 }
 
-// buildDAG computes depends_on.nodes and the graph (nodes and sources).
+// buildDAG computes depends_on.nodes (on GOMAXPROCS goroutines) and the
+// graph (nodes and sources).
 func (e *Engine) buildDAG() error {
-	parents := make(map[string][]string, len(e.Project.Nodes)+len(e.Project.Sources))
+	ids := make([]string, 0, len(e.Project.Nodes)+len(e.Project.Sources))
 	for id := range e.Project.Sources {
-		parents[id] = nil
+		ids = append(ids, id)
 	}
-	for id, n := range e.Project.Nodes {
-		deps := n.DependsOn.Nodes
-		if deps == nil {
-			deps = make([]string, 0, len(n.Refs)+len(n.SourceRefs))
-			for _, r := range n.Refs {
-				deps = appendUniq(deps, e.byName[r].UniqueID)
-			}
-			for _, s := range n.SourceRefs {
-				deps = appendUniq(deps, e.sourceID(s[0], s[1]))
-			}
-			n.DependsOn.Nodes = deps
-		}
-		if n.DependsOn.Macros == nil {
-			n.DependsOn.Macros = []string{}
-		}
-		parents[id] = deps
+	for id := range e.Project.Nodes {
+		ids = append(ids, id)
 	}
-	d, err := dag.New(parents)
+	slices.Sort(ids)
+	parents := make([][]string, len(ids))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(ids)/2048))
+	chunk := (len(ids) + workers - 1) / workers
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w * chunk; i < min((w+1)*chunk, len(ids)); i++ {
+				n, ok := e.Project.Nodes[ids[i]]
+				if !ok {
+					continue // a source
+				}
+				deps := n.DependsOn.Nodes
+				if deps == nil {
+					deps = make([]string, 0, len(n.Refs)+len(n.SourceRefs))
+					for _, r := range n.Refs {
+						deps = appendUniq(deps, e.byName[r].UniqueID)
+					}
+					for _, s := range n.SourceRefs {
+						deps = appendUniq(deps, e.sourceID(s[0], s[1]))
+					}
+					n.DependsOn.Nodes = deps
+				}
+				if n.DependsOn.Macros == nil {
+					n.DependsOn.Macros = []string{}
+				}
+				parents[i] = deps
+			}
+		}()
+	}
+	wg.Wait()
+	d, err := dag.NewSorted(ids, parents)
 	if err != nil {
 		var ce *dag.CycleError
 		if errors.As(err, &ce) {

@@ -2,8 +2,10 @@ package dag
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // DAG is an immutable dependency graph. It satisfies the selector's Graph
@@ -29,46 +31,89 @@ func (e *CycleError) Error() string {
 // depends on; every parent must itself be a key.
 func New(parents map[string][]string) (*DAG, error) {
 	ids := make([]string, 0, len(parents))
-	edges := 0
-	for id, ps := range parents {
+	for id := range parents {
 		ids = append(ids, id)
-		edges += len(ps)
 	}
 	slices.Sort(ids)
+	lists := make([][]string, len(ids))
+	for i, id := range ids {
+		lists[i] = parents[id]
+	}
+	return NewSorted(ids, lists)
+}
+
+// NewSorted builds the graph of ids (sorted, without duplicates) where
+// parents[i] lists the ids ids[i] depends on; every parent must be in
+// ids. It is New without the map: parents are resolved on GOMAXPROCS
+// goroutines.
+func NewSorted(ids []string, parents [][]string) (*DAG, error) {
+	if len(parents) != len(ids) {
+		return nil, fmt.Errorf("build graph: %d ids but %d parent lists", len(ids), len(parents))
+	}
+	for i := 1; i < len(ids); i++ {
+		if ids[i-1] >= ids[i] {
+			return nil, fmt.Errorf("build graph: ids not sorted or repeated at %q", ids[i])
+		}
+	}
 	idx := make(map[string]int32, len(ids))
 	for i, id := range ids {
 		idx[id] = int32(i)
 	}
-	// Parent lists share one backing array; children are counted first
-	// and then share another.
+	// Parent lists share one backing array: each node's list starts where
+	// the lists before it end (an upper bound, duplicates removed after).
+	starts := make([]int, len(ids)+1)
+	for i, ps := range parents {
+		starts[i+1] = starts[i] + len(ps)
+	}
+	back := make([]int32, starts[len(ids)])
 	par := make([][]int32, len(ids))
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(ids)/2048))
+	chunk := (len(ids) + workers - 1) / max(workers, 1)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w * chunk; i < min((w+1)*chunk, len(ids)); i++ {
+				ps := parents[i]
+				if len(ps) == 0 {
+					continue
+				}
+				lst := back[starts[i]:starts[i]:starts[i+1]]
+				for _, p := range ps {
+					pi, ok := idx[p]
+					if !ok {
+						errs[i] = fmt.Errorf("build graph: %s depends on %s, which is not in the project", ids[i], p)
+						break
+					}
+					if !slices.Contains(lst, pi) {
+						lst = append(lst, pi)
+					}
+				}
+				slices.Sort(lst)
+				par[i] = lst[:len(lst):len(lst)]
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
 	nchi := make([]int32, len(ids))
 	indeg := make([]int32, len(ids))
-	back := make([]int32, 0, edges)
-	for i, id := range ids {
-		ps := parents[id]
-		if len(ps) == 0 {
-			continue
-		}
-		start := len(back)
-		for _, p := range ps {
-			pi, ok := idx[p]
-			if !ok {
-				return nil, fmt.Errorf("build graph: %s depends on %s, which is not in the project", id, p)
-			}
-			if slices.Contains(back[start:], pi) {
-				continue
-			}
-			back = append(back, pi)
-			nchi[pi]++
-		}
-		lst := back[start:len(back):len(back)]
-		slices.Sort(lst)
-		par[i] = lst
+	edges := 0
+	for i, lst := range par {
 		indeg[i] = int32(len(lst))
+		edges += len(lst)
+		for _, p := range lst {
+			nchi[p]++
+		}
 	}
 	chi := make([][]int32, len(ids))
-	cback := make([]int32, len(back))
+	cback := make([]int32, edges)
 	off := 0
 	for i, n := range nchi {
 		chi[i] = cback[off : off : off+int(n)]
@@ -116,7 +161,7 @@ func New(parents map[string][]string) (*DAG, error) {
 	for old, id := range ids {
 		idx[id] = newIdx[old]
 	}
-	pback, cback2 := make([]int32, len(back)), make([]int32, len(back))
+	pback, cback2 := make([]int32, edges), make([]int32, edges)
 	poff, coff := 0, 0
 	for old := range ids {
 		n := newIdx[old]

@@ -3,6 +3,7 @@ package dag
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -98,5 +99,48 @@ func TestCycle(t *testing.T) {
 func TestUnknownParent(t *testing.T) {
 	if _, err := New(map[string][]string{"a": {"ghost"}}); err == nil {
 		t.Fatal("want an error for a parent that is not a node")
+	}
+}
+
+// TestNewSorted: the slice constructor builds the graph New builds, and
+// refuses ids out of order, lists of the wrong length and unknown parents.
+func TestNewSorted(t *testing.T) {
+	cases := []struct {
+		name    string
+		ids     []string
+		parents [][]string
+		order   []string // nil: want an error containing wantErr
+		wantErr string
+	}{
+		{"diamond", []string{"w", "x", "y", "z"}, [][]string{{"x", "y"}, {"z"}, {"z"}, nil}, []string{"z", "x", "y", "w"}, ""},
+		{"duplicate edge", []string{"a", "b"}, [][]string{nil, {"a", "a"}}, []string{"a", "b"}, ""},
+		{"empty", nil, nil, []string{}, ""},
+		{"unsorted", []string{"b", "a"}, [][]string{nil, nil}, nil, "not sorted"},
+		{"repeated", []string{"a", "a"}, [][]string{nil, nil}, nil, "repeated"},
+		{"lengths differ", []string{"a"}, nil, nil, "1 ids but 0 parent lists"},
+		{"unknown parent", []string{"a", "b"}, [][]string{nil, {"c"}}, nil, "b depends on c, which is not in the project"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := NewSorted(c.ids, c.parents)
+			if c.order == nil {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("error %v, want %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := d.Nodes(); !(len(got) == 0 && len(c.order) == 0) && !reflect.DeepEqual(got, c.order) {
+				t.Errorf("order = %q, want %q", got, c.order)
+			}
+		})
+	}
+	// A cycle is reported as by New.
+	_, err := NewSorted([]string{"a", "b"}, [][]string{{"b"}, {"a"}})
+	var ce *CycleError
+	if !errors.As(err, &ce) || !reflect.DeepEqual(ce.Cycle, []string{"a", "b", "a"}) {
+		t.Errorf("cycle: %v", err)
 	}
 }
