@@ -150,3 +150,34 @@ func TestRunUsesPartialParse(t *testing.T) {
 		t.Fatalf("show after the edit = %q, want the answer 42", out)
 	}
 }
+
+// TestProfileChangeInvalidates: the resolved target is part of the cache
+// key, so an edit of profiles.yml (a schema here) shows in the next
+// compile although no project file changed.
+func TestProfileChangeInvalidates(t *testing.T) {
+	t.Setenv("TECHSTORE_NO_PARTIAL_PARSE", "")
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	profile := func(schema string) map[string]string {
+		return map[string]string{"profiles.yml": "pp:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: warehouse/pp.duckdb\n      schema: " + schema + "\n"}
+	}
+	writeFiles(t, dir, map[string]string{
+		"project.yml":  "name: pp\nprofile: pp\n",
+		"models/a.sql": "select 1 as id",
+		"models/b.sql": `select * from {{ ref "a" }}`,
+	})
+	compiled := filepath.Join(dir, "target", "compiled", "pp", "models", "b.sql")
+	for _, schema := range []string{"first_schema", "second_schema", "first_schema"} {
+		writeFiles(t, dir, profile(schema))
+		if _, _, err := run(t, "compile", "--project-dir", dir); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(compiled)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), schema) {
+			t.Fatalf("with schema %s, compiled b = %q", schema, b)
+		}
+	}
+}
