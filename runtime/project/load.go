@@ -13,8 +13,9 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
-	"golang.org/x/sync/errgroup"
 	"gopkg.in/yaml.v3"
 )
 
@@ -258,33 +259,48 @@ func discover(ctx context.Context, root string, p *Project) ([]found, error) {
 	files = uniq
 
 	// Each model, seed or test node is built (and its file hashed) right
-	// after the file is read, on the same goroutine.
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(4 * runtime.GOMAXPROCS(0))
-	for i := range files {
-		g.Go(func() error {
-			if err := gctx.Err(); err != nil {
-				return err
+	// after the file is read, on the same goroutine; a fixed set of
+	// goroutines takes the files in turn.
+	errs := make([]error, len(files))
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range min(4*runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !failed.Load() && ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) {
+					return
+				}
+				f := &files[i]
+				text, err := readFile(filepath.Join(root, filepath.FromSlash(f.rel)))
+				if err != nil {
+					errs[i] = fmt.Errorf("read %s: %w", f.rel, err)
+					failed.Store(true)
+					return
+				}
+				f.text = text
+				switch f.kind {
+				case kindModel:
+					f.node = nodeFromFile(p.Name, *f, Model)
+				case kindSeed:
+					f.node = nodeFromFile(p.Name, *f, Seed)
+				case kindTest:
+					f.node = nodeFromFile(p.Name, *f, Test)
+				}
 			}
-			f := &files[i]
-			text, err := readFile(filepath.Join(root, filepath.FromSlash(f.rel)))
-			if err != nil {
-				return fmt.Errorf("read %s: %w", f.rel, err)
-			}
-			f.text = text
-			switch f.kind {
-			case kindModel:
-				f.node = nodeFromFile(p.Name, *f, Model)
-			case kindSeed:
-				f.node = nodeFromFile(p.Name, *f, Seed)
-			case kindTest:
-				f.node = nodeFromFile(p.Name, *f, Test)
-			}
-			return nil
-		})
+		}()
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load project: %w", err)
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return files, nil
 }
