@@ -142,56 +142,73 @@ func validID(id string) bool {
 func observe(log *slog.Logger, all bool) func(http.Handler) http.Handler {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
-	prefix := hex.EncodeToString(b[:]) + "-"
-	var n atomic.Uint64
+	o := &observer{log: log, all: all, prefix: hex.EncodeToString(b[:]) + "-"}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			sw := &statusWriter{ResponseWriter: w, start: time.Now()}
 			id := r.Header.Get("X-Request-ID")
 			if !validID(id) {
-				id = prefix + strconv.FormatUint(n.Add(1), 10)
+				var buf [48]byte
+				id = string(strconv.AppendUint(append(buf[:0], o.prefix...), o.n.Add(1), 10))
 			}
-			w.Header()["X-Request-Id"] = []string{id} // the canonical form of X-Request-ID
-			start := time.Now()
-			sw := &statusWriter{ResponseWriter: w}
-			defer func() {
-				if v := recover(); v != nil {
-					if v == http.ErrAbortHandler {
-						panic(v)
-					}
-					log.Error("panic serving request", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-					if sw.status == 0 {
-						sw.Header().Set("Content-Type", "application/problem+json")
-						sw.WriteHeader(http.StatusInternalServerError)
-						fmt.Fprintf(sw, `{"title":"Internal Server Error","status":500,"detail":"the server failed on this request; quote request id %s when reporting it"}`, id)
-					} else {
-						sw.status = http.StatusInternalServerError // for the log: the answer was cut short
-					}
-				}
-				if !all && sw.status < 500 {
-					return
-				}
-				lvl := slog.LevelInfo
-				if sw.status >= 500 {
-					lvl = slog.LevelError
-				}
-				log.LogAttrs(r.Context(), lvl, "request",
-					slog.String("request_id", id),
-					slog.String("method", r.Method),
-					slog.String("path", r.URL.RequestURI()),
-					slog.Int("status", sw.status),
-					slog.Int("bytes", sw.bytes),
-					slog.Duration("took", time.Since(start)),
-					slog.String("remote", r.RemoteAddr))
-			}()
+			sw.id[0] = id
+			w.Header()["X-Request-Id"] = sw.id[:] // the canonical form of X-Request-ID
+			defer o.done(sw, r)
 			next.ServeHTTP(sw, r)
 		})
 	}
 }
 
+// observer is observe's state: the log, the request id prefix and counter.
+type observer struct {
+	log    *slog.Logger
+	all    bool
+	prefix string
+	n      atomic.Uint64
+}
+
+// done ends a request: a panic becomes a 500 problem+json, and the request
+// is logged when it should be.
+func (o *observer) done(sw *statusWriter, r *http.Request) {
+	id := sw.id[0]
+	if v := recover(); v != nil {
+		if v == http.ErrAbortHandler {
+			panic(v)
+		}
+		o.log.Error("panic serving request", "request_id", id, "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+		if sw.status == 0 {
+			sw.Header().Set("Content-Type", "application/problem+json")
+			sw.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprintf(sw, `{"title":"Internal Server Error","status":500,"detail":"the server failed on this request; quote request id %s when reporting it"}`, id)
+		} else {
+			sw.status = http.StatusInternalServerError // for the log: the answer was cut short
+		}
+	}
+	if !o.all && sw.status < 500 {
+		return
+	}
+	lvl := slog.LevelInfo
+	if sw.status >= 500 {
+		lvl = slog.LevelError
+	}
+	o.log.LogAttrs(r.Context(), lvl, "request",
+		slog.String("request_id", id),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.RequestURI()),
+		slog.Int("status", sw.status),
+		slog.Int("bytes", sw.bytes),
+		slog.Duration("took", time.Since(sw.start)),
+		slog.String("remote", r.RemoteAddr))
+}
+
+// statusWriter records what a request answered, for the log; it also
+// holds the request's id header value and start time (one allocation).
 type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int
+	id     [1]string
+	start  time.Time
 }
 
 func (w *statusWriter) WriteHeader(code int) {
