@@ -105,6 +105,8 @@ type sqlSource struct {
 	// are read as DOUBLE, which DuckDB converts as cheapen would (the
 	// decimal's integer over a power of ten), without a big.Int per value.
 	types map[string][]table.Column
+	// rowsPerQuery is the rowid range read by one query (default 16384).
+	rowsPerQuery int
 }
 
 // Count returns the rows of a gold table, so the loader allocates once.
@@ -128,14 +130,37 @@ func (s *sqlSource) Select(ctx context.Context, model string, cols []string, fn 
 			q[i] = "CAST(" + q[i] + " AS DOUBLE) AS " + q[i]
 		}
 	}
-	stmt := "SELECT " + strings.Join(q, ", ") + " FROM " + s.schema + "." + s.quote(model)
+	rel := s.schema + "." + s.quote(model)
+	stmt := "SELECT " + strings.Join(q, ", ") + " FROM " + rel
+	// The driver holds a query's whole result in C memory while it is
+	// read: a big table is read in ranges of rowid, a slice at a time.
+	step := s.rowsPerQuery
+	if step <= 0 {
+		step = 16384
+	}
+	var maxRowid sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, "SELECT max(rowid) FROM "+rel).Scan(&maxRowid); err != nil || !maxRowid.Valid || maxRowid.Int64 < int64(step) {
+		// A view has no rowid; an empty or small table is one query.
+		return s.selectRows(ctx, model, stmt, len(cols), fn)
+	}
+	for lo := int64(0); lo <= maxRowid.Int64; lo += int64(step) {
+		ranged := fmt.Sprintf("%s WHERE rowid >= %d AND rowid < %d", stmt, lo, lo+int64(step))
+		if err := s.selectRows(ctx, model, ranged, len(cols), fn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// selectRows runs one query and hands its rows to fn.
+func (s *sqlSource) selectRows(ctx context.Context, model, stmt string, ncols int, fn func([]any) error) error {
 	rows, err := s.db.QueryContext(ctx, stmt)
 	if err != nil {
 		return fmt.Errorf("query %s.%s (does the table exist with the contract's columns? run techstore build): %w", s.schema, model, err)
 	}
 	defer rows.Close()
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
+	vals := make([]any, ncols)
+	ptrs := make([]any, ncols)
 	for i := range vals {
 		ptrs[i] = &vals[i]
 	}
