@@ -138,8 +138,7 @@ type aggregates struct {
 	customers, activeCustomers int
 	segments                   map[string]int
 	catCents                   map[string]int64 // exact, whatever the load order
-
-	bestProduct *ProductRevenue
+	bestProduct                *ProductRevenue
 }
 
 // loadOptions drop the typed rows of the big tables and gather aggregates
