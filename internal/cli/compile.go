@@ -22,6 +22,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/techstore-analytics/techstore/runtime/adapter"
+	"github.com/techstore-analytics/techstore/runtime/atomicfile"
 	"github.com/techstore-analytics/techstore/runtime/compile"
 	"github.com/techstore-analytics/techstore/runtime/profile"
 	"github.com/techstore-analytics/techstore/runtime/project"
@@ -387,22 +388,7 @@ func writeCompiledIndex(p string, entries map[string]indexEntry) error {
 		b = append(b, k...)
 		b = append(b, '\n')
 	}
-	f, err := os.CreateTemp(filepath.Dir(p), ".index-*")
-	if err != nil {
-		return fmt.Errorf("write compiled index: %w", err)
-	}
-	_, err = f.Write(b)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if err1 := f.Close(); err == nil {
-		err = err1
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), p)
-	}
-	if err != nil {
-		os.Remove(f.Name())
+	if err := atomicfile.WriteFile(p, b, 0o644); err != nil {
 		return fmt.Errorf("write compiled index: %w", err)
 	}
 	return nil

@@ -8,11 +8,10 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/techstore-analytics/techstore/lineage/graph"
+	"github.com/techstore-analytics/techstore/runtime/atomicfile"
 )
 
 //go:embed assets/style.css
@@ -112,26 +111,13 @@ func writeSVG(b *bytes.Buffer, g *graph.Graph, l *Layout) {
 
 // WriteFile renders the page to path (creating its folder), atomically.
 func WriteFile(ctx context.Context, path string, g *graph.Graph) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("create docs folder: %w", err)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".index-*.html")
-	if err != nil {
+	var renderErr error
+	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		renderErr = Render(ctx, w, g)
+		return renderErr
+	})
+	if err != nil && err != renderErr {
 		return fmt.Errorf("write docs page: %w", err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := Render(ctx, tmp, g); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write docs page: %w", err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write docs page: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write docs page: %w", err)
-	}
-	return nil
+	return err
 }

@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
+
+	"github.com/techstore-analytics/techstore/runtime/atomicfile"
 )
 
 // RunResultsSchema is the dbt schema whose fields run_results.json shares.
@@ -101,20 +102,14 @@ func BuildRunResults(info RunInfo, sum RunSummary) RunResults {
 	return rr
 }
 
-// WriteRunResults writes run_results.json (via a temporary file, renamed).
+// WriteRunResults writes run_results.json atomically (a reader, such as the
+// API server watching it, never sees a half-written file).
 func WriteRunResults(path string, info RunInfo, sum RunSummary) error {
 	b, err := json.MarshalIndent(BuildRunResults(info, sum), "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode run results: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("write run results: %w", err)
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write run results: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := atomicfile.WriteFile(path, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write run results: %w", err)
 	}
 	return nil

@@ -16,6 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/techstore-analytics/techstore/runtime/atomicfile"
 	"github.com/techstore-analytics/techstore/runtime/dag"
 	"github.com/techstore-analytics/techstore/runtime/project"
 )
@@ -548,29 +549,8 @@ func selectors(p *project.Project) (map[string]any, error) {
 // WriteFile writes the manifest to path atomically (a temporary file in
 // the same folder, then a rename), creating the folder.
 func WriteFile(path string, p *project.Project, d *dag.DAG, md Metadata) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("write manifest: %w", err)
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".manifest-*.json")
+	err := atomicfile.Write(path, 0o644, func(w io.Writer) error { return Write(w, p, d, md) })
 	if err != nil {
-		return fmt.Errorf("write manifest: %w", err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return fmt.Errorf("write manifest: %w", err)
-	}
-	if err := Write(f, p, d, md); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return fmt.Errorf("write manifest %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write manifest %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
 		return fmt.Errorf("write manifest %s: %w", path, err)
 	}
 	return nil

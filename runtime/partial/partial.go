@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/techstore-analytics/techstore/runtime/atomicfile"
 	"github.com/techstore-analytics/techstore/runtime/compile"
 	"github.com/techstore-analytics/techstore/runtime/project"
 )
@@ -229,40 +230,26 @@ func (c *crcWriter) Write(b []byte) (int, error) {
 // write encodes the snapshot into the cache file atomically: a temporary
 // file in the same folder, renamed over the old one.
 func write(path string, key [sha256.Size]byte, env []string, s compile.Snapshot) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("write cache: %w", err)
-	}
-	f, err := os.CreateTemp(dir, FileName+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write cache: %w", err)
-	}
-	e := &encoder{}
-	e.b = append(e.b, magic...)
-	e.uvarint(formatVersion)
-	e.b = append(e.b, key[:]...)
-	e.strs(env)
-	err = f.Chmod(0o644)
-	if err == nil {
-		_, err = f.Write(e.b)
-	}
-	if err == nil {
-		cw := &crcWriter{w: f}
-		if err = encodeSnapshot(cw, s); err == nil {
-			var t [trailerLen]byte
-			binary.LittleEndian.PutUint64(t[:], cw.n)
-			binary.LittleEndian.PutUint32(t[8:], cw.crc)
-			_, err = f.Write(t[:])
+	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		e := &encoder{}
+		e.b = append(e.b, magic...)
+		e.uvarint(formatVersion)
+		e.b = append(e.b, key[:]...)
+		e.strs(env)
+		if _, err := w.Write(e.b); err != nil {
+			return err
 		}
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
+		cw := &crcWriter{w: w}
+		if err := encodeSnapshot(cw, s); err != nil {
+			return err
+		}
+		var t [trailerLen]byte
+		binary.LittleEndian.PutUint64(t[:], cw.n)
+		binary.LittleEndian.PutUint32(t[8:], cw.crc)
+		_, err := w.Write(t[:])
+		return err
+	})
 	if err != nil {
-		os.Remove(f.Name())
 		return fmt.Errorf("write cache: %w", err)
 	}
 	return nil
@@ -332,7 +319,7 @@ func RecordManifest(path string, st Status) error {
 	line := func(sum string) string {
 		return fmt.Sprintf("%s %d %d %s\n", st.Key, fi.Size(), fi.ModTime().UnixNano(), sum)
 	}
-	if err := writeAtomic(rp, []byte(line("-"))); err != nil {
+	if err := atomicfile.WriteFile(rp, []byte(line("-")), 0o644); err != nil {
 		return fmt.Errorf("record manifest: %w", err)
 	}
 	if rec, err := os.Stat(rp); err == nil && rec.ModTime().UnixNano() > fi.ModTime().UnixNano() {
@@ -343,7 +330,7 @@ func RecordManifest(path string, st Status) error {
 	if err != nil {
 		return fmt.Errorf("record manifest: %w", err)
 	}
-	if err := writeAtomic(rp, []byte(line(sum))); err != nil {
+	if err := atomicfile.WriteFile(rp, []byte(line(sum)), 0o644); err != nil {
 		return fmt.Errorf("record manifest: %w", err)
 	}
 	return nil
@@ -356,26 +343,4 @@ func fileSum(path string) (string, error) {
 	}
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:]), nil
-}
-
-// writeAtomic writes data to a temporary file next to path and renames it.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	err = f.Chmod(0o644)
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }
