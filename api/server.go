@@ -212,9 +212,15 @@ type statusWriter struct {
 }
 
 func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
+	if w.status != 0 {
+		// The status line has gone out already. Huma calls this again
+		// with 499 when the client hung up in the middle of the body:
+		// the log records that, and net/http is spared a call it could
+		// only complain about ("superfluous response.WriteHeader").
 		w.status = code
+		return
 	}
+	w.status = code
 	w.ResponseWriter.WriteHeader(code)
 }
 
