@@ -295,6 +295,17 @@ func ToConfig(raw map[string]any, materialized string) (Config, map[string]any, 
 			}
 		case "meta":
 			meta, _ = v.(map[string]any)
+		case "on_schema_change":
+			// Kept in Extra for the adapters; an unknown value fails the compile.
+			switch s, _ := v.(string); s {
+			case "ignore", "fail", "append_new_columns", "sync_all_columns":
+			default:
+				err = fmt.Errorf("config %q: want ignore, fail, append_new_columns or sync_all_columns, got %v", k, v)
+			}
+			if c.Extra == nil {
+				c.Extra = map[string]any{}
+			}
+			c.Extra[k] = v
 		default:
 			if c.Extra == nil {
 				c.Extra = map[string]any{}

@@ -79,6 +79,9 @@ func TestToConfig(t *testing.T) {
 		{"bad bool", map[string]any{"enabled": "maybe"}, Config{}, `config "enabled": want true or false`},
 		{"bad partition", map[string]any{"partition_by": []any{1}}, Config{}, `config "partition_by": want a list of column names`},
 		{"bad severity", map[string]any{"severity": "fatal"}, Config{}, "want warn or error"},
+		{"on_schema_change kept in extra", map[string]any{"on_schema_change": "sync_all_columns"},
+			Config{Enabled: true, Materialized: "view", Tags: []string{}, Extra: map[string]any{"on_schema_change": "sync_all_columns"}}, ""},
+		{"bad on_schema_change", map[string]any{"on_schema_change": "add"}, Config{}, `config "on_schema_change": want ignore, fail, append_new_columns or sync_all_columns, got add`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -586,19 +586,25 @@ func (a *Adapter) buildIncremental(ctx context.Context, m adapter.Materializatio
 	}
 	target := a.RelationName(m.Relation)
 	switch strategy {
-	case "append":
-		res, err := a.db.ExecContext(ctx, "INSERT INTO "+target+" BY NAME\n"+m.SQL)
-		if err != nil {
-			return adapter.Result{RowsAffected: -1}, cleanErr(err)
-		}
-		n, _ := res.RowsAffected()
-		return adapter.Result{RowsAffected: n, Message: fmt.Sprintf("INSERT %d", n)}, nil
-	case "merge", "delete+insert":
+	case "append", "merge", "delete+insert":
 	default:
 		return adapter.Result{RowsAffected: -1}, fmt.Errorf("incremental model %s: strategy %q is not supported on duckdb (use append, merge or delete+insert)", target, strategy)
 	}
-	if len(m.UniqueKey) == 0 {
+	if strategy != "append" && len(m.UniqueKey) == 0 {
 		return adapter.Result{RowsAffected: -1}, fmt.Errorf("incremental model %s: strategy %s needs config unique_key", target, strategy)
+	}
+	// The ALTERs on_schema_change asks for run in the transaction that
+	// adds the rows, so a failure leaves the table as it was.
+	alters, err := a.schemaChanges(ctx, m)
+	if err != nil {
+		return adapter.Result{RowsAffected: -1}, err
+	}
+	if strategy == "append" {
+		n, err := a.execInTx(ctx, target, append(alters, "INSERT INTO "+target+" BY NAME\n"+m.SQL))
+		if err != nil {
+			return adapter.Result{RowsAffected: -1}, err
+		}
+		return adapter.Result{RowsAffected: n, Message: fmt.Sprintf("INSERT %d", n)}, nil
 	}
 	// Stage the new rows in a temporary table of this connection, then
 	// apply them in one transaction.
@@ -627,6 +633,11 @@ func (a *Adapter) buildIncremental(ctx context.Context, m adapter.Materializatio
 		return adapter.Result{RowsAffected: -1}, cleanErr(err)
 	}
 	defer func() { _ = tx.Rollback() }()
+	for _, q := range alters {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return adapter.Result{RowsAffected: -1}, fmt.Errorf("incremental model %s: on_schema_change: %s: %w", target, q, cleanErr(err))
+		}
+	}
 	var n int64
 	if strategy == "merge" {
 		cols, err := stageColumns(ctx, tx, "temp.main."+stage)
@@ -672,6 +683,100 @@ func (a *Adapter) buildIncremental(ctx context.Context, m adapter.Materializatio
 		return adapter.Result{RowsAffected: -1}, cleanErr(err)
 	}
 	return adapter.Result{RowsAffected: n, Message: fmt.Sprintf("%s %d", strings.ToUpper(strategy), n)}, nil
+}
+
+// schemaChanges compares an incremental model's SELECT with its table and
+// returns the ALTER statements its on_schema_change asks for; with fail, a
+// difference is an error naming the columns.
+func (a *Adapter) schemaChanges(ctx context.Context, m adapter.Materialization) ([]string, error) {
+	target := a.RelationName(m.Relation)
+	mode, err := adapter.OnSchemaChange(m.Extra)
+	if err != nil {
+		return nil, fmt.Errorf("incremental model %s: %w", target, err)
+	}
+	if mode == adapter.SchemaChangeIgnore {
+		return nil, nil
+	}
+	table, err := a.describeColumns(ctx, target)
+	if err != nil {
+		return nil, fmt.Errorf("incremental model %s: columns of the table: %w", target, err)
+	}
+	query, err := a.describeColumns(ctx, "SELECT * FROM (\n"+strings.TrimRight(m.SQL, " \t\n;")+"\n)")
+	if err != nil {
+		return nil, fmt.Errorf("incremental model %s: columns of the SELECT: %w", target, err)
+	}
+	d := adapter.DiffColumns(table, query)
+	if d.Empty() {
+		return nil, nil
+	}
+	var alters []string
+	switch mode {
+	case adapter.SchemaChangeFail:
+		return nil, adapter.SchemaChangeError(target, d)
+	case adapter.SchemaChangeSync:
+		for _, c := range d.Removed {
+			alters = append(alters, "ALTER TABLE "+target+" DROP COLUMN "+a.QuoteIdent(c.Name))
+		}
+		for _, c := range d.Changed {
+			alters = append(alters, "ALTER TABLE "+target+" ALTER COLUMN "+a.QuoteIdent(c.Name)+" SET DATA TYPE "+c.To)
+		}
+	}
+	for _, c := range d.Added {
+		alters = append(alters, "ALTER TABLE "+target+" ADD COLUMN "+a.QuoteIdent(c.Name)+" "+c.DataType)
+	}
+	return alters, nil
+}
+
+// describeColumns lists the columns of a relation or query with their types.
+func (a *Adapter) describeColumns(ctx context.Context, rel string) ([]adapter.Column, error) {
+	rows, err := a.db.QueryContext(ctx, "DESCRIBE "+rel)
+	if err != nil {
+		return nil, cleanErr(err)
+	}
+	defer rows.Close()
+	names, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []adapter.Column
+	vals := make([]any, len(names))
+	ptrs := make([]any, len(names))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		// column_name, column_type, null, key, default, extra
+		out = append(out, adapter.Column{Name: fmt.Sprint(vals[0]), DataType: fmt.Sprint(vals[1])})
+	}
+	return out, rows.Err()
+}
+
+// execInTx runs an incremental model's ALTERs and then its insert in one
+// transaction and returns the rows the insert affected.
+func (a *Adapter) execInTx(ctx context.Context, target string, stmts []string) (int64, error) {
+	tx, err := a.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, cleanErr(err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	var n int64
+	for i, q := range stmts {
+		res, err := tx.ExecContext(ctx, q)
+		if err != nil {
+			if i < len(stmts)-1 {
+				return 0, fmt.Errorf("incremental model %s: on_schema_change: %s: %w", target, q, cleanErr(err))
+			}
+			return 0, cleanErr(err)
+		}
+		n, _ = res.RowsAffected()
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, cleanErr(err)
+	}
+	return n, nil
 }
 
 // stageColumns lists a relation's column names in order.
