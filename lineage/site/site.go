@@ -73,7 +73,7 @@ func Render(ctx context.Context, w io.Writer, g *graph.Graph) error {
 	b.WriteString("<title>" + title + "</title>\n<style>\n" + pageCSS + "</style>\n</head>\n<body>\n")
 	b.WriteString("<header><h1><a href=\"#\">" + title + "</a></h1>")
 	b.WriteString("<input id=\"search\" type=\"search\" placeholder=\"Search models and columns\" autocomplete=\"off\">")
-	b.WriteString("<input id=\"selector\" placeholder=\"Selector: +gold_x  tag:silver  @model\" autocomplete=\"off\" spellcheck=\"false\">")
+	b.WriteString("<input id=\"selector\" placeholder=\"Selector: +gold_x tag:silver --exclude tag:x\" title=\"dbt selector syntax; state:, selector: and tests are not on this page (see the help below the overview)\" autocomplete=\"off\" spellcheck=\"false\">")
 	b.WriteString("<button id=\"apply\">Select</button><button id=\"reset\">All</button>")
 	b.WriteString("<button id=\"export-svg\">Export SVG</button><button id=\"export-png\">Export PNG</button>")
 	b.WriteString("<span class=\"legend\"><span style=\"background:#d0d7de\">source</span><span style=\"background:#e3b486\">bronze</span><span style=\"background:#dfe6ec\">silver</span><span style=\"background:#f5d46b\">gold</span></span>")

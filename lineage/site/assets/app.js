@@ -56,67 +56,211 @@
     return Object.keys(seen);
   }
 
-  // ---------- selector (the engine's syntax, subset) ----------
-  function globRe(p) {
-    return new RegExp("^" + p.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".") + "$");
+  // ---------- selector (the engine's syntax, as far as a static page can) ----------
+  // A SelectorError points at a character of the expression, as the Go
+  // selector's SyntaxError does.
+  function SelectorError(input, pos, msg) {
+    this.input = input; this.pos = pos; this.msg = msg;
+    this.message = "invalid selector at column " + (pos + 1) + ": " + msg;
   }
-  function glob(p, s) { return globRe(p).test(s); }
-  function fqnMatch(n, value) {
-    if (glob(value, n.name)) return true;
-    var fqn = n.fqn || [], parts = value.split(".");
-    if (!fqn.length || parts.length > fqn.length) return false;
-    for (var i = 0; i < parts.length; i++) if (!glob(parts[i], fqn[i])) return false;
+  SelectorError.prototype = Object.create(Error.prototype);
+  // fnmatch as dbt (Python) has it: * ? [seq] [!seq]; no wildcard = equality.
+  var reCache = {};
+  function globRe(p) {
+    if (reCache[p]) return reCache[p];
+    var out = "", i = 0;
+    while (i < p.length) {
+      var ch = p[i];
+      if (ch === "*") { out += ".*"; i++; continue; }
+      if (ch === "?") { out += "."; i++; continue; }
+      if (ch === "[") {
+        var j = i + 1;
+        if (p[j] === "!") j++;
+        if (p[j] === "]") j++;
+        while (j < p.length && p[j] !== "]") j++;
+        if (j < p.length) {
+          var cls = p.slice(i + 1, j).replace(/\\/g, "\\\\");
+          if (cls[0] === "!") cls = "^" + cls.slice(1); else if (cls[0] === "^") cls = "\\" + cls;
+          out += "[" + cls + "]"; i = j + 1; continue;
+        }
+      }
+      out += ch.replace(/[.+^${}()|[\]\\\/-]/g, "\\$&"); i++;
+    }
+    return (reCache[p] = new RegExp("^" + out + "$"));
+  }
+  function glob(p, s) { return /[*?[]/.test(p) ? globRe(p).test(s) : p === s; }
+  function fqnMatch(n, v) {
+    if (n.resource_type === "source") return false;
+    var fqn = n.fqn && n.fqn.length ? n.fqn : [n.name], parts = v.split(".");
+    if (v === "*") return true;
+    if (parts.length === 1 && !/[*?[]/.test(v)) return n.name === v || fqn[fqn.length - 1] === v || fqn[0] === v || (fqn.length > 1 && fqn[1] === v);
+    if (parts.length === 1 && glob(v, n.name)) return true;
+    return fqnPrefix(fqn, v, parts) || (fqn.length > 1 && fqnPrefix(fqn.slice(1), v, parts));
+  }
+  function fqnPrefix(fqn, v, parts) {
+    if (fqn[fqn.length - 1] === v) return true;
+    if (fqn.length < parts.length) return false;
+    for (var i = 0; i < parts.length; i++) {
+      if (/[*?[]/.test(parts[i])) return glob(parts.slice(i).join("."), fqn.slice(i).join("."));
+      if (fqn[i] !== parts[i]) return false;
+    }
     return true;
   }
-  function pathMatch(n, value) {
-    var p = n.path || "", v = value.replace(/\/+$/, "");
-    return p === v || p.indexOf(v + "/") === 0 || glob(v, p);
+  // path: a file or folder relative to the project root; * within a
+  // segment, ** across segments.
+  function segsMatch(pat, segs) {
+    if (!pat.length) return !segs.length;
+    if (pat[0] === "**") {
+      for (var k = 0; k <= segs.length; k++) if (segsMatch(pat.slice(1), segs.slice(k))) return true;
+      return false;
+    }
+    return segs.length > 0 && glob(pat[0], segs[0]) && segsMatch(pat.slice(1), segs.slice(1));
+  }
+  function pathMatch(n, v) {
+    var pat = v.replace(/\\/g, "/").replace(/^\.\//, "").replace(/\/+$/, "").split("/").filter(function (s) { return s && s !== "."; });
+    if (!pat.length || (pat.length === 1 && pat[0] === "**")) return true;
+    if (!n.path) return false;
+    var segs = n.path.split("/");
+    for (var k = segs.length; k >= 1; k--) if (segsMatch(pat, segs.slice(0, k))) return true;
+    return false;
+  }
+  function fileMatch(n, v) {
+    if (!n.path) return false;
+    var base = n.path.split("/").pop(), stem = base.replace(/\.[^.]*$/, "");
+    return glob(v, base) || glob(v, stem);
+  }
+  function sourceMatch(n, v) {
+    if (n.resource_type !== "source") return false;
+    var p = v.split("."), pkg = "*", src = p[0], table = "*";
+    if (p.length === 2) table = p[1];
+    if (p.length === 3) { pkg = p[0]; src = p[1]; table = p[2]; }
+    var dot = n.name.indexOf(".");
+    return glob(pkg, (n.fqn || [data.project])[0]) && glob(src, n.name.slice(0, dot)) && glob(table, n.name.slice(dot + 1));
   }
   var methods = {
     fqn: fqnMatch,
     path: pathMatch,
+    file: fileMatch,
     tag: function (n, v) { return (n.tags || []).some(function (t) { return glob(v, t); }); },
+    package: function (n, v) { return glob(v, (n.fqn && n.fqn[0]) || data.project); },
     resource_type: function (n, v) { return n.resource_type === v; },
-    source: function (n, v) {
-      if (n.resource_type !== "source") return false;
-      var p = v.split("."), nm = n.name.split(".");
-      return glob(p[0], nm[0]) && (p.length < 2 || glob(p[1], nm[1]));
-    },
-    "config.materialized": function (n, v) { return glob(v, n.materialized || ""); }
+    source: sourceMatch,
+    "config.materialized": function (n, v) { return n.resource_type !== "source" && glob(v, n.materialized || ""); },
+    "config.tags": function (n, v) { return n.resource_type !== "source" && (n.tags || []).some(function (t) { return glob(v, t); }); }
   };
-  function selectCriterion(text) {
-    var m = /^(@)?(?:(\d*)\+)?([^+]+?)(?:\+(\d*))?$/.exec(text);
-    if (!m) throw new Error("cannot read selector term \"" + text + "\"");
-    var at = !!m[1], parents = m[2] !== undefined, pDepth = parents && m[2] ? parseInt(m[2], 10) : 0;
-    var children = m[4] !== undefined, cDepth = children && m[4] ? parseInt(m[4], 10) : 0;
-    var body = m[3], method = "fqn", value = body, c = body.indexOf(":");
-    if (c >= 0) { method = body.slice(0, c); value = body.slice(c + 1); }
-    else if (body.indexOf("/") >= 0 || /\.sql$/.test(body)) method = "path";
-    var fn = methods[method];
-    if (!fn) throw new Error("unknown selector method \"" + method + "\" (use " + Object.keys(methods).join(", ") + ")");
-    var base = data.nodes.filter(function (n) { return fn(n, value); }).map(function (n) { return n.id; });
+  var methodNames = Object.keys(methods);
+  // What the engine knows and this page cannot: said, not matched silently.
+  var notHere = {
+    state: "state: compares with a second manifest (--state DIR), which a static page does not have; run `techstore ls --select %s --state DIR` instead",
+    selector: "selector: names a selectors.yml entry, which the page does not carry; run `techstore ls --selector NAME` instead",
+    test_type: "tests are not drawn on this page, so test_type: cannot select anything here; run `techstore ls --select %s` instead",
+    test_name: "tests are not drawn on this page, so test_name: cannot select anything here; run `techstore ls --select %s` instead"
+  };
+  // parseCriterion reads input[a:b]: [@][n+][method[.arg]:]value[+n].
+  function parseCriterion(input, a, b) {
+    var c = { text: input.slice(a, b), pos: a, at: false, parents: false, pDepth: 0, children: false, cDepth: 0 }, p = a;
+    if (input[p] === "@") { c.at = true; p++; }
+    var q = p;
+    while (q < b && /\d/.test(input[q])) q++;
+    if (q < b && input[q] === "+") { c.parents = true; if (q > p) c.pDepth = parseInt(input.slice(p, q), 10); p = q + 1; }
+    var e = b, r = b;
+    while (r > p && /\d/.test(input[r - 1])) r--;
+    if (r > p && input[r - 1] === "+") { c.children = true; if (r < b) c.cDepth = parseInt(input.slice(r, b), 10); e = r - 1; }
+    if (p >= e) throw new SelectorError(input, p, "missing node name or method:value after \"" + (input.slice(a, p) || input.slice(a, b)) + "\", e.g. " + input.slice(a, p) + "silver_orders");
+    if (c.at && c.children) throw new SelectorError(input, e, "'@' cannot be combined with a trailing '+': '@model' already selects every descendant of the model");
+    var body = input.slice(p, e), colon = body.indexOf(":");
+    if (colon >= 0) {
+      var m = body.slice(0, colon);
+      if (!m) throw new SelectorError(input, p, "missing method name before ':'; valid methods: " + methodNames.join(", "));
+      for (var k = 0; k < m.length; k++) {
+        if (!/[A-Za-z0-9_.]/.test(m[k])) throw new SelectorError(input, p + k, "unexpected '" + m[k] + "' in method name \"" + m + "\"; a method is letters, digits, '_' and '.'");
+      }
+      c.method = m; c.value = body.slice(colon + 1);
+      var vat = p + colon + 1;
+      if (!c.value) throw new SelectorError(input, vat, "empty value for method \"" + m + "\"");
+      var extra = c.value.indexOf(":");
+      if (extra >= 0) throw new SelectorError(input, vat + extra, "unexpected ':' in value \"" + c.value + "\": a criterion has a single method:value colon");
+      var why = notHere[m];
+      if (why) throw new SelectorError(input, p, why.replace("%s", input.slice(a, b)));
+      if (m.indexOf("config.") === 0 && !methods[m]) {
+        throw new SelectorError(input, p + 7, "the page carries only config.materialized and config.tags of each node, not \"" + m +
+          "\"; run `techstore ls --select " + body + "` for the other config keys");
+      }
+      if (!methods[m]) throw new SelectorError(input, p, "unknown selector method \"" + m + "\" (use " + methodNames.join(", ") + ")");
+    } else {
+      c.value = body;
+      c.method = body.indexOf("/") >= 0 ? "path" : /\.(sql|csv|py)$/.test(body) ? "file" : "fqn";
+    }
+    return c;
+  }
+  // parse reads the whole box: criteria separated by spaces (union), each a
+  // comma-separated intersection; "--exclude" switches to the criteria to
+  // subtract (dbt's flag, as dbt Cloud's IDE takes it), "--select"/"-s" back.
+  function parse(input) {
+    var out = { select: [], exclude: [] }, list = out.select, i = 0, sawExclude = false;
+    while (i < input.length) {
+      if (/\s/.test(input[i])) { i++; continue; }
+      var j = i;
+      while (j < input.length && !/\s/.test(input[j])) j++;
+      var tok = input.slice(i, j);
+      if (tok === "--exclude") { list = out.exclude; sawExclude = true; }
+      else if (tok === "--select" || tok === "-s" || tok === "--models" || tok === "-m") list = out.select;
+      else if (tok[0] === "-" && tok[1] === "-") throw new SelectorError(input, i, "unknown flag \"" + tok + "\": the box takes --select and --exclude");
+      else list.push(parseGroup(input, i, j));
+      i = j;
+    }
+    if (sawExclude && !out.exclude.length) throw new SelectorError(input, input.length, "--exclude needs a selector after it, e.g. --exclude tag:deprecated");
+    return out;
+  }
+  function parseGroup(input, a, b) {
+    var items = [], s = a;
+    for (;;) {
+      var t = s;
+      while (t < b && input[t] !== ",") t++;
+      if (s === t) throw new SelectorError(input, s, s === a ? "empty criterion before ',': a comma joins two criteria, e.g. tag:silver,config.materialized:table" :
+        t === b ? "empty criterion after ',': a comma joins two criteria, e.g. tag:silver,config.materialized:table" : "empty criterion between commas: remove the extra ','");
+      items.push(parseCriterion(input, s, t));
+      if (t === b) break;
+      s = t + 1;
+    }
+    return items;
+  }
+  function evalCriterion(c, warnings) {
+    var fn = methods[c.method];
+    var base = data.nodes.filter(function (n) { return fn(n, c.value); }).map(function (n) { return n.id; });
+    if (!base.length) warnings.push("The selection criterion '" + c.text + "' does not match any enabled nodes");
     var out = {};
     base.forEach(function (id) { out[id] = true; });
-    if (at) {
+    if (c.at) {
       var desc = walk(base, downs, 0);
       desc.forEach(function (id) { out[id] = true; });
       walk(base.concat(desc), ups, 0).forEach(function (id) { out[id] = true; });
     }
-    if (parents) walk(base, ups, pDepth).forEach(function (id) { out[id] = true; });
-    if (children) walk(base, downs, cDepth).forEach(function (id) { out[id] = true; });
+    if (c.parents) walk(base, ups, c.pDepth).forEach(function (id) { out[id] = true; });
+    if (c.children) walk(base, downs, c.cDepth).forEach(function (id) { out[id] = true; });
     return out;
   }
-  function select(expr) {
+  function unionOf(groups, warnings) {
     var result = {};
-    expr.trim().split(/\s+/).filter(Boolean).forEach(function (term) {
-      var sets = term.split(",").filter(Boolean).map(selectCriterion);
-      Object.keys(sets[0] || {}).forEach(function (id) {
+    groups.forEach(function (g) {
+      var sets = g.map(function (c) { return evalCriterion(c, warnings); });
+      Object.keys(sets[0]).forEach(function (id) {
         if (sets.every(function (s) { return s[id]; })) result[id] = true;
       });
     });
     return result;
   }
-  window.techstoreSelect = function (expr) { return Object.keys(select(expr)).sort(); };
+  // select returns the selected ids (as a set) and dbt's warnings; it
+  // throws a SelectorError for an expression that does not parse.
+  function select(expr) {
+    var p = parse(expr), warnings = [], result = {};
+    if (p.select.length) result = unionOf(p.select, warnings);
+    else data.nodes.forEach(function (n) { result[n.id] = true; });
+    var ex = unionOf(p.exclude, warnings);
+    Object.keys(ex).forEach(function (id) { delete result[id]; });
+    return { set: result, warnings: warnings };
+  }
+  window.techstoreSelect = function (expr) { return Object.keys(select(expr).set).sort(); };
 
   // ---------- DAG view ----------
   function applyVisible(set) {
@@ -198,19 +342,29 @@
   var selInput = document.getElementById("selector"), selErr = document.getElementById("sel-error");
   function applySelector() {
     var expr = selInput.value.trim();
-    selErr.textContent = "";
+    selErr.textContent = ""; selErr.className = "";
     if (!expr) { resetView(); return; }
+    var res;
     try {
-      var set = select(expr);
-      state.focus = null;
-      markClass("focus", null); markClass("lin-hl", null);
-      applyVisible(set);
-      document.getElementById("view-controls").textContent = "";
-      // A deep link to the selection, without re-routing.
-      history.replaceState(null, "", "#select/" + encodeURIComponent(expr));
+      res = select(expr);
     } catch (err) {
-      selErr.textContent = err.message;
+      selErr.className = "error";
+      if (err instanceof SelectorError) {
+        // The expression with a caret under the offending character.
+        selErr.appendChild(el("span", { "class": "sel-msg", text: err.message }));
+        selErr.appendChild(el("pre", { "class": "sel-caret", text: err.input + "\n" + new Array(err.pos + 1).join(" ") + "^" }));
+      } else selErr.textContent = err.message;
+      return;
     }
+    var ids = Object.keys(res.set);
+    if (!ids.length) res.warnings.push("Nothing selected: no node on this page matches \"" + expr + "\"");
+    if (res.warnings.length) { selErr.className = "warning"; selErr.textContent = res.warnings.join("; "); }
+    state.focus = null;
+    markClass("focus", null); markClass("lin-hl", null);
+    applyVisible(res.set);
+    document.getElementById("view-controls").textContent = "";
+    // A deep link to the selection, without re-routing.
+    history.replaceState(null, "", "#select/" + encodeURIComponent(expr));
   }
   document.getElementById("apply").addEventListener("click", applySelector);
   selInput.addEventListener("keydown", function (e) { if (e.key === "Enter") applySelector(); });
@@ -237,7 +391,12 @@
     var t = el("table", null, [el("tr", null, [el("th", { text: "layer" }), el("th", { text: "nodes" })])]);
     data.layers.forEach(function (l) { t.appendChild(el("tr", null, [el("td", { text: l }), el("td", { text: String(counts[l] || 0) })])); });
     panel.appendChild(t);
-    panel.appendChild(el("p", { "class": "hint", text: "Click a node to open its page; click a column to follow its lineage. The selector box takes the engine's syntax: name, +name, name+, 2+name+1, @name, tag:x, path:models/gold, resource_type:source, source:techstore.orders, config.materialized:table; a space is a union, a comma an intersection." }));
+    panel.appendChild(el("p", { "class": "hint", text: "Click a node to open its page; click a column to follow its lineage." }));
+    panel.appendChild(el("p", { "class": "hint", id: "selector-help", text: "The selector box takes the engine's (dbt's) syntax: name, silver_*, +name, name+, 2+name+1, @name; " +
+      "methods fqn:, path: (* within a folder, ** across), file:, tag:, package:, resource_type:, source:, config.materialized:, config.tags:; " +
+      "a space is a union, a comma an intersection, and --exclude <selector> subtracts. Not on this page: state: (needs a second manifest: use techstore ls --state DIR), " +
+      "selector: (selectors.yml), test_type:/test_name: and tests (not drawn), and config keys other than materialized and tags (use techstore ls). " +
+      "@name walks the drawn graph: the engine's graph also holds tests, so its @name adds the other parents of tests on name's descendants." }));
   }
 
   function neighbourhood(id) {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -290,47 +292,153 @@ func TestFixturePage(t *testing.T) {
 	// Selector expressions, expected sets worked out by hand from the
 	// fixture's DAG; the Go selector must agree on each.
 	cases := []struct {
-		name, expr string
-		want       []string
+		name, expr, exclude string
+		want                []string
 	}{
-		{"plain name", "gold_sales", []string{"model.f.gold_sales"}},
-		{"all parents", "+gold_sales", []string{"model.f.bronze_customers", "model.f.bronze_orders", "model.f.gold_sales", "model.f.silver_orders", "source.f.raw.customers", "source.f.raw.orders"}},
-		{"one generation of parents", "1+gold_sales", []string{"model.f.gold_sales", "model.f.silver_orders"}},
-		{"all children", "bronze_orders+", []string{"model.f.bronze_orders", "model.f.gold_customers", "model.f.gold_sales", "model.f.silver_orders"}},
-		{"one generation of children", "bronze_orders+1", []string{"model.f.bronze_orders", "model.f.silver_orders"}},
-		{"at: children and their parents", "@bronze_orders", []string{"model.f.bronze_customers", "model.f.bronze_orders", "model.f.gold_customers", "model.f.gold_sales", "model.f.silver_orders", "source.f.raw.customers", "source.f.raw.orders"}},
-		{"tag", "tag:gold", []string{"model.f.gold_customers", "model.f.gold_sales"}},
-		{"intersection", "tag:gold,tag:finance", []string{"model.f.gold_sales"}},
-		{"glob union", "gold_* bronze_orders", []string{"model.f.bronze_orders", "model.f.gold_customers", "model.f.gold_sales"}},
-		{"path", "path:models/silver", []string{"model.f.silver_orders"}},
-		{"resource type", "resource_type:source", []string{"source.f.raw.customers", "source.f.raw.orders"}},
-		{"parents intersected with a tag", "+gold_customers,tag:silver", []string{"model.f.silver_orders"}},
-		{"fqn prefix", "f.bronze", []string{"model.f.bronze_customers", "model.f.bronze_orders"}},
-		{"source method", "source:raw.orders", []string{"source.f.raw.orders"}},
-		{"source method, whole source", "source:raw", []string{"source.f.raw.customers", "source.f.raw.orders"}},
-		{"config method", "config.materialized:table,tag:gold", []string{"model.f.gold_customers", "model.f.gold_sales"}},
-		{"children of a source, depth 2", "source:raw.customers+2", []string{"model.f.bronze_customers", "model.f.gold_customers", "model.f.silver_orders", "source.f.raw.customers"}},
+		{"plain name", "gold_sales", "", []string{"model.f.gold_sales"}},
+		{"all parents", "+gold_sales", "", []string{"model.f.bronze_customers", "model.f.bronze_orders", "model.f.gold_sales", "model.f.silver_orders", "source.f.raw.customers", "source.f.raw.orders"}},
+		{"one generation of parents", "1+gold_sales", "", []string{"model.f.gold_sales", "model.f.silver_orders"}},
+		{"all children", "bronze_orders+", "", []string{"model.f.bronze_orders", "model.f.gold_customers", "model.f.gold_sales", "model.f.silver_orders"}},
+		{"one generation of children", "bronze_orders+1", "", []string{"model.f.bronze_orders", "model.f.silver_orders"}},
+		{"at: children and their parents", "@bronze_orders", "", []string{"model.f.bronze_customers", "model.f.bronze_orders", "model.f.gold_customers", "model.f.gold_sales", "model.f.silver_orders", "source.f.raw.customers", "source.f.raw.orders"}},
+		{"tag", "tag:gold", "", []string{"model.f.gold_customers", "model.f.gold_sales"}},
+		{"intersection", "tag:gold,tag:finance", "", []string{"model.f.gold_sales"}},
+		{"glob union", "gold_* bronze_orders", "", []string{"model.f.bronze_orders", "model.f.gold_customers", "model.f.gold_sales"}},
+		{"path", "path:models/silver", "", []string{"model.f.silver_orders"}},
+		{"resource type", "resource_type:source", "", []string{"source.f.raw.customers", "source.f.raw.orders"}},
+		{"parents intersected with a tag", "+gold_customers,tag:silver", "", []string{"model.f.silver_orders"}},
+		{"fqn prefix", "f.bronze", "", []string{"model.f.bronze_customers", "model.f.bronze_orders"}},
+		{"source method", "source:raw.orders", "", []string{"source.f.raw.orders"}},
+		{"source method, whole source", "source:raw", "", []string{"source.f.raw.customers", "source.f.raw.orders"}},
+		{"config method", "config.materialized:table,tag:gold", "", []string{"model.f.gold_customers", "model.f.gold_sales"}},
+		{"children of a source, depth 2", "source:raw.customers+2", "", []string{"model.f.bronze_customers", "model.f.gold_customers", "model.f.silver_orders", "source.f.raw.customers"}},
+		{"exclude subtracts from the selection", "+gold_sales", "source:raw", []string{"model.f.bronze_customers", "model.f.bronze_orders", "model.f.gold_sales", "model.f.silver_orders"}},
+		{"exclude alone subtracts from everything", "", "tag:gold", []string{"model.f.bronze_customers", "model.f.bronze_orders", "model.f.silver_orders", "source.f.raw.customers", "source.f.raw.orders"}},
+		{"exclude a union", "tag:gold bronze_orders", "gold_customers source:*", []string{"model.f.bronze_orders", "model.f.gold_sales"}},
+		{"exclude with graph operators", "gold_sales+ silver_orders+", "gold_sales", []string{"model.f.gold_customers", "model.f.silver_orders"}},
+		{"file method, name", "file:silver_orders.sql", "", []string{"model.f.silver_orders"}},
+		{"file method, stem glob", "file:gold_*", "", []string{"model.f.gold_customers", "model.f.gold_sales"}},
+		{"bare file name", "gold_sales.sql", "", []string{"model.f.gold_sales"}},
+		{"package method", "package:f,resource_type:source", "", []string{"source.f.raw.customers", "source.f.raw.orders"}},
+		{"config.tags", "config.tags:finance", "", []string{"model.f.gold_sales"}},
+		{"path, star within a folder", "path:models/*/bronze_orders.sql", "", []string{"model.f.bronze_orders"}},
+		{"path, double star across folders", "path:models/**/gold_*.sql", "", []string{"model.f.gold_customers", "model.f.gold_sales"}},
+		{"path, source file", "path:models/sources.yml", "", []string{"source.f.raw.customers", "source.f.raw.orders"}},
+		{"fqn wildcard", "f.gold.*", "", []string{"model.f.gold_customers", "model.f.gold_sales"}},
+		{"fnmatch class", "bronze_[co]*", "", []string{"model.f.bronze_customers", "model.f.bronze_orders"}},
 	}
 	for _, tc := range cases {
 		t.Run("selector "+tc.name, func(t *testing.T) {
-			js, _ := json.Marshal(tc.expr)
-			got := eval[[]string](t, ctx, fmt.Sprintf(`(() => { const s = document.getElementById("selector"); s.value = %s;
-				document.getElementById("apply").click();
-				return Array.from(document.querySelectorAll("g.node:not(.hidden)")).map(g => g.dataset.id).sort(); })()`, js))
+			got := pageSelect(t, ctx, boxText(tc.expr, tc.exclude))
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("page shows %v, want %v", got, tc.want)
 			}
-			res, err := selector.Select(fixture(), nil, selector.Spec{Select: []string{tc.expr}}, nil)
-			if err != nil {
-				t.Fatalf("go selector: %v", err)
-			}
-			goIDs := append([]string(nil), res.IDs...)
-			sort.Strings(goIDs)
+			goIDs := goSelect(t, fixture(), nil, tc.expr, tc.exclude, nil)
 			if !reflect.DeepEqual(goIDs, tc.want) {
 				t.Errorf("go selector selects %v, want %v", goIDs, tc.want)
 			}
 		})
 	}
+
+	// Selectors the page refuses, with the column it points at (1-based,
+	// counted by hand) and words the message must contain. goColumn is the
+	// column of the Go selector's *SyntaxError for the same text (0: the
+	// Go selector does not reject it as a syntax error).
+	bad := []struct {
+		name, expr string
+		column     int
+		words      []string
+		goColumn   int
+	}{
+		{"double colon", "tag::x", 5, []string{"unexpected ':' in value"}, 5},
+		{"empty criterion between commas", "tag:gold,,tag:x", 10, []string{"empty criterion between commas"}, 10},
+		{"at with trailing plus", "@gold_sales+", 12, []string{"'@' cannot be combined"}, 12},
+		{"operator without a name", "gold_sales 2+", 14, []string{"missing node name"}, 14},
+		{"bad character in a method", "ta-g:x", 3, []string{"unexpected '-' in method name"}, 3},
+		{"state needs a second manifest", "tag:gold state:modified+", 10, []string{"second manifest", "--state DIR", "state:modified+"}, 0},
+		{"named selectors are not on the page", "selector:nightly", 1, []string{"selectors.yml"}, 0},
+		{"tests are not drawn", "test_type:generic", 1, []string{"tests are not drawn"}, 0},
+		{"config key the page does not carry", "config.schema:gold", 8, []string{"only config.materialized and config.tags", "config.schema"}, 0},
+		{"unknown method", "colour:red", 1, []string{`unknown selector method "colour"`}, 0},
+		{"unknown flag", "gold_sales --full-refresh", 12, []string{`unknown flag "--full-refresh"`}, 0},
+		{"exclude with nothing after it", "gold_sales --exclude", 21, []string{"--exclude needs a selector"}, 0},
+	}
+	for _, tc := range bad {
+		t.Run("refused "+tc.name, func(t *testing.T) {
+			js, _ := json.Marshal(tc.expr)
+			type shown struct {
+				Class, Msg, Caret string
+				Visible           int
+			}
+			before := pageSelect(t, ctx, "gold_* --exclude gold_customers")
+			got := eval[shown](t, ctx, fmt.Sprintf(`(() => { const s = document.getElementById("selector");
+				s.value = %s; document.getElementById("apply").click(); const e = document.getElementById("sel-error");
+				const m = e.querySelector(".sel-msg"), c = e.querySelector(".sel-caret");
+				return {Class: e.className, Msg: m ? m.textContent : e.textContent, Caret: c ? c.textContent : "",
+					Visible: document.querySelectorAll("g.node:not(.hidden)").length}; })()`, js))
+			if got.Class != "error" {
+				t.Errorf("sel-error class %q, want error (message %q)", got.Class, got.Msg)
+			}
+			if want := fmt.Sprintf("at column %d:", tc.column); !strings.Contains(got.Msg, want) {
+				t.Errorf("message %q does not say %q", got.Msg, want)
+			}
+			for _, w := range tc.words {
+				if !strings.Contains(got.Msg, w) {
+					t.Errorf("message %q does not contain %q", got.Msg, w)
+				}
+			}
+			if want := tc.expr + "\n" + strings.Repeat(" ", tc.column-1) + "^"; got.Caret != want {
+				t.Errorf("caret block %q, want %q", got.Caret, want)
+			}
+			if got.Visible != len(before) || len(before) != 1 {
+				t.Errorf("visible nodes after a refused selector: %d, before it %v; want the one node left unchanged", got.Visible, before)
+			}
+			_, err := selector.Select(fixture(), nil, selector.Spec{Select: []string{tc.expr}}, nil)
+			var se *selector.SyntaxError
+			if tc.goColumn > 0 {
+				if !errors.As(err, &se) || se.Column() != tc.goColumn {
+					t.Errorf("go selector: got %v, want a syntax error at column %d", err, tc.goColumn)
+				}
+			}
+		})
+	}
+
+	t.Run("a criterion that matches nothing warns in dbt's words", func(t *testing.T) {
+		type shown struct {
+			Class, Msg string
+			Visible    []string
+		}
+		got := eval[shown](t, ctx, `(() => { document.getElementById("reset").click(); const s = document.getElementById("selector");
+			s.value = "tag:gold tag:nope"; document.getElementById("apply").click(); const e = document.getElementById("sel-error");
+			return {Class: e.className, Msg: e.textContent, Visible: Array.from(document.querySelectorAll("g.node:not(.hidden)")).map(g => g.dataset.id).sort()}; })()`)
+		want := "The selection criterion 'tag:nope' does not match any enabled nodes"
+		if got.Class != "warning" || got.Msg != want {
+			t.Errorf("warning: class %q text %q, want warning %q", got.Class, got.Msg, want)
+		}
+		if w := []string{"model.f.gold_customers", "model.f.gold_sales"}; !reflect.DeepEqual(got.Visible, w) {
+			t.Errorf("visible: %v want %v", got.Visible, w)
+		}
+		res, err := selector.Select(fixture(), nil, selector.Spec{Select: []string{"tag:gold tag:nope"}}, nil)
+		if err != nil || !slices.Contains(res.Warnings, want) {
+			t.Errorf("go selector warnings %q (err %v), want %q among them", res.Warnings, err, want)
+		}
+		got = eval[shown](t, ctx, `(() => { const s = document.getElementById("selector");
+			s.value = "tag:gold --exclude gold_*"; document.getElementById("apply").click(); const e = document.getElementById("sel-error");
+			return {Class: e.className, Msg: e.textContent, Visible: Array.from(document.querySelectorAll("g.node:not(.hidden)")).map(g => g.dataset.id).sort()}; })()`)
+		if got.Class != "warning" || !strings.Contains(got.Msg, "Nothing selected") || len(got.Visible) != 0 {
+			t.Errorf("empty selection: class %q text %q visible %v, want a 'Nothing selected' warning and no node", got.Class, got.Msg, got.Visible)
+		}
+	})
+
+	t.Run("the page says what it cannot select", func(t *testing.T) {
+		help := eval[string](t, ctx, `(() => { document.getElementById("selector").value = ""; document.getElementById("reset").click();
+			return document.getElementById("selector-help").textContent; })()`)
+		for _, w := range []string{"--exclude", "state:", "second manifest", "selector:", "test_type:", "config.tags:"} {
+			if !strings.Contains(help, w) {
+				t.Errorf("selector help %q does not mention %q", help, w)
+			}
+		}
+	})
 
 	t.Run("a bad selector says why and changes nothing", func(t *testing.T) {
 		msg := eval[string](t, ctx, `(() => { document.getElementById("reset").click(); const s = document.getElementById("selector");
@@ -478,6 +586,51 @@ func TestFixturePage(t *testing.T) {
 	b.check(t)
 }
 
+// boxText is what an operator types in the selector box for --select sel
+// --exclude ex.
+func boxText(sel, ex string) string {
+	if ex == "" {
+		return sel
+	}
+	return strings.TrimSpace(sel + " --exclude " + ex)
+}
+
+// pageSelect types expr in the selector box, applies it and returns the
+// ids of the nodes left visible, sorted.
+func pageSelect(t *testing.T, ctx context.Context, expr string) []string {
+	t.Helper()
+	js, _ := json.Marshal(expr)
+	return eval[[]string](t, ctx, fmt.Sprintf(`(() => { const s = document.getElementById("selector"); s.value = %s;
+		document.getElementById("apply").click();
+		return Array.from(document.querySelectorAll("g.node:not(.hidden)")).map(g => g.dataset.id).sort(); })()`, js))
+}
+
+// goSelect runs the engine's selector with --select sel --exclude ex and
+// returns the selected ids that are drawn on the page (keep == nil: all),
+// sorted.
+func goSelect(t *testing.T, p *project.Project, d selector.Graph, sel, ex string, keep map[string]bool) []string {
+	t.Helper()
+	spec := selector.Spec{}
+	if sel != "" {
+		spec.Select = []string{sel}
+	}
+	if ex != "" {
+		spec.Exclude = []string{ex}
+	}
+	res, err := selector.Select(p, d, spec, nil)
+	if err != nil {
+		t.Fatalf("go selector: %v", err)
+	}
+	ids := []string{}
+	for _, id := range res.IDs {
+		if keep == nil || keep[id] {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
 // checkLayers compares the x positions of the boxes: every box of a later
 // layer starts right of every box of an earlier layer.
 func checkLayers(t *testing.T, ctx context.Context) {
@@ -543,10 +696,94 @@ func TestTechStorePage(t *testing.T) {
 	}
 	checkLayers(t, b.ctx)
 	ms := eval[float64](t, b.ctx, `window.techstoreReady`)
+	techStoreSelectors(t, b, root)
 	t.Logf("techstore page interactive %.0f ms after navigation start", ms)
 	screenshot(t, b, "techstore-dag.png")
 	b.check(t)
 }
+
+// techStoreSelectors runs the same selector strings through the page's
+// selector box and through runtime/selector on the TechStore project and
+// compares the selected nodes (the page draws models, seeds and sources;
+// the tests the engine selects along are not on it).
+func techStoreSelectors(t *testing.T, b *browser, root string) {
+	// The engine as the CLI loads it (profile, target dialect), without
+	// touching the partial parse cache.
+	e, _, err := (&cli.App{ProjectDir: root, NoPartialParse: true}).LoadEngine(context.Background())
+	if err != nil {
+		t.Fatalf("load the techstore project: %v", err)
+	}
+	onPage := map[string]bool{}
+	for _, id := range eval[[]string](t, b.ctx, `Array.from(document.querySelectorAll("g.node")).map(g => g.dataset.id)`) {
+		onPage[id] = true
+	}
+	cases := []struct {
+		name, sel, exclude string
+		want               []string // worked out by hand from the model files; nil: compare with Go only
+		// drawnOnly runs the Go selector on the DAG without its tests: the
+		// engine's @m also takes the parents of the tests on m's
+		// descendants (dbt's behaviour), which the page does not draw.
+		drawnOnly bool
+	}{
+		{"tag", "tag:gold", "", nil, false},
+		{"all parents", "+gold_sales_metrics", "", nil, false},
+		{"parents, two generations", "2+gold_rating_trends", "", nil, false},
+		{"children, one generation", "silver_orders+1", "", nil, false},
+		{"at, on the drawn graph", "@silver_customers", "", nil, true},
+		{"children of a source table", "source:techstore.orders+", "", nil, false},
+		{"folder", "path:models/silver", "", nil, false},
+		{"path globs", "path:models/**/*_orders.sql", "", []string{"model.techstore.bronze_orders", "model.techstore.silver_orders"}, false},
+		{"file", "file:bronze_reviews.sql", "", []string{"model.techstore.bronze_reviews"}, false},
+		{"config.materialized", "config.materialized:incremental", "", []string{"model.techstore.bronze_order_items", "model.techstore.bronze_orders"}, false},
+		{"config.tags", "config.tags:bronze,config.materialized:incremental", "", []string{"model.techstore.bronze_order_items", "model.techstore.bronze_orders"}, false},
+		{"seeds", "resource_type:seed", "", []string{"seed.techstore.brand_aliases", "seed.techstore.countries"}, false},
+		{"package and type", "package:techstore,resource_type:source", "", nil, false},
+		{"fqn wildcard", "techstore.gold.*", "", nil, false},
+		{"parents intersected with a tag", "+gold_customer_analytics,tag:silver", "", nil, false},
+		{"exclude a glob", "silver_*", "silver_customer*", []string{"model.techstore.silver_order_items", "model.techstore.silver_orders",
+			"model.techstore.silver_product_categories", "model.techstore.silver_products", "model.techstore.silver_reviews"}, false},
+		{"exclude a union from everything", "", "tag:gold tag:silver resource_type:source", nil, false},
+		{"exclude with operators", "+gold_cohort_retention", "+silver_customers", nil, false},
+	}
+	for _, tc := range cases {
+		t.Run("selector "+tc.name, func(t *testing.T) {
+			page := pageSelect(t, b.ctx, boxText(tc.sel, tc.exclude))
+			var g selector.Graph = e.DAG
+			if tc.drawnOnly {
+				g = drawnGraph{e.DAG, onPage}
+			}
+			goIDs := goSelect(t, e.Project, g, tc.sel, tc.exclude, onPage)
+			if !reflect.DeepEqual(page, goIDs) {
+				t.Errorf("page selects %v\ngo selects   %v", page, goIDs)
+			}
+			if len(page) == 0 {
+				t.Errorf("selects nothing; the case should select something")
+			}
+			if tc.want != nil && !reflect.DeepEqual(page, tc.want) {
+				t.Errorf("page selects %v, want %v", page, tc.want)
+			}
+		})
+	}
+}
+
+// drawnGraph is the engine's DAG restricted to the nodes on the page.
+type drawnGraph struct {
+	g    selector.Graph
+	keep map[string]bool
+}
+
+func (d drawnGraph) filter(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		if d.keep[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+func (d drawnGraph) Parents(id string) []string  { return d.filter(d.g.Parents(id)) }
+func (d drawnGraph) Children(id string) []string { return d.filter(d.g.Children(id)) }
+func (d drawnGraph) Nodes() []string             { return d.filter(d.g.Nodes()) }
 
 // TestSyntheticPageTiming opens a 2,000-model page and reports how long
 // the page takes to become interactive (the figure for the README; not an
