@@ -390,6 +390,9 @@ func TestFixturePage(t *testing.T) {
 			if want := tc.expr + "\n" + strings.Repeat(" ", tc.column-1) + "^"; got.Caret != want {
 				t.Errorf("caret block %q, want %q", got.Caret, want)
 			}
+			if tc.name == "double colon" {
+				screenshot(t, b, "fixture-selector-error.png")
+			}
 			if got.Visible != len(before) || len(before) != 1 {
 				t.Errorf("visible nodes after a refused selector: %d, before it %v; want the one node left unchanged", got.Visible, before)
 			}
