@@ -396,24 +396,33 @@ func (a *Adapter) buildIncremental(ctx context.Context, m adapter.Materializatio
 		}
 	}
 	sel := strings.TrimRight(m.SQL, " \t\n;")
+	switch strategy {
+	case "append", "insert_overwrite":
+	case "merge":
+		if len(m.UniqueKey) == 0 {
+			return adapter.Result{RowsAffected: -1}, fmt.Errorf("incremental model %s: strategy merge needs config unique_key", rel)
+		}
+	case "replace_where":
+		if len(sp.Predicates) == 0 {
+			return adapter.Result{RowsAffected: -1}, fmt.Errorf("incremental model %s: strategy replace_where needs config incremental_predicates (the rows to replace, e.g. \"order_date >= '2026-10-01'\")", rel)
+		}
+	default:
+		return adapter.Result{RowsAffected: -1}, fmt.Errorf("incremental model %s: strategy %q is not supported on %s (use append, merge, insert_overwrite or replace_where)", rel, strategy, a.typ)
+	}
+	cols, err := a.applySchemaChange(ctx, m, rel, sel)
+	if err != nil {
+		return adapter.Result{RowsAffected: -1}, err
+	}
 	var q string
 	switch strategy {
 	case "append":
 		q = "INSERT INTO " + rel + " BY NAME\n" + sel
 	case "merge":
-		if len(m.UniqueKey) == 0 {
-			return adapter.Result{RowsAffected: -1}, fmt.Errorf("incremental model %s: strategy merge needs config unique_key", rel)
-		}
-		q = a.mergeSQL(rel, m.UniqueKey, sp.Predicates, sel)
+		q = a.mergeSQL(rel, m.UniqueKey, sp.Predicates, sel, cols)
 	case "insert_overwrite":
 		return a.insertOverwrite(ctx, rel, sp, sel)
 	case "replace_where":
-		if len(sp.Predicates) == 0 {
-			return adapter.Result{RowsAffected: -1}, fmt.Errorf("incremental model %s: strategy replace_where needs config incremental_predicates (the rows to replace, e.g. \"order_date >= '2026-10-01'\")", rel)
-		}
 		q = "INSERT INTO " + rel + " REPLACE WHERE " + andAll(sp.Predicates) + "\n" + sel
-	default:
-		return adapter.Result{RowsAffected: -1}, fmt.Errorf("incremental model %s: strategy %q is not supported on %s (use append, merge, insert_overwrite or replace_where)", rel, strategy, a.typ)
 	}
 	if err := a.alterClustering(ctx, rel, sp); err != nil {
 		return adapter.Result{RowsAffected: -1}, err
@@ -442,7 +451,107 @@ func andAll(preds []string) string {
 // incremental_predicates, written against DBT_INTERNAL_DEST and
 // DBT_INTERNAL_SOURCE as in dbt) join the ON clause so Delta prunes files
 // by partition or clustering columns.
-func (a *Adapter) mergeSQL(rel string, keys, preds []string, sel string) string {
+// applySchemaChange compares an incremental model's SELECT with its table
+// and alters the table as on_schema_change asks. Delta has no transaction
+// over several statements: the ALTERs commit before the rows are added.
+// It returns the SELECT's column names when the MERGE must name them
+// (the table keeps columns the SELECT lacks), else nil.
+func (a *Adapter) applySchemaChange(ctx context.Context, m adapter.Materialization, rel, sel string) ([]string, error) {
+	mode, err := adapter.OnSchemaChange(m.Extra)
+	if err != nil {
+		return nil, fmt.Errorf("incremental model %s: %w", rel, err)
+	}
+	if mode == adapter.SchemaChangeIgnore {
+		return nil, nil
+	}
+	table, err := a.describeColumns(ctx, "DESCRIBE TABLE "+rel)
+	if err != nil {
+		return nil, fmt.Errorf("incremental model %s: columns of the table: %w", rel, err)
+	}
+	query, err := a.describeColumns(ctx, "DESCRIBE QUERY "+sel)
+	if err != nil {
+		return nil, fmt.Errorf("incremental model %s: columns of the SELECT: %w", rel, err)
+	}
+	d := adapter.DiffColumns(table, query)
+	if d.Empty() {
+		return nil, nil
+	}
+	if mode == adapter.SchemaChangeFail {
+		return nil, adapter.SchemaChangeError(rel, d)
+	}
+	for _, q := range schemaChangeSQL(rel, mode, d, a.QuoteIdent) {
+		if _, err := a.execIdem(ctx, q.sql); err != nil {
+			return nil, fmt.Errorf("incremental model %s: on_schema_change %s: %s%w", rel, mode, q.hint, err)
+		}
+	}
+	if mode == adapter.SchemaChangeSync || len(d.Removed) == 0 {
+		return nil, nil
+	}
+	names := make([]string, len(query))
+	for i, c := range query {
+		names[i] = c.Name
+	}
+	return names, nil
+}
+
+// alterStmt is one ALTER of on_schema_change and what to tell when it fails.
+type alterStmt struct{ sql, hint string }
+
+// schemaChangeSQL returns the Delta ALTERs for a schema difference: drops
+// first (they need column mapping, so a refusal changes nothing), then
+// adds. A type change under sync_all_columns is one ALTER Delta refuses
+// for all but widening, so it is attempted with a hint to full-refresh.
+func schemaChangeSQL(rel, mode string, d adapter.SchemaDiff, quote func(string) string) []alterStmt {
+	var out []alterStmt
+	if mode == adapter.SchemaChangeSync {
+		if len(d.Removed) > 0 {
+			names := make([]string, len(d.Removed))
+			for i, c := range d.Removed {
+				names[i] = quote(c.Name)
+			}
+			out = append(out, alterStmt{"ALTER TABLE " + rel + " DROP COLUMNS (" + strings.Join(names, ", ") + ")",
+				"dropping columns on Delta needs column mapping (tblproperties {'delta.columnMapping.mode': 'name'}); set it, use append_new_columns, or run with --full-refresh: "})
+		}
+		for _, c := range d.Changed {
+			out = append(out, alterStmt{"ALTER TABLE " + rel + " ALTER COLUMN " + quote(c.Name) + " TYPE " + c.To,
+				fmt.Sprintf("Delta cannot change column %s from %s to %s in place; run with --full-refresh: ", c.Name, c.From, c.To)})
+		}
+	}
+	if len(d.Added) > 0 {
+		defs := make([]string, len(d.Added))
+		for i, c := range d.Added {
+			defs[i] = quote(c.Name) + " " + c.DataType
+		}
+		out = append(out, alterStmt{"ALTER TABLE " + rel + " ADD COLUMNS (" + strings.Join(defs, ", ") + ")", ""})
+	}
+	return out
+}
+
+// describeColumns runs DESCRIBE TABLE or DESCRIBE QUERY and returns the
+// columns, stopping at the partitioning section.
+func (a *Adapter) describeColumns(ctx context.Context, q string) ([]adapter.Column, error) {
+	_, rows, err := a.Query(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var out []adapter.Column
+	for _, r := range rows {
+		if len(r) < 2 {
+			continue
+		}
+		name, _ := r[0].(string)
+		typ, _ := r[1].(string)
+		if name == "" || strings.HasPrefix(name, "#") {
+			break
+		}
+		out = append(out, adapter.Column{Name: name, DataType: typ})
+	}
+	return out, nil
+}
+
+// mergeSQL renders a MERGE on keys. With cols it names the columns to set
+// and insert (the table has more), else it uses UPDATE SET * / INSERT *.
+func (a *Adapter) mergeSQL(rel string, keys, preds []string, sel string, cols []string) string {
 	on := make([]string, 0, len(keys)+len(preds))
 	for _, k := range keys {
 		q := a.QuoteIdent(k)
@@ -453,7 +562,24 @@ func (a *Adapter) mergeSQL(rel string, keys, preds []string, sel string) string 
 	}
 	return "MERGE INTO " + rel + " AS " + mergeTargetAlias + "\nUSING (\n" + sel + "\n) AS " + mergeSourceAlias +
 		"\nON " + strings.Join(on, "\nAND ") +
-		"\nWHEN MATCHED THEN UPDATE SET *\nWHEN NOT MATCHED THEN INSERT *"
+		mergeActions(cols, a.QuoteIdent)
+}
+
+func mergeActions(cols []string, quote func(string) string) string {
+	if len(cols) == 0 {
+		return "\nWHEN MATCHED THEN UPDATE SET *\nWHEN NOT MATCHED THEN INSERT *"
+	}
+	sets := make([]string, len(cols))
+	names := make([]string, len(cols))
+	vals := make([]string, len(cols))
+	for i, c := range cols {
+		q := quote(c)
+		sets[i] = mergeTargetAlias + "." + q + " = " + mergeSourceAlias + "." + q
+		names[i] = q
+		vals[i] = mergeSourceAlias + "." + q
+	}
+	return "\nWHEN MATCHED THEN UPDATE SET " + strings.Join(sets, ", ") +
+		"\nWHEN NOT MATCHED THEN INSERT (" + strings.Join(names, ", ") + ") VALUES (" + strings.Join(vals, ", ") + ")"
 }
 
 // insertOverwrite replaces the partitions the new rows touch (dynamic

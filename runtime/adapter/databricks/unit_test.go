@@ -335,7 +335,7 @@ func TestTableSQL(t *testing.T) {
 		})
 	}
 	t.Run("merge", func(t *testing.T) {
-		got := a.mergeSQL("`t`", []string{"id", "day"}, []string{"DBT_INTERNAL_DEST.day >= '2026-10-01'"}, "select 1")
+		got := a.mergeSQL("`t`", []string{"id", "day"}, []string{"DBT_INTERNAL_DEST.day >= '2026-10-01'"}, "select 1", nil)
 		want := "MERGE INTO `t` AS DBT_INTERNAL_DEST\nUSING (\nselect 1\n) AS DBT_INTERNAL_SOURCE\n" +
 			"ON DBT_INTERNAL_DEST.`id` <=> DBT_INTERNAL_SOURCE.`id`\nAND DBT_INTERNAL_DEST.`day` <=> DBT_INTERNAL_SOURCE.`day`\nAND (DBT_INTERNAL_DEST.day >= '2026-10-01')\n" +
 			"WHEN MATCHED THEN UPDATE SET *\nWHEN NOT MATCHED THEN INSERT *"
