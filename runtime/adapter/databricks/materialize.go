@@ -409,9 +409,14 @@ func (a *Adapter) buildIncremental(ctx context.Context, m adapter.Materializatio
 	default:
 		return adapter.Result{RowsAffected: -1}, fmt.Errorf("incremental model %s: strategy %q is not supported on %s (use append, merge, insert_overwrite or replace_where)", rel, strategy, a.typ)
 	}
-	cols, err := a.applySchemaChange(ctx, m, rel, sel)
+	cols, kept, err := a.applySchemaChange(ctx, m, rel, sel)
 	if err != nil {
 		return adapter.Result{RowsAffected: -1}, err
+	}
+	if strategy == "replace_where" && kept != nil {
+		// INSERT ... REPLACE WHERE matches by position: give the table's
+		// columns in its order, NULL for those the SELECT lacks.
+		sel = padSelect(sel, kept, cols, a.QuoteIdent)
 	}
 	var q string
 	switch strategy {
@@ -454,44 +459,75 @@ func andAll(preds []string) string {
 // applySchemaChange compares an incremental model's SELECT with its table
 // and alters the table as on_schema_change asks. Delta has no transaction
 // over several statements: the ALTERs commit before the rows are added.
-// It returns the SELECT's column names when the MERGE must name them
-// (the table keeps columns the SELECT lacks), else nil.
-func (a *Adapter) applySchemaChange(ctx context.Context, m adapter.Materialization, rel, sel string) ([]string, error) {
+// When it altered the table, it returns the SELECT's column names (a
+// MERGE names them: the table may keep columns the SELECT lacks) and the
+// table's columns after the ALTERs, in order; else nil, nil.
+func (a *Adapter) applySchemaChange(ctx context.Context, m adapter.Materialization, rel, sel string) ([]string, []adapter.Column, error) {
 	mode, err := adapter.OnSchemaChange(m.Extra)
 	if err != nil {
-		return nil, fmt.Errorf("incremental model %s: %w", rel, err)
+		return nil, nil, fmt.Errorf("incremental model %s: %w", rel, err)
 	}
 	if mode == adapter.SchemaChangeIgnore {
-		return nil, nil
+		return nil, nil, nil
 	}
 	table, err := a.describeColumns(ctx, "DESCRIBE TABLE "+rel)
 	if err != nil {
-		return nil, fmt.Errorf("incremental model %s: columns of the table: %w", rel, err)
+		return nil, nil, fmt.Errorf("incremental model %s: columns of the table: %w", rel, err)
 	}
 	query, err := a.describeColumns(ctx, "DESCRIBE QUERY "+sel)
 	if err != nil {
-		return nil, fmt.Errorf("incremental model %s: columns of the SELECT: %w", rel, err)
+		return nil, nil, fmt.Errorf("incremental model %s: columns of the SELECT: %w", rel, err)
 	}
 	d := adapter.DiffColumns(table, query)
 	if d.Empty() {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if mode == adapter.SchemaChangeFail {
-		return nil, adapter.SchemaChangeError(rel, d)
+		return nil, nil, adapter.SchemaChangeError(rel, d)
 	}
 	for _, q := range schemaChangeSQL(rel, mode, d, a.QuoteIdent) {
 		if _, err := a.execIdem(ctx, q.sql); err != nil {
-			return nil, fmt.Errorf("incremental model %s: on_schema_change %s: %s%w", rel, mode, q.hint, err)
+			return nil, nil, fmt.Errorf("incremental model %s: on_schema_change %s: %s%w", rel, mode, q.hint, err)
 		}
 	}
-	if mode == adapter.SchemaChangeSync || len(d.Removed) == 0 {
-		return nil, nil
+	// The table's columns after the ALTERs, in order.
+	gone := map[string]bool{}
+	if mode == adapter.SchemaChangeSync {
+		for _, c := range d.Removed {
+			gone[strings.ToLower(c.Name)] = true
+		}
 	}
+	var final []adapter.Column
+	for _, c := range table {
+		if !gone[strings.ToLower(c.Name)] {
+			final = append(final, c)
+		}
+	}
+	final = append(final, d.Added...)
 	names := make([]string, len(query))
 	for i, c := range query {
 		names[i] = c.Name
 	}
-	return names, nil
+	return names, final, nil
+}
+
+// padSelect wraps sel to return the table's columns in order, with a typed
+// NULL for each one the SELECT (whose columns are have) lacks.
+func padSelect(sel string, table []adapter.Column, have []string, quote func(string) string) string {
+	in := make(map[string]bool, len(have))
+	for _, h := range have {
+		in[strings.ToLower(h)] = true
+	}
+	items := make([]string, len(table))
+	for i, c := range table {
+		q := quote(c.Name)
+		if in[strings.ToLower(c.Name)] {
+			items[i] = q
+		} else {
+			items[i] = "CAST(NULL AS " + c.DataType + ") AS " + q
+		}
+	}
+	return "SELECT " + strings.Join(items, ", ") + " FROM (\n" + sel + "\n)"
 }
 
 // alterStmt is one ALTER of on_schema_change and what to tell when it fails.

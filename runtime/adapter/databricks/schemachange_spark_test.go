@@ -30,6 +30,7 @@ func TestSparkOnSchemaChange(t *testing.T) {
 		mode     string
 		strategy string
 		key      []string
+		preds    []any // incremental_predicates
 		wantErr  []string
 		wantCols []string
 		wantRows []string
@@ -48,6 +49,12 @@ func TestSparkOnSchemaChange(t *testing.T) {
 			wantErr: []string{"column mapping", "--full-refresh"}, wantCols: orig, wantRows: origRows},
 		{name: "removed sync with column mapping", create: mapping, sql: `SELECT 3 AS id`, mode: "sync_all_columns", strategy: "append",
 			wantCols: []string{"id int"}, wantRows: []string{"1", "2", "3"}},
+		{name: "added and reordered append_new_columns replace_where", sql: `SELECT 'B' AS v, 20 AS n, 2 AS id`,
+			mode: "append_new_columns", strategy: "replace_where", preds: []any{"id >= 2"},
+			wantCols: []string{"id int", "v string", "n int"}, wantRows: []string{"1|a|NULL", "2|B|20"}},
+		{name: "removed append_new_columns replace_where", sql: `SELECT 20 AS n, 2 AS id`,
+			mode: "append_new_columns", strategy: "replace_where", preds: []any{"id >= 2"},
+			wantCols: []string{"id int", "v string", "n int"}, wantRows: []string{"1|a|NULL", "2|NULL|20"}},
 		{name: "retyped sync", sql: `SELECT '3' AS id, 'c' AS v`, mode: "sync_all_columns", strategy: "append",
 			wantErr: []string{"cannot change column id from int to string", "--full-refresh"}, wantCols: orig, wantRows: origRows},
 	}
@@ -59,8 +66,12 @@ func TestSparkOnSchemaChange(t *testing.T) {
 			if _, err := a.Materialize(ctx, adapter.Materialization{Relation: rel, Kind: "table", SQL: base, Extra: tc.create}); err != nil {
 				t.Fatalf("first build: %v", err)
 			}
+			extra := map[string]any{"on_schema_change": tc.mode}
+			if tc.preds != nil {
+				extra["incremental_predicates"] = tc.preds
+			}
 			_, err := a.Materialize(ctx, adapter.Materialization{Relation: rel, Kind: "incremental", SQL: tc.sql,
-				IncrementalStrategy: tc.strategy, UniqueKey: tc.key, Extra: map[string]any{"on_schema_change": tc.mode}})
+				IncrementalStrategy: tc.strategy, UniqueKey: tc.key, Extra: extra})
 			switch {
 			case len(tc.wantErr) == 0 && err != nil:
 				t.Fatalf("incremental run: %v", err)
