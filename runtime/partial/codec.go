@@ -547,28 +547,23 @@ func (d *decoder) strs() []string {
 	return l
 }
 
-func (d *decoder) strMap() map[string]string {
-	n, ok := d.count()
-	if !ok {
-		return nil
-	}
-	m := make(map[string]string, n)
-	for range n {
-		k := d.str()
-		m[k] = d.str()
-	}
-	return m
-}
+func (d *decoder) strMap() map[string]string { return decodeMap(d, d.str) }
 
 func (d *decoder) anyMap() map[string]any {
+	return decodeMap(d, func() any { return d.any(0) })
+}
+
+// decodeMap reads a counted map of string keys whose values val reads
+// (nil for a nil map, as encoded).
+func decodeMap[V any](d *decoder, val func() V) map[string]V {
 	n, ok := d.count()
 	if !ok {
 		return nil
 	}
-	m := make(map[string]any, n)
+	m := make(map[string]V, n)
 	for range n {
 		k := d.str()
-		m[k] = d.any(0)
+		m[k] = val()
 	}
 	return m
 }
