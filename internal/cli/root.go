@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"syscall"
 
@@ -80,6 +81,9 @@ func Main(args []string) int {
 		}
 		defer stopProfile()
 	}
+	if path := os.Getenv("TECHSTORE_MEMPROFILE"); path != "" {
+		defer writeMemProfile(path)
+	}
 	root := NewRoot()
 	root.SetArgs(args)
 	if err := root.ExecuteContext(ctx); err != nil {
@@ -109,4 +113,20 @@ func startCPUProfile(path string) (func(), error) {
 		return nil, fmt.Errorf("TECHSTORE_CPUPROFILE: %w", err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// writeMemProfile writes the allocation profile of the whole command to
+// path when it ends (TECHSTORE_MEMPROFILE=path; go tool pprof
+// -sample_index=alloc_space shows where the bytes were allocated).
+func writeMemProfile(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "error: TECHSTORE_MEMPROFILE:", err)
+		return
+	}
+	defer f.Close()
+	runtime.GC() // the profile counts allocations up to the last collection
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		fmt.Fprintln(os.Stderr, "error: TECHSTORE_MEMPROFILE:", err)
+	}
 }
