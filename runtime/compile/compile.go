@@ -25,6 +25,8 @@ type Options struct {
 	Target  adapter.Config  // resolved target (name, type, schema, fields)
 	Dialect adapter.Dialect // for dispatch and relation quoting; nil: ANSI double quotes
 	Vars    map[string]any  // --vars overrides (already parsed)
+	// Files are files already read, for project.LoadOptions.Files.
+	Files map[string]project.FileContent
 }
 
 // RenderContext is what changes between renders of one node at execution time.
@@ -53,10 +55,11 @@ const maxErrors = 20
 // node (in parallel), resolves refs and sources, builds and checks the
 // DAG. Errors name file:line:col and say what to change.
 func Load(ctx context.Context, dir string, opts Options) (*Engine, error) {
-	p, set, err := project.Load(ctx, dir, project.LoadOptions{Vars: opts.Vars})
+	p, set, err := project.Load(ctx, dir, project.LoadOptions{Vars: opts.Vars, Files: opts.Files})
 	if err != nil {
 		return nil, err
 	}
+	opts.Files = nil // the nodes hold what they need; the Engine keeps no file map
 	env, err := render.NewEnv(render.Options{
 		Project: p.Name, Target: opts.Target, Dialect: opts.Dialect,
 		Vars: p.Vars, MacroFiles: p.MacroFiles,

@@ -20,10 +20,12 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/techstore-analytics/techstore/runtime/adapter"
+	"github.com/techstore-analytics/techstore/runtime/project"
 )
 
 // rootFiles are the files at the project root a load may read or look
@@ -102,24 +104,41 @@ func slicesCompact(l []string) []string {
 type inputs struct {
 	dirs   []string
 	digest [sha256.Size]byte
-	use    templateUse // filled only when scan was asked for
+	use    templateUse  // filled only when scan was asked for
+	files  []fileDigest // with their text when keep was asked for
+}
+
+// contents returns the files read (with keep), for compile.Options.Files:
+// a cache miss then loads these very bytes instead of reading every file
+// again.
+func (in inputs) contents() map[string]project.FileContent {
+	m := make(map[string]project.FileContent, len(in.files))
+	for _, f := range in.files {
+		if f.kept {
+			m[f.rel] = project.FileContent{Text: f.text, Sum: f.sum}
+		}
+	}
+	return m
 }
 
 // fileDigest is one file of the project: path relative to the root
 // (slash-separated) and sha256 of its bytes.
 type fileDigest struct {
-	rel string
-	sum [sha256.Size]byte
-	use templateUse
-	err error
+	rel  string
+	sum  [sha256.Size]byte
+	use  templateUse
+	err  error
+	text string // with keep
+	kept bool
 }
 
 // hashInputs walks the resource folders (hidden files and folders are
 // skipped, as the loader skips them; every other file counts, whatever
 // its extension) and hashes each file's bytes, in parallel, with the
 // root files. With scan, it also scans every file's template actions
-// (models, macros, tests and YAML alike).
-func hashInputs(ctx context.Context, root string, scan bool) (inputs, error) {
+// (models, macros, tests and YAML alike). With keep, the files' text is
+// kept (inputs.contents).
+func hashInputs(ctx context.Context, root string, scan, keep bool) (inputs, error) {
 	dirs, err := resourceDirs(root)
 	if err != nil {
 		return inputs{}, err
@@ -191,13 +210,19 @@ func hashInputs(ctx context.Context, root string, scan bool) (inputs, error) {
 		go func() {
 			defer wg.Done()
 			var buf []byte
+			var chunk chunkReader
 			for ctx.Err() == nil {
 				i := int(next.Add(1) - 1)
 				if i >= len(files) {
 					return
 				}
 				f := &files[i]
-				buf, f.err = readInto(filepath.Join(root, filepath.FromSlash(f.rel)), buf[:0])
+				p := filepath.Join(root, filepath.FromSlash(f.rel))
+				if keep {
+					buf, f.err = chunk.read(p)
+				} else {
+					buf, f.err = readInto(p, buf[:0])
+				}
 				if f.err != nil {
 					if errors.Is(f.err, fs.ErrNotExist) {
 						f.err = nil
@@ -207,6 +232,9 @@ func hashInputs(ctx context.Context, root string, scan bool) (inputs, error) {
 					continue
 				}
 				f.sum = sha256.Sum256(buf)
+				if keep {
+					f.text, f.kept = unsafeString(buf), true
+				}
 				if scan && bytes.Contains(buf, []byte("{{")) {
 					scanTemplate(string(buf), &f.use)
 				}
@@ -225,6 +253,9 @@ func hashInputs(ctx context.Context, root string, scan bool) (inputs, error) {
 		writeStr(h, "walked", w)
 	}
 	in := inputs{dirs: dirs}
+	if keep {
+		in.files = files
+	}
 	envSeen := map[string]bool{}
 	for i := range files {
 		f := &files[i]
@@ -387,4 +418,40 @@ func executableID() (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("sha256:%x", h.Sum(nil)), nil
+}
+
+// chunkReader reads files into large shared chunks, so that keeping
+// thousands of small files costs a few allocations and no copies.
+type chunkReader struct {
+	free []byte // the current chunk's unused storage (length 0)
+}
+
+// chunkSize is a chunk's capacity; a chunk is replaced when less than
+// minFree of it is left (readInto wants that much room).
+const chunkSize, minFree = 256 << 10, 16 << 10
+
+// read returns the content of the file at p; it is never written again.
+func (c *chunkReader) read(p string) ([]byte, error) {
+	if cap(c.free) < minFree {
+		c.free = make([]byte, 0, chunkSize)
+	}
+	b, err := readInto(p, c.free)
+	if err != nil {
+		return nil, err
+	}
+	if cap(b) == cap(c.free) {
+		// Read within the chunk: the rest of it stays free.
+		c.free = b[len(b):len(b)]
+	}
+	// Else readInto outgrew the chunk into storage of its own, and the
+	// chunk is as it was.
+	return b[:len(b):len(b)], nil
+}
+
+// unsafeString is b as a string without a copy; b must never change.
+func unsafeString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }

@@ -93,7 +93,7 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 	// process, seeing the new content, loads in full. The templates are
 	// scanned in the same pass (for env and volatile functions), so that
 	// a miss reads the files only once more, in the load.
-	in, inErr := hashInputs(ctx, root, true)
+	in, inErr := hashInputs(ctx, root, true, true)
 	st := Status{Reason: "no cache file"}
 	switch data, err := os.ReadFile(cachePath); {
 	case inErr != nil:
@@ -108,7 +108,11 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 		st.Reason = reason
 	}
 
-	e, err := compile.Load(ctx, dir, o.Compile)
+	lo := o.Compile
+	if inErr == nil {
+		lo.Files = in.contents()
+	}
+	e, err := compile.Load(ctx, dir, lo)
 	if err != nil {
 		return nil, st, err
 	}

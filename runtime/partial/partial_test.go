@@ -159,8 +159,16 @@ func sameEngine(t *testing.T, got, want *compile.Engine) {
 // hit) and returns the hit.
 func loadTwice(t *testing.T, dir string, o Options) *compile.Engine {
 	t.Helper()
+	_, hit := missThenHit(t, dir, o)
+	return hit
+}
+
+// missThenHit loads dir through the cache twice and returns both Engines:
+// the miss (loaded from the files the key was hashed from) and the hit.
+func missThenHit(t *testing.T, dir string, o Options) (miss, hit *compile.Engine) {
+	t.Helper()
 	ctx := context.Background()
-	_, st, err := Load(ctx, dir, o)
+	miss, st, err := Load(ctx, dir, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +182,7 @@ func loadTwice(t *testing.T, dir string, o Options) *compile.Engine {
 	if !st.Hit {
 		t.Fatalf("second load: %+v, want a hit", st)
 	}
-	return e
+	return miss, e
 }
 
 func TestRestoredEngineEqualsFreshLoad(t *testing.T) {
@@ -211,11 +219,12 @@ func TestRestoredEngineEqualsFreshLoad(t *testing.T) {
 			dir := t.TempDir()
 			c.setup(t, dir)
 			o := testOptions(c.vars)
-			hit := loadTwice(t, dir, o)
+			miss, hit := missThenHit(t, dir, o)
 			fresh, err := compile.Load(context.Background(), dir, o.Compile)
 			if err != nil {
 				t.Fatal(err)
 			}
+			sameEngine(t, miss, fresh)
 			sameEngine(t, hit, fresh)
 		})
 	}

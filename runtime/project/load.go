@@ -26,6 +26,19 @@ var projectFiles = []string{"project.yml", "dbt_project.yml"}
 type LoadOptions struct {
 	// Vars are --vars overrides; they win over project.yml vars.
 	Vars map[string]any
+	// Files, when set, holds files already read from the resource
+	// folders (by path relative to the root, slash-separated), with their
+	// sha256: the loader takes a file from it instead of reading it again
+	// (a file it lacks is read from disk). runtime/partial passes the
+	// files it read to hash the project, so that a cache miss reads each
+	// file once, and the load is of exactly the bytes the key was made of.
+	Files map[string]FileContent
+}
+
+// FileContent is a file's text and the sha256 of its bytes.
+type FileContent struct {
+	Text string
+	Sum  [sha256.Size]byte
 }
 
 // stringList accepts a YAML string or list of strings.
@@ -87,6 +100,7 @@ type found struct {
 	root string // the resource folder it was found under (models, seeds, ...)
 	rel  string // path relative to the project root, slash-separated
 	text string
+	sum  *[sha256.Size]byte // of text, when it came with the file (LoadOptions.Files)
 
 	node *Node // models, seeds and tests: built by the goroutine that read the file
 }
@@ -156,7 +170,7 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Project, *Setting
 		}
 	}
 
-	files, err := discover(ctx, root, p)
+	files, err := discover(ctx, root, p, opts.Files)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -179,7 +193,7 @@ func orDefault(l []string, def string) []string {
 
 // discover walks the resource folders and reads every relevant file, in
 // parallel.
-func discover(ctx context.Context, root string, p *Project) ([]found, error) {
+func discover(ctx context.Context, root string, p *Project, have map[string]FileContent) ([]found, error) {
 	var files []found
 	walk := func(dirs []string, match func(ext string) (fileKind, bool)) error {
 		for _, d := range dirs {
@@ -275,13 +289,17 @@ func discover(ctx context.Context, root string, p *Project) ([]found, error) {
 					return
 				}
 				f := &files[i]
-				text, err := readFile(filepath.Join(root, filepath.FromSlash(f.rel)))
-				if err != nil {
-					errs[i] = fmt.Errorf("read %s: %w", f.rel, err)
-					failed.Store(true)
-					return
+				if fc, ok := have[f.rel]; ok {
+					f.text, f.sum = fc.Text, &fc.Sum
+				} else {
+					text, err := readFile(filepath.Join(root, filepath.FromSlash(f.rel)))
+					if err != nil {
+						errs[i] = fmt.Errorf("read %s: %w", f.rel, err)
+						failed.Store(true)
+						return
+					}
+					f.text = text
 				}
-				f.text = text
 				switch f.kind {
 				case kindModel:
 					f.node = nodeFromFile(p.Name, *f, Model)
@@ -303,6 +321,14 @@ func discover(ctx context.Context, root string, p *Project) ([]found, error) {
 		}
 	}
 	return files, nil
+}
+
+// checksum is Checksum(f.text), from the sum the file came with if any.
+func (f *found) checksum() string {
+	if f.sum != nil {
+		return hex.EncodeToString(f.sum[:])
+	}
+	return Checksum(f.text)
 }
 
 // Checksum is the sha256 of text in hex.
@@ -330,7 +356,7 @@ func nodeFromFile(project string, f found, rt ResourceType) *Node {
 		Path:             rel,
 		OriginalFilePath: f.rel,
 		FQN:              fqn,
-		Checksum:         Checksum(f.text),
+		Checksum:         f.checksum(),
 		Tags:             []string{},
 		Meta:             map[string]any{},
 	}

@@ -2,6 +2,7 @@ package project
 
 import (
 	"context"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -181,6 +182,54 @@ func sortStrings(s []string) {
 	for i := 1; i < len(s); i++ {
 		for j := i; j > 0 && s[j] < s[j-1]; j-- {
 			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// TestLoadFilesGiven: a file in LoadOptions.Files is loaded from there
+// (text and checksum), not read again; a file it lacks is read from disk.
+func TestLoadFilesGiven(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"project.yml":      "name: p\nprofile: p\n",
+		"models/a.sql":     "select 1 as on_disk",
+		"models/b.sql":     "select 2 as on_disk",
+		"models/props.yml": "models:\n  - name: a\n    description: from disk\n",
+	} {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	given := "select 1 as given"
+	props := "models:\n  - name: a\n    description: given\n"
+	// The sum of given as sha256sum prints it (printf ... | sha256sum).
+	const givenSum = "0be8dc2208ff49a4da2f39255b85443aaf076606b1667caab6d437ed6861bc5d"
+	var sum [32]byte
+	if _, err := hex.Decode(sum[:], []byte(givenSum)); err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := Load(context.Background(), dir, LoadOptions{Files: map[string]FileContent{
+		"models/a.sql":     {Text: given, Sum: sum},
+		"models/props.yml": {Text: props},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := p.Nodes["model.p.a"], p.Nodes["model.p.b"]
+	checks := []struct{ name, got, want string }{
+		{"a's text", a.RawCode, given},
+		{"a's checksum is the given sum", a.Checksum, givenSum},
+		{"a's description from the given YAML", a.Description, "given"},
+		{"b's text, read from disk", b.RawCode, "select 2 as on_disk"},
+		{"b's checksum, computed", b.Checksum, Checksum("select 2 as on_disk")},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
 		}
 	}
 }
