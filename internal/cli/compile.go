@@ -144,6 +144,8 @@ func newCompileCmd(a *App) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			start := time.Now()
 			tuneGC()
+			a.readOnly = true
+			defer a.parse.Wait()
 			e, _, err := a.LoadEngine(cmd.Context())
 			if err != nil {
 				return err
@@ -427,6 +429,8 @@ func newLsCmd(a *App) *cobra.Command {
 				return fmt.Errorf("--output %q: want name, path, json or selector", output)
 			}
 			tuneGC()
+			a.readOnly = true
+			defer a.parse.Wait()
 			e, _, err := a.LoadEngine(cmd.Context())
 			if err != nil {
 				return err

@@ -15,8 +15,9 @@ import (
 // did is kept in a.parse.
 func (a *App) loadProject(ctx context.Context, opts compile.Options) (*compile.Engine, error) {
 	e, st, err := partial.Load(ctx, a.ProjectDir, partial.Options{
-		Compile:  opts,
-		Disabled: a.NoPartialParse || os.Getenv("TECHSTORE_NO_PARTIAL_PARSE") == "1",
+		Compile:     opts,
+		Disabled:    a.NoPartialParse || os.Getenv("TECHSTORE_NO_PARTIAL_PARSE") == "1",
+		WriteBehind: a.readOnly,
 	})
 	a.parse = st
 	return e, err

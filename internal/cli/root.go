@@ -28,6 +28,11 @@ type App struct {
 	// parse is what LoadEngine did with the partial parse cache (its key
 	// lets compile leave an unchanged manifest alone).
 	parse partial.Status
+	// readOnly is set by commands that only read the Engine (compile,
+	// ls): a cache miss then writes the cache behind them
+	// (partial.Options.WriteBehind); they call a.parse.Wait before
+	// returning.
+	readOnly bool
 }
 
 // ExitError carries a process exit code through cobra.

@@ -38,6 +38,12 @@ type Options struct {
 	// Disabled loads in full and neither reads nor writes the cache
 	// (--no-partial-parse, TECHSTORE_NO_PARTIAL_PARSE=1).
 	Disabled bool
+	// WriteBehind writes the cache on a goroutine of its own after a
+	// miss, while the caller goes on with the Engine; the caller must
+	// call Status.Wait before it exits and must not change the Engine
+	// until then (compile and ls only read it). The encoding is serial,
+	// so this gives the caller's parallel work the other cores.
+	WriteBehind bool
 	// BinaryID identifies the program whose code rendered the cache; ""
 	// means the running executable's Go build ID. Tests set it to check
 	// that another binary's cache is not used.
@@ -52,6 +58,21 @@ type Status struct {
 	// Key identifies the Engine's inputs (hex); "" when the project is
 	// not cacheable. Outputs made from Engines of equal keys are equal.
 	Key string
+
+	pending chan error // a write behind, until Wait
+}
+
+// Wait waits for a cache write started behind (Options.WriteBehind) and
+// records its outcome in Wrote and Reason; without one it returns at once.
+func (s *Status) Wait() {
+	if s.pending == nil {
+		return
+	}
+	if err := <-s.pending; err != nil {
+		s.Wrote = false
+		s.Reason += "; not cached: " + err.Error()
+	}
+	s.pending = nil
 }
 
 // Path is the cache file of the project in dir.
@@ -123,6 +144,13 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 		st.Reason += "; not cached: resource folders differ from the loader's"
 	default:
 		key := cacheKey(settings, in.digest, envDigest(in.use.env))
+		if o.WriteBehind {
+			st.pending = make(chan error, 1)
+			st.Wrote = true
+			st.Key = hex.EncodeToString(key[:])
+			go func(snap compile.Snapshot) { st.pending <- write(cachePath, key, in.use.env, snap) }(e.Snapshot())
+			break
+		}
 		if err := write(cachePath, key, in.use.env, e.Snapshot()); err != nil {
 			st.Reason += "; not cached: " + err.Error()
 		} else {

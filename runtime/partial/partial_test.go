@@ -555,6 +555,55 @@ func TestDisabled(t *testing.T) {
 	}
 }
 
+// TestWriteBehind: with WriteBehind a miss returns before the cache is
+// written; after Wait the file is there and the next load hits, equal to
+// a fresh load. A write that fails is reported by Wait, not by Load.
+func TestWriteBehind(t *testing.T) {
+	ctx := context.Background()
+	t.Run("written after Wait", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFiles(t, dir, baseProject())
+		o := testOptions(nil)
+		o.WriteBehind = true
+		_, st, err := Load(ctx, dir, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.Wait()
+		if st.Hit || !st.Wrote || st.Key == "" {
+			t.Fatalf("miss with write behind: %+v, want written with a key", st)
+		}
+		hit, st2, err := Load(ctx, dir, o)
+		if err != nil || !st2.Hit || st2.Key != st.Key {
+			t.Fatalf("next load: %+v, %v; want a hit with key %s", st2, err, st.Key)
+		}
+		fresh, err := compile.Load(ctx, dir, o.Compile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameEngine(t, hit, fresh)
+	})
+	t.Run("a failed write", func(t *testing.T) {
+		dir := t.TempDir()
+		writeFiles(t, dir, baseProject())
+		// target/partial_parse.bin is a folder: the rename over it fails.
+		if err := os.MkdirAll(filepath.Join(dir, "target", FileName, "x"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		o := testOptions(nil)
+		o.WriteBehind = true
+		e, st, err := Load(ctx, dir, o)
+		if err != nil || e == nil {
+			t.Fatalf("load: %v; a cache that cannot be written is never an error", err)
+		}
+		st.Wait()
+		if st.Wrote || !strings.Contains(st.Reason, "not cached") {
+			t.Fatalf("after Wait: %+v, want not written and the reason", st)
+		}
+		st.Wait() // a second Wait returns at once
+	})
+}
+
 // TestLoadErrorsAreTheLoaders: a project that does not load reports the
 // loader's error, cache or not, and a cache never hides it.
 func TestLoadErrorsAreTheLoaders(t *testing.T) {
