@@ -1,0 +1,90 @@
+package compile
+
+import (
+	"context"
+	"reflect"
+	"slices"
+
+	"github.com/techstore-analytics/techstore/runtime/project"
+	"github.com/techstore-analytics/techstore/runtime/render"
+)
+
+// UpdateModels brings a restored Engine up to date with edited model
+// files, given by original file path with their new text,
+// re-rendering only those models: it is what a full Load of the edited
+// project would return, for the edits it accepts. It accepts an edit
+// whose reach ends at the model's own SQL: the file's config calls are
+// the same as before (so config, relation, tags and the generic tests
+// are unchanged), the model is not ephemeral (its SQL is inlined into
+// other models), and its refs and sources exist and close no cycle.
+//
+// It returns false for any other edit, and for one that does not render:
+// the caller then loads the project in full, which also words the error.
+// After false the Engine is half updated and must be dropped.
+func (e *Engine) UpdateModels(ctx context.Context, files map[string]project.FileContent) bool {
+	if len(files) == 0 {
+		return true
+	}
+	byPath := make(map[string]*project.Node, len(files))
+	for _, n := range e.Project.Nodes {
+		if _, ok := files[n.OriginalFilePath]; ok {
+			byPath[n.OriginalFilePath] = n
+		}
+	}
+	r := e.renderers.Get().(*render.Renderer)
+	defer e.renderers.Put(r)
+	depsChanged := false
+	var edited []*project.Node
+	for p, fc := range files {
+		if ctx.Err() != nil {
+			return false
+		}
+		n := byPath[p]
+		if n == nil || n.ResourceType != project.Model || n.Config.Materialized == project.MatEphemeral {
+			return false
+		}
+		// The old text's config calls, to compare with the new one's.
+		was := &render.State{Resolver: markResolver{}}
+		if _, err := e.execute(r, n.OriginalFilePath, n.RawCode, was); err != nil {
+			return false
+		}
+		st := &render.State{Resolver: markResolver{}}
+		out, err := e.execute(r, n.OriginalFilePath, fc.Text, st)
+		if err != nil || !reflect.DeepEqual(was.Config, st.Config) {
+			return false
+		}
+		for _, ref := range st.Refs {
+			if _, ok := e.byName[ref]; !ok {
+				return false
+			}
+		}
+		for _, s := range st.Sources {
+			if _, ok := e.Project.Sources[e.sourceID(s[0], s[1])]; !ok {
+				return false
+			}
+		}
+		n.RawCode = fc.Text
+		n.Checksum = project.Checksum(fc.Text)
+		n.CompiledCode = out
+		if !slices.Equal(n.Refs, st.Refs) || !slices.Equal(n.SourceRefs, st.Sources) {
+			depsChanged = true
+			n.DependsOn.Nodes = nil // buildDAG works them out again
+		}
+		n.Refs, n.SourceRefs = st.Refs, st.Sources
+		n.DependsOn.Macros = e.macroIDs(st.Macros)
+		edited = append(edited, n)
+	}
+	if depsChanged {
+		if err := e.buildDAG(); err != nil {
+			return false // a cycle: Load reports it
+		}
+	}
+	for _, n := range edited {
+		sql, err := e.substitute(n.CompiledCode, n, nil)
+		if err != nil {
+			return false
+		}
+		n.CompiledCode = sql
+	}
+	return true
+}

@@ -1,0 +1,160 @@
+package compile
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/techstore-analytics/techstore/runtime/project"
+)
+
+// TestUpdateModels edits files of testdata/shop under an Engine restored
+// from a snapshot of the unedited project. An edit UpdateModels accepts
+// must leave the Engine equal, field by field, to a fresh Load of the
+// edited project; the edits it must refuse (the caller then loads in
+// full) are those reaching beyond the model's own SQL.
+func TestUpdateModels(t *testing.T) {
+	read := func(t *testing.T, p string) string {
+		b, err := os.ReadFile(filepath.Join("testdata/shop", p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	cases := []struct {
+		name   string
+		edits  func(t *testing.T) map[string]string // path -> new text
+		accept bool
+	}{
+		{"body edited, same refs (model reading an ephemeral)", func(t *testing.T) map[string]string {
+			return map[string]string{"models/gold/g_revenue.sql": strings.Replace(read(t, "models/gold/g_revenue.sql"), "sum(o.amount)", "sum(o.amount) * 1", 1)}
+		}, true},
+		{"a ref added", func(t *testing.T) map[string]string {
+			return map[string]string{"models/bronze/b_orders.sql": "select o.id, o.customer_id, o.amount\nfrom {{ source \"raw\" \"orders\" }} o\njoin {{ ref \"b_customers\" }} c on c.id = o.customer_id\n"}
+		}, true},
+		{"a source swapped for a ref, a macro added", func(t *testing.T) map[string]string {
+			return map[string]string{"models/bronze/b_customers.sql": "{{ config \"tags\" \"pii\" }}select customer_id as id, {{ include \"clean_email\" \"'x'\" }} as email from {{ ref \"b_orders\" }}"}
+		}, true},
+		{"two models at once", func(t *testing.T) map[string]string {
+			return map[string]string{
+				"models/bronze/b_orders.sql": "select id, customer_id, amount * 2 as amount\nfrom {{ source \"raw\" \"orders\" }}\n",
+				"models/gold/g_revenue.sql":  read(t, "models/gold/g_revenue.sql") + "-- reviewed\n",
+			}
+		}, true},
+		{"unchanged text", func(t *testing.T) map[string]string {
+			return map[string]string{"models/bronze/b_orders.sql": read(t, "models/bronze/b_orders.sql")}
+		}, true},
+		{"a config call changed", func(t *testing.T) map[string]string {
+			return map[string]string{"models/silver/s_customers.sql": strings.Replace(read(t, "models/silver/s_customers.sql"), `"crm"`, `"crm2"`, 1)}
+		}, false},
+		{"a config call added", func(t *testing.T) map[string]string {
+			return map[string]string{"models/bronze/b_orders.sql": "{{ config \"materialized\" \"table\" }}" + read(t, "models/bronze/b_orders.sql")}
+		}, false},
+		{"an ephemeral model", func(t *testing.T) map[string]string {
+			return map[string]string{"models/silver/s_orders_eph.sql": read(t, "models/silver/s_orders_eph.sql") + "-- x\n"}
+		}, false},
+		{"a ref to a model that does not exist", func(t *testing.T) map[string]string {
+			return map[string]string{"models/bronze/b_orders.sql": "select * from {{ ref \"nope\" }}"}
+		}, false},
+		{"an undeclared source", func(t *testing.T) map[string]string {
+			return map[string]string{"models/bronze/b_orders.sql": "select * from {{ source \"raw\" \"nope\" }}"}
+		}, false},
+		{"a template syntax error", func(t *testing.T) map[string]string {
+			return map[string]string{"models/bronze/b_orders.sql": "select {{ ref \"b_customers\" "}
+		}, false},
+		{"a cycle", func(t *testing.T) map[string]string {
+			return map[string]string{"models/bronze/b_orders.sql": "select * from {{ ref \"g_revenue\" }}"}
+		}, false},
+		{"a YAML file", func(t *testing.T) map[string]string {
+			return map[string]string{"models/gold/gold.yml": read(t, "models/gold/gold.yml") + "\n"}
+		}, false},
+		{"a file that is not in the project", func(t *testing.T) map[string]string {
+			return map[string]string{"models/gold/new.sql": "select 1"}
+		}, false},
+	}
+	ctx := context.Background()
+	opts := duckTarget()
+	opts.Vars = map[string]any{"min_amount": 7}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS("testdata/shop")); err != nil {
+				t.Fatal(err)
+			}
+			before, err := Load(ctx, dir, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Restore(ctx, before.Snapshot(), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			edits := c.edits(t)
+			files := map[string]project.FileContent{}
+			for p, text := range edits {
+				if err := os.WriteFile(filepath.Join(dir, p), []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				files[p] = project.FileContent{Text: text}
+			}
+			ok := got.UpdateModels(ctx, files)
+			if ok != c.accept {
+				t.Fatalf("UpdateModels = %v, want %v", ok, c.accept)
+			}
+			if !ok {
+				return
+			}
+			want, err := Load(ctx, dir, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameAsLoad(t, got, want)
+		})
+	}
+}
+
+// sameAsLoad compares every field of got with a fresh Load's (as
+// TestRestoreMatchesLoad does) and the renders at execution time.
+func sameAsLoad(t *testing.T, got, want *Engine) {
+	t.Helper()
+	for id, n := range want.Project.Nodes {
+		if !reflect.DeepEqual(got.Project.Nodes[id], n) {
+			t.Errorf("node %s differs:\n got %+v\nwant %+v", id, got.Project.Nodes[id], n)
+		}
+	}
+	checks := []struct {
+		field     string
+		got, want any
+	}{
+		{"Project", got.Project, want.Project},
+		{"DAG", got.DAG, want.DAG},
+		{"DAG order", got.DAG.Nodes(), want.DAG.Nodes()},
+		{"Settings", got.Settings, want.Settings},
+		{"relations", got.relations, want.relations},
+		{"byName", got.byName, want.byName},
+		{"ephs", got.ephs, want.ephs},
+	}
+	for _, ch := range checks {
+		if !reflect.DeepEqual(ch.got, ch.want) {
+			t.Errorf("%s differs from a fresh load", ch.field)
+		}
+	}
+	ids := make([]string, 0, len(want.Project.Nodes))
+	for id := range want.Project.Nodes {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		for _, inc := range []bool{false, true} {
+			g, gerr := got.Render(got.Project.Nodes[id], RenderContext{IsIncremental: inc})
+			w, werr := want.Render(want.Project.Nodes[id], RenderContext{IsIncremental: inc})
+			if g != w || (gerr == nil) != (werr == nil) {
+				t.Errorf("Render(%s, incremental=%v) = %q, %v; want %q, %v", id, inc, g, gerr, w, werr)
+			}
+		}
+	}
+}
