@@ -327,6 +327,15 @@ func (e *encoder) source(s *project.Source) {
 // encodeSnapshot writes the encoding of s to w. Project.Macros is left
 // out: compile.Restore parses the macro files again.
 func encodeSnapshot(w io.Writer, s compile.Snapshot) error {
+	return encodeSnapshotReusing(w, s, nil)
+}
+
+// encodeSnapshotReusing is encodeSnapshot, copying the encoding of every
+// node found in reuse (its id and fields as an earlier encoding of the
+// same node wrote them, from decodeSnapshotSpans) instead of encoding it
+// again: after a few models are re-rendered, the other nodes' bytes are
+// the ones the cache file already holds.
+func encodeSnapshotReusing(w io.Writer, s compile.Snapshot, reuse map[*project.Node][]byte) error {
 	e := &encoder{b: make([]byte, 0, spillAt+64<<10), w: w}
 	p := s.Project
 	if p == nil || s.Settings == nil {
@@ -365,8 +374,12 @@ func encodeSnapshot(w io.Writer, s compile.Snapshot) error {
 		if n == nil {
 			return fmt.Errorf("encode snapshot: node %s is nil", id)
 		}
-		chunk.str(id)
-		chunk.node(n)
+		if raw, ok := reuse[n]; ok {
+			chunk.b = append(chunk.b, raw...)
+		} else {
+			chunk.str(id)
+			chunk.node(n)
+		}
 		if inChunk++; inChunk == nodesPerChunk {
 			endChunk()
 		}
@@ -810,7 +823,9 @@ const nodesPerChunk = 512
 
 // nodes decodes the n nodes of the chunks that follow, the chunks in
 // parallel (each with its own decoder over the chunk's bytes only).
-func (d *decoder) nodes(n int) map[string]*project.Node {
+// nodes decodes n nodes; with spans, it also records each node's
+// encoding (its id and fields) there, for encodeSnapshotReusing.
+func (d *decoder) nodes(n int, spans map[*project.Node][]byte) map[string]*project.Node {
 	type chunk struct{ start, end, first, count int }
 	var chunks []chunk
 	for total := 0; total < n && !d.bad; {
@@ -828,6 +843,10 @@ func (d *decoder) nodes(n int) map[string]*project.Node {
 	}
 	slab := make([]project.Node, n)
 	ids := make([]string, n)
+	var raw [][]byte
+	if spans != nil {
+		raw = make([][]byte, n)
+	}
 	var next atomic.Int64
 	var bad atomic.Bool
 	var wg sync.WaitGroup
@@ -843,8 +862,12 @@ func (d *decoder) nodes(n int) map[string]*project.Node {
 				c := chunks[i]
 				sub := &decoder{b: d.b[:c.end], off: c.start}
 				for j := c.first; j < c.first+c.count; j++ {
+					start := sub.off
 					ids[j] = sub.str()
 					sub.node(&slab[j])
+					if raw != nil && !sub.bad {
+						raw[j] = sub.b[start:sub.off:sub.off]
+					}
 				}
 				if sub.bad || sub.off != c.end {
 					bad.Store(true)
@@ -860,6 +883,9 @@ func (d *decoder) nodes(n int) map[string]*project.Node {
 	m := make(map[string]*project.Node, n)
 	for i := range slab {
 		m[ids[i]] = &slab[i]
+		if raw != nil {
+			spans[&slab[i]] = raw[i]
+		}
 	}
 	return m
 }
@@ -867,6 +893,12 @@ func (d *decoder) nodes(n int) map[string]*project.Node {
 // decodeSnapshot decodes a body written by encodeSnapshot. Strings in
 // the result share b, which the caller must never modify.
 func decodeSnapshot(b []byte) (compile.Snapshot, error) {
+	return decodeSnapshotSpans(b, nil)
+}
+
+// decodeSnapshotSpans is decodeSnapshot that also records, in spans when
+// it is not nil, each node's encoding (encodeSnapshotReusing).
+func decodeSnapshotSpans(b []byte, spans map[*project.Node][]byte) (compile.Snapshot, error) {
 	d := &decoder{b: b}
 	p := &project.Project{}
 	p.Name = d.str()
@@ -881,7 +913,7 @@ func decodeSnapshot(b []byte) (compile.Snapshot, error) {
 	p.OnRunStart = d.strs()
 	p.OnRunEnd = d.strs()
 	if n, ok := d.count(); ok {
-		p.Nodes = d.nodes(n)
+		p.Nodes = d.nodes(n, spans)
 	}
 	if n, ok := d.count(); ok {
 		p.Sources = make(map[string]*project.Source, n)

@@ -21,6 +21,14 @@
 // file is written to a temporary name and renamed, so concurrent
 // processes never see a half-written cache.
 //
+// Like dbt's, it is partial: when the only files that changed are model
+// SQL files whose edits end at the model itself (the same config calls,
+// not ephemeral, refs and sources that exist and close no cycle; see
+// compile.Engine.UpdateModels), and nothing else did (settings,
+// environment, folders, the list of files), the Engine is restored and
+// only those models are rendered again. The file records every input
+// file's sha256 to find them. Any other change loads the project in full.
+//
 // ManifestUpToDate and RecordManifest let compile leave an unchanged
 // target/manifest.json alone (target/partial_parse.manifest records it).
 package partial

@@ -104,8 +104,12 @@ func slicesCompact(l []string) []string {
 type inputs struct {
 	dirs   []string
 	digest [sha256.Size]byte
+	// layout is the digest of the folders and the list of files (their
+	// paths, not their content): equal layouts have the same files in
+	// the same order, so their sums can be compared one by one.
+	layout [sha256.Size]byte
 	use    templateUse  // filled only when scan was asked for
-	files  []fileDigest // with their text when keep was asked for
+	files  []fileDigest // sorted by path; with their text when keep was asked for
 }
 
 // contents returns the files read (with keep), for compile.Options.Files:
@@ -245,17 +249,16 @@ func hashInputs(ctx context.Context, root string, scan, keep bool) (inputs, erro
 	if err := ctx.Err(); err != nil {
 		return inputs{}, err
 	}
-	h := sha256.New()
+	h, lh := sha256.New(), sha256.New()
 	for _, d := range dirs {
 		writeStr(h, "dir", d)
+		writeStr(lh, "dir", d)
 	}
 	for _, w := range walked {
 		writeStr(h, "walked", w)
+		writeStr(lh, "walked", w)
 	}
-	in := inputs{dirs: dirs}
-	if keep {
-		in.files = files
-	}
+	in := inputs{dirs: dirs, files: files}
 	envSeen := map[string]bool{}
 	for i := range files {
 		f := &files[i]
@@ -264,6 +267,7 @@ func hashInputs(ctx context.Context, root string, scan, keep bool) (inputs, erro
 		}
 		writeStr(h, "file", f.rel)
 		h.Write(f.sum[:])
+		writeStr(lh, "file", f.rel)
 		if f.use.volatile != "" && in.use.volatile == "" {
 			in.use.volatile = f.rel + " " + f.use.volatile
 		}
@@ -276,6 +280,7 @@ func hashInputs(ctx context.Context, root string, scan, keep bool) (inputs, erro
 	}
 	sort.Strings(in.use.env)
 	h.Sum(in.digest[:0])
+	lh.Sum(in.layout[:0])
 	return in, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/techstore-analytics/techstore/runtime/atomicfile"
 	"github.com/techstore-analytics/techstore/runtime/compile"
@@ -26,7 +27,7 @@ const FileName = "partial_parse.bin"
 // formatVersion changes whenever the file layout changes; a file of
 // another version is ignored (the key holds the binary's build ID as
 // well, so a file written by any other build is never used).
-const formatVersion = 2
+const formatVersion = 3
 
 // magic starts every cache file.
 const magic = "techstore partial parse\n"
@@ -58,6 +59,10 @@ type Status struct {
 	// Key identifies the Engine's inputs (hex); "" when the project is
 	// not cacheable. Outputs made from Engines of equal keys are equal.
 	Key string
+	// Updated is the number of edited model files re-rendered in an
+	// Engine restored from the cache (compile.Engine.UpdateModels), when
+	// those edits were all that changed; 0 otherwise.
+	Updated int
 
 	pending chan error // a write behind, until Wait
 }
@@ -127,6 +132,10 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 			return e, Status{Hit: true, Key: hex.EncodeToString(key[:])}, nil
 		}
 		st.Reason = reason
+		if e, n, reuse := update(ctx, data, settings, in, root, o.Compile); e != nil {
+			st = Status{Updated: n, Reason: fmt.Sprintf("%d edited model file(s) rendered again", n)}
+			return e, writeCache(cachePath, settings, in, e, reuse, o.WriteBehind, st), nil
+		}
 	}
 
 	lo := o.Compile
@@ -143,22 +152,81 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 	case !sameDirs(e.Project, in.dirs):
 		st.Reason += "; not cached: resource folders differ from the loader's"
 	default:
-		key := cacheKey(settings, in.digest, envDigest(in.use.env))
-		if o.WriteBehind {
-			st.pending = make(chan error, 1)
-			st.Wrote = true
-			st.Key = hex.EncodeToString(key[:])
-			go func(snap compile.Snapshot) { st.pending <- write(cachePath, key, in.use.env, snap) }(e.Snapshot())
-			break
-		}
-		if err := write(cachePath, key, in.use.env, e.Snapshot()); err != nil {
-			st.Reason += "; not cached: " + err.Error()
-		} else {
-			st.Wrote = true
-			st.Key = hex.EncodeToString(key[:])
-		}
+		st = writeCache(cachePath, settings, in, e, nil, o.WriteBehind, st)
 	}
 	return e, st, nil
+}
+
+// writeCache writes e to the cache under the key of in (behind the
+// caller with behind), copying the nodes in reuse, and returns st with
+// the outcome.
+func writeCache(cachePath string, settings [sha256.Size]byte, in inputs, e *compile.Engine, reuse map[*project.Node][]byte, behind bool, st Status) Status {
+	envSum := envDigest(in.use.env)
+	h := header{
+		key: cacheKey(settings, in.digest, envSum), env: in.use.env,
+		settings: settings, envSum: envSum, layout: in.layout,
+		sums: make([]byte, 0, len(in.files)*sha256.Size),
+	}
+	for _, f := range in.files {
+		h.sums = append(h.sums, f.sum[:]...)
+	}
+	if behind {
+		st.pending = make(chan error, 1)
+		st.Wrote = true
+		st.Key = hex.EncodeToString(h.key[:])
+		go func(snap compile.Snapshot) { st.pending <- write(cachePath, h, snap, reuse) }(e.Snapshot())
+		return st
+	}
+	if err := write(cachePath, h, e.Snapshot(), reuse); err != nil {
+		st.Reason += "; not cached: " + err.Error()
+	} else {
+		st.Wrote = true
+		st.Key = hex.EncodeToString(h.key[:])
+	}
+	return st
+}
+
+// update returns the Engine stored in data brought up to date with the
+// files that changed since, how many there were, and the encodings of
+// the nodes they left as they were (for the cache write), when those are
+// only model files edited in a way compile.Engine.UpdateModels accepts
+// and nothing else changed (the settings, the environment variables
+// the templates read and their values, the folders and the list of
+// files); else nil.
+func update(ctx context.Context, data []byte, settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, int, map[*project.Node][]byte) {
+	h, body, ok := parseHeader(data)
+	if !ok || h.settings != settings || h.layout != in.layout || !slices.Equal(h.env, in.use.env) ||
+		envDigest(h.env) != h.envSum || len(h.sums) != len(in.files)*sha256.Size {
+		return nil, 0, nil
+	}
+	changed := map[string]project.FileContent{}
+	for i, f := range in.files {
+		if !bytes.Equal(h.sums[i*sha256.Size:(i+1)*sha256.Size], f.sum[:]) {
+			if !f.kept || !strings.HasSuffix(f.rel, ".sql") {
+				return nil, 0, nil
+			}
+			changed[f.rel] = project.FileContent{Text: f.text, Sum: f.sum}
+		}
+	}
+	if len(changed) == 0 {
+		return nil, 0, nil
+	}
+	spans := map[*project.Node][]byte{}
+	snap, err := decodeSnapshotSpans(body, spans)
+	if err != nil || snap.Project.Root != root {
+		return nil, 0, nil
+	}
+	e, err := compile.Restore(ctx, snap, opts)
+	if err != nil || !e.UpdateModels(ctx, changed) {
+		return nil, 0, nil
+	}
+	// UpdateModels changes the edited models' nodes and no other.
+	for _, n := range e.Project.Nodes {
+		if _, ok := changed[n.OriginalFilePath]; ok {
+			delete(spans, n)
+		}
+	}
+	return e, len(changed), spans
 }
 
 // restore returns the Engine stored in data and its key when the key
@@ -211,6 +279,11 @@ func sameDirs(p *project.Project, dirs []string) bool {
 type header struct {
 	key [sha256.Size]byte
 	env []string // environment variables the templates read
+	// What the key was made of, for update: the settings digest, the
+	// digest of env's values, the layout digest and the sha256 of every
+	// file, in the layout's order.
+	settings, envSum, layout [sha256.Size]byte
+	sums                     []byte
 }
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -221,7 +294,8 @@ var crcTable = crc32.MakeTable(crc32.Castagnoli)
 const trailerLen = 12
 
 // The file: magic, format version (uvarint), key, env names (count and
-// strings), body, trailer.
+// strings), settings digest, env values digest, layout digest, the
+// number of files (uvarint) and their sha256 sums, body, trailer.
 func parseHeader(data []byte) (header, []byte, bool) {
 	var h header
 	if !bytes.HasPrefix(data, []byte(magic)) || len(data) < len(magic)+trailerLen {
@@ -234,6 +308,19 @@ func parseHeader(data []byte) (header, []byte, bool) {
 	copy(h.key[:], d.b[d.off:])
 	d.off += sha256.Size
 	h.env = d.strs()
+	for _, sum := range []*[sha256.Size]byte{&h.settings, &h.envSum, &h.layout} {
+		if len(d.b)-d.off < sha256.Size {
+			return h, nil, false
+		}
+		copy(sum[:], d.b[d.off:])
+		d.off += sha256.Size
+	}
+	if n := d.uvarint(); !d.bad && n <= uint64(len(d.b)-d.off)/sha256.Size {
+		h.sums = d.b[d.off : d.off+int(n)*sha256.Size]
+		d.off += int(n) * sha256.Size
+	} else {
+		return h, nil, false
+	}
 	if d.bad {
 		return h, nil, false
 	}
@@ -261,18 +348,23 @@ func (c *crcWriter) Write(b []byte) (int, error) {
 
 // write encodes the snapshot into the cache file atomically: a temporary
 // file in the same folder, renamed over the old one.
-func write(path string, key [sha256.Size]byte, env []string, s compile.Snapshot) error {
+func write(path string, h header, s compile.Snapshot, reuse map[*project.Node][]byte) error {
 	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
 		e := &encoder{}
 		e.b = append(e.b, magic...)
 		e.uvarint(formatVersion)
-		e.b = append(e.b, key[:]...)
-		e.strs(env)
+		e.b = append(e.b, h.key[:]...)
+		e.strs(h.env)
+		e.b = append(e.b, h.settings[:]...)
+		e.b = append(e.b, h.envSum[:]...)
+		e.b = append(e.b, h.layout[:]...)
+		e.uvarint(uint64(len(h.sums) / sha256.Size))
+		e.b = append(e.b, h.sums...)
 		if _, err := w.Write(e.b); err != nil {
 			return err
 		}
 		cw := &crcWriter{w: w}
-		if err := encodeSnapshot(cw, s); err != nil {
+		if err := encodeSnapshotReusing(cw, s, reuse); err != nil {
 			return err
 		}
 		var t [trailerLen]byte

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -323,11 +324,54 @@ func TestChangesInvalidate(t *testing.T) {
 		{"a YAML file at the root (packages.yml)", func(t *testing.T, dir string, _ *Options) {
 			writeFiles(t, dir, map[string]string{"packages.yml": "packages: []\n"})
 		}, func(e *compile.Engine) bool { return true }},
+		{"two model bodies", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{
+				"models/a.sql": "{{ config \"tags\" (list \"a\") }}select 2 as id, '{{ env \"" + envName + "\" \"none\" }}' as region\n",
+				"models/b.sql": "select id * 3 as id from {{ ref \"a\" }}\n",
+			})
+		}, func(e *compile.Engine) bool {
+			return strings.Contains(e.Project.Nodes["model.inv.a"].CompiledCode, "select 2") &&
+				strings.Contains(e.Project.Nodes["model.inv.b"].CompiledCode, "id * 3")
+		}},
+		{"a model body that drops its ref", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"models/b.sql": "select 1 as id\n"})
+		}, func(e *compile.Engine) bool {
+			return len(e.Project.Nodes["model.inv.b"].DependsOn.Nodes) == 0 && len(e.DAG.Parents("model.inv.b")) == 0
+		}},
+		{"a model's config call", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"models/a.sql": "{{ config \"tags\" (list \"z\") }}select 1 as id, '{{ env \"" + envName + "\" \"none\" }}' as region\n"})
+		}, func(e *compile.Engine) bool {
+			return slices.Contains(e.Project.Nodes["model.inv.a"].Tags, "z")
+		}},
+		{"a model body that reads another env var", func(t *testing.T, dir string, _ *Options) {
+			t.Setenv("TECHSTORE_PARTIAL_TEST_OTHER", "x1")
+			writeFiles(t, dir, map[string]string{"models/b.sql": "select '{{ env \"TECHSTORE_PARTIAL_TEST_OTHER\" }}' as o from {{ ref \"a\" }}\n"})
+		}, func(e *compile.Engine) bool {
+			return strings.Contains(e.Project.Nodes["model.inv.b"].CompiledCode, "'x1'")
+		}},
+		{"a model body and a YAML file", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{
+				"models/b.sql":     "select id + 1 as id from {{ ref \"a\" }}\n",
+				"models/props.yml": "models:\n  - name: a\n    description: edited too\n",
+			})
+		}, func(e *compile.Engine) bool {
+			return strings.Contains(e.Project.Nodes["model.inv.b"].CompiledCode, "id + 1") &&
+				e.Project.Nodes["model.inv.a"].Description == "edited too"
+		}},
+		{"a model body and the env var value", func(t *testing.T, dir string, _ *Options) {
+			t.Setenv(envName, "apac")
+			writeFiles(t, dir, map[string]string{"models/b.sql": "select id + 1 as id from {{ ref \"a\" }}\n"})
+		}, func(e *compile.Engine) bool {
+			return strings.Contains(e.Project.Nodes["model.inv.a"].CompiledCode, "'apac'")
+		}},
 		{"a hidden folder under models is not an input", nil, nil},
 		{"another binary", func(_ *testing.T, _ string, o *Options) {
 			o.BinaryID = "test-binary-2"
 		}, func(e *compile.Engine) bool { return true }},
 	}
+	// The changes that only edit model SQL (same config calls) are
+	// applied to the restored Engine; every other one loads in full.
+	updated := map[string]int{"model body": 1, "model body, same size": 1, "two model bodies": 2, "a model body that drops its ref": 1}
 	ctx := context.Background()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -355,14 +399,18 @@ func TestChangesInvalidate(t *testing.T) {
 			if !c.check(e) {
 				t.Fatalf("the change does not show in the load")
 			}
-			// The new cache holds the changed project.
-			e2, st, err := Load(ctx, dir, o)
-			if err != nil || !st.Hit {
-				t.Fatalf("load after the change: %+v, %v; want a hit", st, err)
+			if st.Updated != updated[c.name] || !st.Wrote {
+				t.Fatalf("status %+v: want %d edited files rendered again and the cache written", st, updated[c.name])
 			}
 			fresh, err := compile.Load(ctx, dir, o.Compile)
 			if err != nil {
 				t.Fatal(err)
+			}
+			sameEngine(t, e, fresh)
+			// The new cache holds the changed project.
+			e2, st, err := Load(ctx, dir, o)
+			if err != nil || !st.Hit {
+				t.Fatalf("load after the change: %+v, %v; want a hit", st, err)
 			}
 			sameEngine(t, e2, fresh)
 		})
@@ -711,5 +759,47 @@ func TestExecutableID(t *testing.T) {
 	}
 	if !strings.HasPrefix(a, "go-build-id:") && !strings.HasPrefix(a, "sha256:") {
 		t.Fatalf("executableID = %q, want a Go build ID or a sha256", a)
+	}
+}
+
+// TestEncodeReusing: nodes copied from an earlier encoding
+// (decodeSnapshotSpans) and nodes encoded afresh decode together to the
+// snapshot as it is now, edited node included.
+func TestEncodeReusing(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, "../compile/testdata/shop", dir)
+	e, err := compile.Load(context.Background(), dir, testOptions(nil).Compile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := encodeSnapshot(&buf, e.Snapshot()); err != nil {
+		t.Fatal(err)
+	}
+	spans := map[*project.Node][]byte{}
+	snap, err := decodeSnapshotSpans(buf.Bytes(), spans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(spans) != len(snap.Project.Nodes) {
+		t.Fatalf("%d spans for %d nodes", len(spans), len(snap.Project.Nodes))
+	}
+	edited := snap.Project.Nodes["model.shop.b_orders"]
+	edited.RawCode += "-- edited\n"
+	edited.CompiledCode += "-- edited\n"
+	delete(spans, edited)
+	var again bytes.Buffer
+	if err := encodeSnapshotReusing(&again, snap, spans); err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeSnapshot(again.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Project.Nodes, snap.Project.Nodes) {
+		t.Fatal("nodes decoded from the reused encoding differ from the snapshot")
+	}
+	if !strings.HasSuffix(got.Project.Nodes["model.shop.b_orders"].RawCode, "-- edited\n") {
+		t.Fatal("the edited node was not encoded afresh")
 	}
 }
