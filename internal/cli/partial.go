@@ -30,8 +30,19 @@ func (a *App) writeManifest(e *compile.Engine, path string) error {
 	if partial.ManifestUpToDate(path, a.parse) {
 		return nil
 	}
-	if err := e.WriteManifest(path); err != nil {
+	// After an edit of a few models, the unchanged parts are copied from
+	// the manifest there; should that fail (it changed since it was
+	// recorded), the manifest is written in full.
+	if reuse, done := partial.ManifestReuse(path, a.parse); reuse != nil {
+		l, err := e.WriteManifestReusing(path, reuse)
+		done()
+		if err == nil {
+			return partial.RecordManifest(path, a.parse, l)
+		}
+	}
+	l, err := e.WriteManifestReusing(path, nil)
+	if err != nil {
 		return err
 	}
-	return partial.RecordManifest(path, a.parse)
+	return partial.RecordManifest(path, a.parse, l)
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/techstore-analytics/techstore/bench/compile/synth"
 )
 
 // TestPartialParse runs compile and ls through Main (the real CLI, the
@@ -181,3 +184,79 @@ func TestProfileChangeInvalidates(t *testing.T) {
 		}
 	}
 }
+
+// TestEditedModelCompile: after a compile, editing model SQL goes
+// through the cache's update (only the edited models rendered again, the
+// unchanged parts of the manifest copied from the old one), and what it
+// writes is what a full load writes: the same manifest (generated_at
+// aside) and compiled files. The project has 300 models, so the manifest
+// has many node blocks, all but the edited ones copied.
+func TestEditedModelCompile(t *testing.T) {
+	t.Setenv("TECHSTORE_NO_PARTIAL_PARSE", "")
+	dir := t.TempDir()
+	if err := synth.Generate(dir, 300); err != nil {
+		t.Fatal(err)
+	}
+	manifestPath := filepath.Join(dir, "target", "manifest.json")
+	compile := func() []byte {
+		t.Helper()
+		if _, _, err := run(t, "compile", "--project-dir", dir); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(manifestPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return generatedAt.ReplaceAll(b, []byte(`"generated_at":"-"`))
+	}
+	compile()
+	models, err := filepath.Glob(filepath.Join(dir, "models", "*", "*", "*.sql"))
+	if err != nil || len(models) < 3 {
+		t.Fatalf("models: %v, %v", models, err)
+	}
+	edited := []struct {
+		file, add string
+	}{
+		{models[0], "-- first edit\n"},
+		{models[len(models)/2], "-- another model\n"},
+		{models[len(models)-1], "-- and the last\n"},
+	}
+	for _, ed := range edited {
+		f, err := os.OpenFile(ed.file, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString(ed.add)
+		f.Close()
+		got := compile()
+		compiled := filepath.Join(dir, "target", "compiled", "synth", filepath.ToSlash(strings.TrimPrefix(ed.file, dir+string(filepath.Separator))))
+		text, err := os.ReadFile(compiled)
+		if err != nil || !strings.Contains(string(text), strings.TrimSpace(ed.add)) {
+			t.Fatalf("compiled %s after the edit: %q, %v", compiled, text, err)
+		}
+		// A full load of a copy (so that the next edit still starts
+		// from this compile's cache and manifest record).
+		full := t.TempDir()
+		if err := os.CopyFS(full, os.DirFS(dir)); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("TECHSTORE_NO_PARTIAL_PARSE", "1")
+		if _, _, err := run(t, "compile", "--project-dir", full); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("TECHSTORE_NO_PARTIAL_PARSE", "")
+		want, err := os.ReadFile(filepath.Join(full, "target", "manifest.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = generatedAt.ReplaceAll(want, []byte(`"generated_at":"-"`))
+		if !bytes.Equal(got, want) {
+			t.Fatalf("after editing %s the manifest (%d bytes) differs from a full load's (%d bytes)", ed.file, len(got), len(want))
+		}
+		if !bytes.Contains(got, []byte(strings.TrimSpace(ed.add))) {
+			t.Fatalf("the edit of %s is not in the manifest", ed.file)
+		}
+	}
+}
+
+var generatedAt = regexp.MustCompile(`"generated_at":"[^"]*"`)

@@ -544,14 +544,26 @@ func (e *Engine) Macro(name string, args ...any) (string, error) {
 
 // WriteManifest writes the manifest (target/manifest.json) atomically.
 func (e *Engine) WriteManifest(path string) error {
+	_, err := e.WriteManifestReusing(path, nil)
+	return err
+}
+
+// WriteManifestReusing is WriteManifest copying what it can from an
+// earlier manifest (manifest.Reuse); it returns the layout of the file
+// written, for the next one.
+func (e *Engine) WriteManifestReusing(path string, reuse *manifest.Reuse) (manifest.Layout, error) {
+	return manifest.WriteFileReusing(path, e.Project, e.DAG, e.manifestMetadata(time.Now()), reuse)
+}
+
+func (e *Engine) manifestMetadata(at time.Time) manifest.Metadata {
 	typ := e.opts.Target.Type
 	if e.opts.Dialect != nil {
 		typ = e.opts.Dialect.Type()
 	}
-	return manifest.WriteFile(path, e.Project, e.DAG, manifest.Metadata{
+	return manifest.Metadata{
 		AdapterType:  typ,
-		GeneratedAt:  time.Now().UTC(),
+		GeneratedAt:  at.UTC(),
 		TargetName:   e.opts.Target.Name,
 		RelationName: e.RelationName,
-	})
+	}
 }

@@ -1,14 +1,18 @@
 package compile
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/techstore-analytics/techstore/runtime/manifest"
 	"github.com/techstore-analytics/techstore/runtime/project"
 )
 
@@ -101,6 +105,14 @@ func TestUpdateModels(t *testing.T) {
 				}
 				files[p] = project.FileContent{Text: text}
 			}
+			// The manifest of the unedited project, for the reuse below.
+			at := time.Date(2026, 10, 31, 12, 0, 0, 0, time.UTC)
+			var old bytes.Buffer
+			layout, err := manifest.WriteReusing(&old, got.Project, got.DAG, got.manifestMetadata(at), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dag0 := got.DAG
 			ok := got.UpdateModels(ctx, files)
 			if ok != c.accept {
 				t.Fatalf("UpdateModels = %v, want %v", ok, c.accept)
@@ -113,6 +125,33 @@ func TestUpdateModels(t *testing.T) {
 				t.Fatal(err)
 			}
 			sameAsLoad(t, got, want)
+			// A manifest copied from the old one where nothing changed is
+			// byte for byte the one written in full.
+			changed := map[string]bool{}
+			for _, n := range got.Project.Nodes {
+				if _, ok := files[n.OriginalFilePath]; ok {
+					changed[n.UniqueID] = true
+				}
+			}
+			var full, reused bytes.Buffer
+			if err := manifest.Write(&full, want.Project, want.DAG, want.manifestMetadata(at)); err != nil {
+				t.Fatal(err)
+			}
+			reuse := &manifest.Reuse{Old: bytes.NewReader(old.Bytes()), Layout: layout, Changed: changed, Graph: got.DAG != dag0}
+			if _, err := manifest.WriteReusing(&reused, got.Project, got.DAG, got.manifestMetadata(at), reuse); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(reused.Bytes(), full.Bytes()) {
+				t.Fatalf("manifest with reuse (%d bytes) differs from the full one (%d bytes)", reused.Len(), full.Len())
+			}
+			// An earlier manifest changed since it was written (the last
+			// segment, always copied) is caught by its CRC, not copied.
+			damaged := bytes.Clone(old.Bytes())
+			damaged[len(damaged)-3] ^= 1
+			reuse.Old = bytes.NewReader(damaged)
+			if _, err := manifest.WriteReusing(io.Discard, got.Project, got.DAG, got.manifestMetadata(at), reuse); err == nil || !strings.Contains(err.Error(), "changed since") {
+				t.Fatalf("copy from a changed manifest: err = %v", err)
+			}
 		})
 	}
 }

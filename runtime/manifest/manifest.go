@@ -3,7 +3,9 @@ package manifest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -230,10 +232,64 @@ func nodeJSON(n *project.Node, md Metadata) node {
 // parallel and written in order as soon as each is ready, a bounded
 // number ahead of the writer.
 func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
+	_, err := WriteReusing(w, p, d, md, nil)
+	return err
+}
+
+// Reuse lets WriteReusing copy the parts of an earlier manifest that
+// cannot have changed instead of encoding them again: after a few models
+// are re-rendered, every other node, the sources, macros and (unless
+// dependencies changed) the graph maps are the bytes already on disk.
+type Reuse struct {
+	// Old is the earlier manifest, as a WriteReusing of a project with
+	// the same nodes wrote it, and Layout what that call returned. A
+	// segment copied from Old whose CRC is not the one in Layout fails
+	// the write (the caller then writes the manifest in full).
+	Old    io.ReaderAt
+	Layout Layout
+	// Changed holds the ids of the nodes whose fields may differ from
+	// the earlier manifest's; Graph is set when dependencies may have
+	// changed (parent_map and child_map are then encoded again).
+	Changed map[string]bool
+	Graph   bool
+}
+
+// segKind says what a segment holds, for Reuse.
+type segKind int
+
+const (
+	segMeta  segKind = iota // metadata (generated_at): always encoded
+	segNodes                // a block of nodes
+	segFixed                // sources, macros, selectors, punctuation
+	segGraph                // parent_map and child_map
+)
+
+// Layout is where the segments of a written manifest are: their byte
+// offsets (each one's start, then the end) and their CRC-32C.
+type Layout struct {
+	Offsets []int64
+	Sums    []uint32
+}
+
+// crcTable is CRC-32C (Castagnoli), computed in hardware on most CPUs.
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+// WriteReusing is Write, copying from reuse (when not nil) every segment
+// it can, and returns the Layout of what it wrote, for a later
+// WriteReusing. When reuse does not fit (another number of segments) it
+// encodes everything.
+func WriteReusing(w io.Writer, p *project.Project, d *dag.DAG, md Metadata, reuse *Reuse) (Layout, error) {
 	const nodeBlock, mapBlock = 64, 1024
 	var segs []segment
+	var kinds []segKind
+	var blocks [][]string // the node ids of each segNodes segment
 
-	segs = append(segs, func(b []byte) ([]byte, error) {
+	add := func(k segKind, ids []string, f segment) {
+		segs = append(segs, f)
+		kinds = append(kinds, k)
+		blocks = append(blocks, ids)
+	}
+	add(segMeta, nil, func(b []byte) ([]byte, error) {
 		meta := map[string]any{
 			"dbt_schema_version": SchemaVersion,
 			"dbt_version":        "techstore",
@@ -252,7 +308,7 @@ func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
 	nodeIDs := sortedKeys(p.Nodes)
 	for first := 0; first < len(nodeIDs); first += nodeBlock {
 		last := min(first+nodeBlock, len(nodeIDs))
-		segs = append(segs, func(b []byte) ([]byte, error) {
+		add(segNodes, nodeIDs[first:last], func(b []byte) ([]byte, error) {
 			// Room for the block up front (its SQL plus the fields
 			// around it) instead of growing the buffer a dozen times.
 			est := 0
@@ -275,7 +331,7 @@ func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
 			return b, nil
 		})
 	}
-	segs = append(segs, func(b []byte) ([]byte, error) {
+	add(segFixed, nil, func(b []byte) ([]byte, error) {
 		b = append(b, '}')
 		b, err := appendSources(b, p, md)
 		if err != nil {
@@ -291,13 +347,13 @@ func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
 	}
 	graphMap := func(key string, f func(string) []string) {
 		if d == nil {
-			segs = append(segs, func(b []byte) ([]byte, error) { return append(b, `,"`+key+`":{}`...), nil })
+			add(segFixed, nil, func(b []byte) ([]byte, error) { return append(b, `,"`+key+`":{}`...), nil })
 			return
 		}
-		segs = append(segs, func(b []byte) ([]byte, error) { return append(b, `,"`+key+`":{`...), nil })
+		add(segFixed, nil, func(b []byte) ([]byte, error) { return append(b, `,"`+key+`":{`...), nil })
 		for first := 0; first < len(all); first += mapBlock {
 			last := min(first+mapBlock, len(all))
-			segs = append(segs, func(b []byte) ([]byte, error) {
+			add(segGraph, nil, func(b []byte) ([]byte, error) {
 				for i := first; i < last; i++ {
 					if i > 0 {
 						b = append(b, ',')
@@ -315,7 +371,7 @@ func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
 				return b, nil
 			})
 		}
-		segs = append(segs, func(b []byte) ([]byte, error) { return append(b, '}'), nil })
+		add(segFixed, nil, func(b []byte) ([]byte, error) { return append(b, '}'), nil })
 	}
 	if d != nil {
 		graphMap("parent_map", d.Parents)
@@ -324,7 +380,7 @@ func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
 		graphMap("parent_map", nil)
 		graphMap("child_map", nil)
 	}
-	segs = append(segs, func(b []byte) ([]byte, error) {
+	add(segFixed, nil, func(b []byte) ([]byte, error) {
 		sel, err := selectors(p)
 		if err != nil {
 			return nil, err
@@ -337,7 +393,54 @@ func Write(w io.Writer, p *project.Project, d *dag.DAG, md Metadata) error {
 		}
 		return append(b, "}\n"...), nil
 	})
+	if l := reuse.layout(); len(l.Offsets) == len(segs)+1 && len(l.Sums) == len(segs) {
+		for i := range segs {
+			if !reusable(kinds[i], blocks[i], reuse) {
+				continue
+			}
+			from, to, sum := l.Offsets[i], l.Offsets[i+1], l.Sums[i]
+			if from < 0 || to < from {
+				break
+			}
+			segs[i] = func(b []byte) ([]byte, error) {
+				b = slices.Grow(b, int(to-from))[:to-from]
+				if _, err := reuse.Old.ReadAt(b, from); err != nil {
+					return nil, fmt.Errorf("copy from the earlier manifest: %w", err)
+				}
+				if crc32.Checksum(b, crcTable) != sum {
+					return nil, errors.New("copy from the earlier manifest: it changed since it was written")
+				}
+				return b, nil
+			}
+		}
+	}
 	return writeSegments(w, segs)
+}
+
+func (r *Reuse) layout() Layout {
+	if r == nil {
+		return Layout{}
+	}
+	return r.Layout
+}
+
+// reusable reports whether a segment of kind k (with the node ids of a
+// node block) is the same bytes as in the earlier manifest.
+func reusable(k segKind, ids []string, r *Reuse) bool {
+	switch k {
+	case segFixed:
+		return true
+	case segGraph:
+		return !r.Graph
+	case segNodes:
+		for _, id := range ids {
+			if r.Changed[id] {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // segment appends one piece of the manifest to b.
@@ -345,11 +448,12 @@ type segment func(b []byte) ([]byte, error)
 
 // writeSegments encodes segs on GOMAXPROCS goroutines, at most a few
 // ahead of the writer, and writes them to w in order. Buffers are reused.
-func writeSegments(w io.Writer, segs []segment) error {
+func writeSegments(w io.Writer, segs []segment) (Layout, error) {
 	workers := runtime.GOMAXPROCS(0)
 	window := 3 * workers
 	type result struct {
 		b   []byte
+		sum uint32
 		err error
 	}
 	done := make([]chan result, len(segs))
@@ -379,25 +483,28 @@ func writeSegments(w io.Writer, segs []segment) error {
 				default:
 				}
 				b, err := segs[i](buf[:0])
-				done[i] <- result{b, err}
+				done[i] <- result{b, crc32.Checksum(b, crcTable), err}
 			}
 		}()
 	}
+	l := Layout{Offsets: make([]int64, 1, len(segs)+1), Sums: make([]uint32, 0, len(segs))}
 	for i := range segs {
 		r := <-done[i]
 		if r.err != nil {
-			return r.err
+			return Layout{}, r.err
 		}
 		if _, err := w.Write(r.b); err != nil {
-			return fmt.Errorf("write manifest: %w", err)
+			return Layout{}, fmt.Errorf("write manifest: %w", err)
 		}
+		l.Offsets = append(l.Offsets, l.Offsets[i]+int64(len(r.b)))
+		l.Sums = append(l.Sums, r.sum)
 		select {
 		case free <- r.b:
 		default:
 		}
 		<-tokens
 	}
-	return nil
+	return l, nil
 }
 
 // appendKeyJSON appends "key": and v as json.Marshal encodes it.
@@ -549,9 +656,21 @@ func selectors(p *project.Project) (map[string]any, error) {
 // WriteFile writes the manifest to path atomically (a temporary file in
 // the same folder, then a rename), creating the folder.
 func WriteFile(path string, p *project.Project, d *dag.DAG, md Metadata) error {
-	err := atomicfile.Write(path, 0o644, func(w io.Writer) error { return Write(w, p, d, md) })
+	_, err := WriteFileReusing(path, p, d, md, nil)
+	return err
+}
+
+// WriteFileReusing is WriteFile with WriteReusing: it returns the Layout
+// of the file written.
+func WriteFileReusing(path string, p *project.Project, d *dag.DAG, md Metadata, reuse *Reuse) (Layout, error) {
+	var l Layout
+	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		var err error
+		l, err = WriteReusing(w, p, d, md, reuse)
+		return err
+	})
 	if err != nil {
-		return fmt.Errorf("write manifest %s: %w", path, err)
+		return Layout{}, fmt.Errorf("write manifest %s: %w", path, err)
 	}
-	return nil
+	return l, nil
 }

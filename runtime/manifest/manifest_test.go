@@ -114,7 +114,10 @@ func TestWriteSegments(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			w := &failWriter{ok: c.writes}
-			err := writeSegments(w, c.segs)
+			l, err := writeSegments(w, c.segs)
+			if err == nil && (len(l.Offsets) != len(c.segs)+1 || l.Offsets[len(l.Offsets)-1] != int64(len(c.want)) || len(l.Sums) != len(c.segs)) {
+				t.Errorf("layout %v: want %d offsets ending at the %d bytes written, and a CRC per segment", l, len(c.segs)+1, len(c.want))
+			}
 			switch {
 			case c.wantErr == "" && err != nil:
 				t.Fatalf("error %v", err)

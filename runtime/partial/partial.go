@@ -14,10 +14,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/techstore-analytics/techstore/runtime/atomicfile"
 	"github.com/techstore-analytics/techstore/runtime/compile"
+	"github.com/techstore-analytics/techstore/runtime/manifest"
 	"github.com/techstore-analytics/techstore/runtime/project"
 )
 
@@ -65,6 +67,16 @@ type Status struct {
 	Updated int
 
 	pending chan error // a write behind, until Wait
+	edit    *edit      // what an update changed, for ManifestReuse
+}
+
+// edit is what update changed in the Engine it restored: the key of the
+// cache it came from, the nodes re-rendered, and whether dependencies
+// changed.
+type edit struct {
+	prevKey string
+	changed map[string]bool
+	graph   bool
 }
 
 // Wait waits for a cache write started behind (Options.WriteBehind) and
@@ -132,8 +144,8 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 			return e, Status{Hit: true, Key: hex.EncodeToString(key[:])}, nil
 		}
 		st.Reason = reason
-		if e, n, reuse := update(ctx, data, settings, in, root, o.Compile); e != nil {
-			st = Status{Updated: n, Reason: fmt.Sprintf("%d edited model file(s) rendered again", n)}
+		if e, ed, reuse := update(ctx, data, settings, in, root, o.Compile); e != nil {
+			st = Status{Updated: len(ed.changed), Reason: fmt.Sprintf("%d edited model file(s) rendered again", len(ed.changed)), edit: ed}
 			return e, writeCache(cachePath, settings, in, e, reuse, o.WriteBehind, st), nil
 		}
 	}
@@ -187,46 +199,53 @@ func writeCache(cachePath string, settings [sha256.Size]byte, in inputs, e *comp
 }
 
 // update returns the Engine stored in data brought up to date with the
-// files that changed since, how many there were, and the encodings of
-// the nodes they left as they were (for the cache write), when those are
+// files that changed since, what changed, and the encodings of the nodes
+// that did not (for the cache write), when those are
 // only model files edited in a way compile.Engine.UpdateModels accepts
 // and nothing else changed (the settings, the environment variables
 // the templates read and their values, the folders and the list of
 // files); else nil.
-func update(ctx context.Context, data []byte, settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, int, map[*project.Node][]byte) {
+func update(ctx context.Context, data []byte, settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, *edit, map[*project.Node][]byte) {
 	h, body, ok := parseHeader(data)
 	if !ok || h.settings != settings || h.layout != in.layout || !slices.Equal(h.env, in.use.env) ||
 		envDigest(h.env) != h.envSum || len(h.sums) != len(in.files)*sha256.Size {
-		return nil, 0, nil
+		return nil, nil, nil
 	}
 	changed := map[string]project.FileContent{}
 	for i, f := range in.files {
 		if !bytes.Equal(h.sums[i*sha256.Size:(i+1)*sha256.Size], f.sum[:]) {
 			if !f.kept || !strings.HasSuffix(f.rel, ".sql") {
-				return nil, 0, nil
+				return nil, nil, nil
 			}
 			changed[f.rel] = project.FileContent{Text: f.text, Sum: f.sum}
 		}
 	}
 	if len(changed) == 0 {
-		return nil, 0, nil
+		return nil, nil, nil
 	}
 	spans := map[*project.Node][]byte{}
 	snap, err := decodeSnapshotSpans(body, spans)
 	if err != nil || snap.Project.Root != root {
-		return nil, 0, nil
+		return nil, nil, nil
 	}
 	e, err := compile.Restore(ctx, snap, opts)
-	if err != nil || !e.UpdateModels(ctx, changed) {
-		return nil, 0, nil
+	if err != nil {
+		return nil, nil, nil
 	}
-	// UpdateModels changes the edited models' nodes and no other.
+	dag0 := e.DAG
+	if !e.UpdateModels(ctx, changed) {
+		return nil, nil, nil
+	}
+	// UpdateModels changes the edited models' nodes and no other, and
+	// builds a new DAG only when dependencies changed.
+	ed := &edit{prevKey: hex.EncodeToString(h.key[:]), changed: map[string]bool{}, graph: e.DAG != dag0}
 	for _, n := range e.Project.Nodes {
 		if _, ok := changed[n.OriginalFilePath]; ok {
 			delete(spans, n)
+			ed.changed[n.UniqueID] = true
 		}
 	}
-	return e, len(changed), spans
+	return e, ed, spans
 }
 
 // restore returns the Engine stored in data and its key when the key
@@ -401,34 +420,115 @@ func ManifestUpToDate(path string, st Status) bool {
 	if st.Key == "" {
 		return false
 	}
-	rp := recordPath(path)
-	b, err := os.ReadFile(rp)
-	if err != nil {
-		return false
-	}
-	var key, sum string
-	var size, mtime int64
-	if n, err := fmt.Sscanf(string(b), "%s %d %d %s\n", &key, &size, &mtime, &sum); n != 4 || err != nil || key != st.Key {
+	r, ok := readRecord(path)
+	if !ok || r.key != st.Key {
 		return false
 	}
 	fi, err := os.Stat(path)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() != size || fi.ModTime().UnixNano() != mtime {
+	if err != nil || !r.matches(fi) {
 		return false
 	}
-	if rec, err := os.Stat(rp); err == nil && rec.ModTime().UnixNano() > mtime {
+	if !r.racy {
 		return true
 	}
-	if sum == "-" {
+	if r.sum == "-" {
 		return false
 	}
 	got, err := fileSum(path)
-	return err == nil && got == sum
+	return err == nil && got == r.sum
+}
+
+// record is a manifest record: the key of the Engine the manifest was
+// written from, the manifest's size, modification time and (when racily
+// clean) sha256, and its segment layout (manifest.WriteReusing).
+type record struct {
+	key, sum    string
+	size, mtime int64
+	layout      manifest.Layout
+	racy        bool // not written after the manifest's own clock tick
+}
+
+func readRecord(path string) (record, bool) {
+	var r record
+	rp := recordPath(path)
+	b, err := os.ReadFile(rp)
+	if err != nil {
+		return r, false
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 4 {
+		return r, false
+	}
+	r.key, r.sum = f[0], f[3]
+	var err1, err2 error
+	r.size, err1 = strconv.ParseInt(f[1], 10, 64)
+	r.mtime, err2 = strconv.ParseInt(f[2], 10, 64)
+	if err1 != nil || err2 != nil {
+		return r, false
+	}
+	if len(f) == 6 {
+		offs, sums := strings.Split(f[4], ","), strings.Split(f[5], ",")
+		l := manifest.Layout{Offsets: make([]int64, len(offs)), Sums: make([]uint32, len(sums))}
+		ok := len(offs) == len(sums)+1
+		for i := 0; ok && i < len(offs); i++ {
+			l.Offsets[i], err = strconv.ParseInt(offs[i], 10, 64)
+			ok = err == nil
+		}
+		for i := 0; ok && i < len(sums); i++ {
+			var x uint64
+			x, err = strconv.ParseUint(sums[i], 16, 32)
+			l.Sums[i], ok = uint32(x), err == nil
+		}
+		if ok {
+			r.layout = l
+		}
+	}
+	rec, err := os.Stat(rp)
+	r.racy = err != nil || rec.ModTime().UnixNano() <= r.mtime
+	return r, true
+}
+
+// matches reports whether fi is the manifest the record describes (by
+// size and modification time).
+func (r record) matches(fi os.FileInfo) bool {
+	return fi.Mode().IsRegular() && fi.Size() == r.size && fi.ModTime().UnixNano() == r.mtime
+}
+
+// ManifestReuse returns, after an update (Status.Updated > 0), what
+// compile.Engine.WriteManifestReusing needs to copy the unchanged parts
+// of the manifest at path, and a function that releases it; nil when the
+// manifest there is not the one written from the Engine the update
+// started from, as recorded (size, modification time, layout). Each
+// segment copied is checked against its recorded CRC-32C as it is read,
+// so a manifest changed within the clock tick of its record is caught
+// there (the write fails; the caller then writes it in full).
+func ManifestReuse(path string, st Status) (*manifest.Reuse, func()) {
+	if st.edit == nil {
+		return nil, nil
+	}
+	r, ok := readRecord(path)
+	offs := r.layout.Offsets
+	if !ok || r.key != st.edit.prevKey || len(offs) < 2 || offs[len(offs)-1] != r.size {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil
+	}
+	// The file opened is the one checked: a replacement after the check
+	// has another size or time, or is not what f reads.
+	if fi, err := f.Stat(); err != nil || !r.matches(fi) {
+		f.Close()
+		return nil, nil
+	}
+	reuse := &manifest.Reuse{Old: f, Layout: r.layout, Changed: st.edit.changed, Graph: st.edit.graph}
+	return reuse, func() { f.Close() }
 }
 
 // RecordManifest records the manifest just written at path for
 // ManifestUpToDate. Without a key (the project is not cached) it removes
 // any old record.
-func RecordManifest(path string, st Status) error {
+func RecordManifest(path string, st Status, l manifest.Layout) error {
 	rp := recordPath(path)
 	if st.Key == "" {
 		if err := os.Remove(rp); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -440,8 +540,25 @@ func RecordManifest(path string, st Status) error {
 	if err != nil {
 		return fmt.Errorf("record manifest: %w", err)
 	}
+	var layout []byte
+	if len(l.Offsets) == len(l.Sums)+1 && len(l.Sums) > 0 {
+		layout = append(layout, ' ')
+		for i, o := range l.Offsets {
+			if i > 0 {
+				layout = append(layout, ',')
+			}
+			layout = strconv.AppendInt(layout, o, 10)
+		}
+		layout = append(layout, ' ')
+		for i, s := range l.Sums {
+			if i > 0 {
+				layout = append(layout, ',')
+			}
+			layout = strconv.AppendUint(layout, uint64(s), 16)
+		}
+	}
 	line := func(sum string) string {
-		return fmt.Sprintf("%s %d %d %s\n", st.Key, fi.Size(), fi.ModTime().UnixNano(), sum)
+		return fmt.Sprintf("%s %d %d %s%s\n", st.Key, fi.Size(), fi.ModTime().UnixNano(), sum, layout)
 	}
 	if err := atomicfile.WriteFile(rp, []byte(line("-")), 0o644); err != nil {
 		return fmt.Errorf("record manifest: %w", err)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -737,7 +738,7 @@ func TestManifestRecord(t *testing.T) {
 				mt = time.Now().Add(time.Hour)
 			}
 			os.Chtimes(path, mt, mt)
-			if err := RecordManifest(path, Status{Key: "k1"}); err != nil {
+			if err := RecordManifest(path, Status{Key: "k1"}, manifest.Layout{}); err != nil {
 				t.Fatal(err)
 			}
 			c.change(t, path, recordPath(path))
@@ -801,5 +802,87 @@ func TestEncodeReusing(t *testing.T) {
 	}
 	if !strings.HasSuffix(got.Project.Nodes["model.shop.b_orders"].RawCode, "-- edited\n") {
 		t.Fatal("the edited node was not encoded afresh")
+	}
+}
+
+// TestManifestReuse: after an update, ManifestReuse offers the manifest
+// the previous Engine wrote (as recorded) and the manifest written from
+// it equals a full one; it offers nothing when the manifest there is not
+// that one, or when the load was not an update.
+func TestManifestReuse(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name   string
+		before func(t *testing.T, path string) // between the record and the edit
+		reuse  bool
+	}{
+		{"recorded manifest", nil, true},
+		{"manifest rewritten since, other size", func(t *testing.T, path string) {
+			writeFiles(t, filepath.Dir(path), map[string]string{filepath.Base(path): "{}\n"})
+		}, false},
+		{"record removed", func(t *testing.T, path string) {
+			if err := os.Remove(recordPath(path)); err != nil {
+				t.Fatal(err)
+			}
+		}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv(envName, "na")
+			dir := t.TempDir()
+			writeFiles(t, dir, baseProject())
+			o := testOptions(nil)
+			path := filepath.Join(dir, "target", "manifest.json")
+			e, st, err := Load(ctx, dir, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r, _ := ManifestReuse(path, st); r != nil {
+				t.Fatal("a full load offers reuse")
+			}
+			l, err := e.WriteManifestReusing(path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := RecordManifest(path, st, l); err != nil {
+				t.Fatal(err)
+			}
+			if c.before != nil {
+				c.before(t, path)
+			}
+			writeFiles(t, dir, map[string]string{"models/b.sql": "select id + 1 as id from {{ ref \"a\" }}\n"})
+			e, st, err = Load(ctx, dir, o)
+			if err != nil || st.Updated != 1 {
+				t.Fatalf("load after the edit: %+v, %v; want an update", st, err)
+			}
+			reuse, done := ManifestReuse(path, st)
+			if (reuse != nil) != c.reuse {
+				t.Fatalf("reuse offered = %v, want %v", reuse != nil, c.reuse)
+			}
+			if reuse == nil {
+				return
+			}
+			if reuse.Graph || len(reuse.Changed) != 1 || !reuse.Changed["model.inv.b"] {
+				t.Fatalf("reuse %+v: want model.inv.b changed, the graph not", reuse)
+			}
+			if _, err := e.WriteManifestReusing(path, reuse); err != nil {
+				t.Fatal(err)
+			}
+			done()
+			fresh, err := compile.Load(ctx, dir, o.Compile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fullPath := filepath.Join(t.TempDir(), "manifest.json")
+			if err := fresh.WriteManifest(fullPath); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := os.ReadFile(path)
+			want, _ := os.ReadFile(fullPath)
+			mask := regexp.MustCompile(`"generated_at":"[^"]*"`)
+			if !bytes.Equal(mask.ReplaceAll(got, nil), mask.ReplaceAll(want, nil)) {
+				t.Fatalf("manifest written with reuse differs from a full one:\n%s\n%s", got, want)
+			}
+		})
 	}
 }
