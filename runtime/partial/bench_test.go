@@ -41,7 +41,7 @@ func BenchmarkLoad(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("hash/models=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := hashInputs(ctx, dir, false, false); err != nil {
+				if _, err := hashInputs(ctx, dir, false, false, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -90,7 +90,7 @@ func BenchmarkHashInputs(b *testing.B) {
 	for _, scan := range []bool{false, true} {
 		b.Run(fmt.Sprintf("scan=%v", scan), func(b *testing.B) {
 			for b.Loop() {
-				if _, err := hashInputs(context.Background(), dir, scan, false); err != nil {
+				if _, err := hashInputs(context.Background(), dir, scan, false, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -34,7 +34,7 @@ func TestChunkReader(t *testing.T) {
 		if err := os.WriteFile(p, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		b, err := c.read(p)
+		b, _, _, err := c.read(p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,7 +48,7 @@ func TestChunkReader(t *testing.T) {
 			t.Errorf("file %d: %d bytes, want %d (%.20q)", i, len(got[i]), len(want), got[i])
 		}
 	}
-	if _, err := c.read(filepath.Join(dir, "missing")); err == nil {
+	if _, _, _, err := c.read(filepath.Join(dir, "missing")); err == nil {
 		t.Error("reading a missing file: no error")
 	}
 }

@@ -29,6 +29,15 @@
 // only those models are rendered again. The file records every input
 // file's sha256 to find them. Any other change loads the project in full.
 //
+// Reading every file to hash it is most of a cache hit's time, so, as
+// git's index does, the file also records each file's state (size,
+// modification and change times, inode) as it was when hashed: a file
+// whose state is unchanged is not read again, its recorded sum stands.
+// Any write to a file moves its change time, which no tool can set back
+// (cp -p, rsync -t and touch -d restore only the modification time). A
+// file changed within two seconds of the previous hashing (racily clean:
+// it may have changed again within one timestamp tick) is always read.
+//
 // ManifestUpToDate and RecordManifest let compile leave an unchanged
 // target/manifest.json alone (target/partial_parse.manifest records it).
 package partial

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	"gopkg.in/yaml.v3"
@@ -110,6 +111,46 @@ type inputs struct {
 	layout [sha256.Size]byte
 	use    templateUse  // filled only when scan was asked for
 	files  []fileDigest // sorted by path; with their text when keep was asked for
+	// hashedAt is when hashing began (Unix nanoseconds): a file changed
+	// within racyWindow of it may change again unseen by its times.
+	hashedAt int64
+	read     int // files read (the others were known by their state)
+}
+
+// fileStat is what statFile reports of a file.
+type fileStat struct{ size, mtime, ctime, ino int64 }
+
+// racyWindow is how close to a hashing a file's modification or change
+// time must be for its recorded state not to be trusted: within one
+// timestamp tick of the hashing the file may have changed again after it
+// was read without its times moving (git's "racily clean" entries). Two
+// seconds cover the coarsest common timestamps (FAT) and small clock
+// differences.
+var racyWindow = int64(2e9)
+
+// prior is what the previous hashing recorded (in the cache file's
+// header): the layout it hashed, when, and for each file (in layout
+// order) its sha256, its state and the env names its template reads.
+// A file whose state is unchanged, and was not racy then, has the same
+// content: it is not read again.
+type prior struct {
+	layout   [sha256.Size]byte
+	hashedAt int64
+	sums     []byte // sha256.Size bytes per file
+	stats    []fileStat
+	envs     map[int][]string
+}
+
+// known returns the recorded sum and env names of file i when st is the
+// state recorded for it, far enough from that hashing.
+func (p *prior) known(i int, st fileStat) ([sha256.Size]byte, []string, bool) {
+	var sum [sha256.Size]byte
+	if i >= len(p.stats) || st != p.stats[i] ||
+		st.mtime >= p.hashedAt-racyWindow || st.ctime >= p.hashedAt-racyWindow {
+		return sum, nil, false
+	}
+	copy(sum[:], p.sums[i*sha256.Size:])
+	return sum, p.envs[i], true
 }
 
 // contents returns the files read (with keep), for compile.Options.Files:
@@ -128,12 +169,14 @@ func (in inputs) contents() map[string]project.FileContent {
 // fileDigest is one file of the project: path relative to the root
 // (slash-separated) and sha256 of its bytes.
 type fileDigest struct {
-	rel  string
-	sum  [sha256.Size]byte
-	use  templateUse
-	err  error
-	text string // with keep
-	kept bool
+	rel    string
+	sum    [sha256.Size]byte
+	use    templateUse
+	err    error
+	text   string // with keep, when the file was read
+	kept   bool
+	stat   fileStat // as seen before reading (zero when unknown)
+	statOK bool
 }
 
 // hashInputs walks the resource folders (hidden files and folders are
@@ -141,8 +184,12 @@ type fileDigest struct {
 // its extension) and hashes each file's bytes, in parallel, with the
 // root files. With scan, it also scans every file's template actions
 // (models, macros, tests and YAML alike). With keep, the files' text is
-// kept (inputs.contents).
-func hashInputs(ctx context.Context, root string, scan, keep bool) (inputs, error) {
+// kept (inputs.contents). With pr (from the cache file), a file whose
+// state (size, modification and change times, inode) is the one pr
+// recorded, outside the racy window, is not read: its recorded sum and
+// env names are used.
+func hashInputs(ctx context.Context, root string, scan, keep bool, pr *prior) (inputs, error) {
+	hashedAt := time.Now().UnixNano()
 	dirs, err := resourceDirs(root)
 	if err != nil {
 		return inputs{}, err
@@ -206,7 +253,25 @@ func hashInputs(ctx context.Context, root string, scan, keep bool) (inputs, erro
 	}
 	files = uniq
 
+	// The layout: the folders and the paths, before any is read.
+	lh := sha256.New()
+	for _, d := range dirs {
+		writeStr(lh, "dir", d)
+	}
+	for _, w := range walked {
+		writeStr(lh, "walked", w)
+	}
+	for _, f := range files {
+		writeStr(lh, "file", f.rel)
+	}
+	var layout [sha256.Size]byte
+	lh.Sum(layout[:0])
+	if pr != nil && (pr.layout != layout || len(pr.stats) != len(files)) {
+		pr = nil
+	}
+
 	var next atomic.Int64
+	var read atomic.Int64
 	var wg sync.WaitGroup
 	workers := min(2*runtime.GOMAXPROCS(0), max(1, len(files)/32))
 	for range workers {
@@ -222,10 +287,18 @@ func hashInputs(ctx context.Context, root string, scan, keep bool) (inputs, erro
 				}
 				f := &files[i]
 				p := filepath.Join(root, filepath.FromSlash(f.rel))
+				if pr != nil {
+					if st, ok := statFile(p); ok {
+						if sum, env, ok := pr.known(i, st); ok {
+							f.sum, f.use.env, f.stat, f.statOK = sum, env, st, true
+							continue
+						}
+					}
+				}
 				if keep {
-					buf, f.err = chunk.read(p)
+					buf, f.stat, f.statOK, f.err = chunk.read(p)
 				} else {
-					buf, f.err = readInto(p, buf[:0])
+					buf, f.stat, f.statOK, f.err = readStat(p, buf[:0])
 				}
 				if f.err != nil {
 					if errors.Is(f.err, fs.ErrNotExist) {
@@ -235,6 +308,7 @@ func hashInputs(ctx context.Context, root string, scan, keep bool) (inputs, erro
 					}
 					continue
 				}
+				read.Add(1)
 				f.sum = sha256.Sum256(buf)
 				if keep {
 					f.text, f.kept = unsafeString(buf), true
@@ -249,16 +323,14 @@ func hashInputs(ctx context.Context, root string, scan, keep bool) (inputs, erro
 	if err := ctx.Err(); err != nil {
 		return inputs{}, err
 	}
-	h, lh := sha256.New(), sha256.New()
+	h := sha256.New()
 	for _, d := range dirs {
 		writeStr(h, "dir", d)
-		writeStr(lh, "dir", d)
 	}
 	for _, w := range walked {
 		writeStr(h, "walked", w)
-		writeStr(lh, "walked", w)
 	}
-	in := inputs{dirs: dirs, files: files}
+	in := inputs{dirs: dirs, files: files, layout: layout, hashedAt: hashedAt, read: int(read.Load())}
 	envSeen := map[string]bool{}
 	for i := range files {
 		f := &files[i]
@@ -267,7 +339,6 @@ func hashInputs(ctx context.Context, root string, scan, keep bool) (inputs, erro
 		}
 		writeStr(h, "file", f.rel)
 		h.Write(f.sum[:])
-		writeStr(lh, "file", f.rel)
 		if f.use.volatile != "" && in.use.volatile == "" {
 			in.use.volatile = f.rel + " " + f.use.volatile
 		}
@@ -280,7 +351,6 @@ func hashInputs(ctx context.Context, root string, scan, keep bool) (inputs, erro
 	}
 	sort.Strings(in.use.env)
 	h.Sum(in.digest[:0])
-	lh.Sum(in.layout[:0])
 	return in, nil
 }
 
@@ -435,14 +505,15 @@ type chunkReader struct {
 // minFree of it is left (readInto wants that much room).
 const chunkSize, minFree = 256 << 10, 16 << 10
 
-// read returns the content of the file at p; it is never written again.
-func (c *chunkReader) read(p string) ([]byte, error) {
+// read returns the content of the file at p (it is never written
+// again) and its state (readStat).
+func (c *chunkReader) read(p string) ([]byte, fileStat, bool, error) {
 	if cap(c.free) < minFree {
 		c.free = make([]byte, 0, chunkSize)
 	}
-	b, err := readInto(p, c.free)
+	b, st, ok, err := readStat(p, c.free)
 	if err != nil {
-		return nil, err
+		return nil, st, false, err
 	}
 	if cap(b) == cap(c.free) {
 		// Read within the chunk: the rest of it stays free.
@@ -450,7 +521,7 @@ func (c *chunkReader) read(p string) ([]byte, error) {
 	}
 	// Else readInto outgrew the chunk into storage of its own, and the
 	// chunk is as it was.
-	return b[:len(b):len(b)], nil
+	return b[:len(b):len(b)], st, ok, nil
 }
 
 // unsafeString is b as a string without a copy; b must never change.

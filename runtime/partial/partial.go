@@ -29,7 +29,7 @@ const FileName = "partial_parse.bin"
 // formatVersion changes whenever the file layout changes; a file of
 // another version is ignored (the key holds the binary's build ID as
 // well, so a file written by any other build is never used).
-const formatVersion = 3
+const formatVersion = 4
 
 // magic starts every cache file.
 const magic = "techstore partial parse\n"
@@ -129,22 +129,36 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 	// Hash the inputs before loading them: if a file changes during a
 	// load, the cache is stored under the old content's key and the next
 	// process, seeing the new content, loads in full. The templates are
-	// scanned in the same pass (for env and volatile functions), so that
-	// a miss reads the files only once more, in the load.
-	in, inErr := hashInputs(ctx, root, true, true)
+	// scanned in the same pass (for env and volatile functions), and the
+	// files read are kept, so that a miss loads them without reading
+	// them again. Files whose state the cache file recorded, unchanged,
+	// are not read (prior).
+	data, rerr := os.ReadFile(cachePath)
+	var h header
+	var body []byte
+	hok := false
+	var pr *prior
+	if rerr == nil {
+		if h, body, hok = parseHeader(data); hok {
+			pr = h.prior()
+		}
+	}
+	in, inErr := hashInputs(ctx, root, true, true, pr)
 	st := Status{Reason: "no cache file"}
-	switch data, err := os.ReadFile(cachePath); {
+	switch {
 	case inErr != nil:
 		st.Reason = "cannot hash the project: " + inErr.Error()
 	case in.use.volatile != "":
 		st.Reason = "templates are not cacheable: " + in.use.volatile
-	case err == nil:
-		e, key, reason := restore(ctx, data, settings, in, root, o.Compile)
+	case rerr == nil && !hok:
+		st.Reason = "cache file of another format or damaged"
+	case rerr == nil:
+		e, key, reason := restore(ctx, h, body, settings, in, root, o.Compile)
 		if e != nil {
 			return e, Status{Hit: true, Key: hex.EncodeToString(key[:])}, nil
 		}
 		st.Reason = reason
-		if e, ed, reuse := update(ctx, data, settings, in, root, o.Compile); e != nil {
+		if e, ed, reuse := update(ctx, h, body, settings, in, root, o.Compile); e != nil {
 			st = Status{Updated: len(ed.changed), Reason: fmt.Sprintf("%d edited model file(s) rendered again", len(ed.changed)), edit: ed}
 			return e, writeCache(cachePath, settings, in, e, reuse, o.WriteBehind, st), nil
 		}
@@ -177,10 +191,20 @@ func writeCache(cachePath string, settings [sha256.Size]byte, in inputs, e *comp
 	h := header{
 		key: cacheKey(settings, in.digest, envSum), env: in.use.env,
 		settings: settings, envSum: envSum, layout: in.layout,
-		sums: make([]byte, 0, len(in.files)*sha256.Size),
+		sums:     make([]byte, 0, len(in.files)*sha256.Size),
+		hashedAt: in.hashedAt,
+		stats:    make([]byte, 0, len(in.files)*statLen),
+		envs:     map[int][]string{},
 	}
-	for _, f := range in.files {
+	for i, f := range in.files {
 		h.sums = append(h.sums, f.sum[:]...)
+		h.stats = binary.LittleEndian.AppendUint64(h.stats, uint64(f.stat.size))
+		h.stats = binary.LittleEndian.AppendUint64(h.stats, uint64(f.stat.mtime))
+		h.stats = binary.LittleEndian.AppendUint64(h.stats, uint64(f.stat.ctime))
+		h.stats = binary.LittleEndian.AppendUint64(h.stats, uint64(f.stat.ino))
+		if len(f.use.env) > 0 {
+			h.envs[i] = f.use.env
+		}
 	}
 	if behind {
 		st.pending = make(chan error, 1)
@@ -205,9 +229,8 @@ func writeCache(cachePath string, settings [sha256.Size]byte, in inputs, e *comp
 // and nothing else changed (the settings, the environment variables
 // the templates read and their values, the folders and the list of
 // files); else nil.
-func update(ctx context.Context, data []byte, settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, *edit, map[*project.Node][]byte) {
-	h, body, ok := parseHeader(data)
-	if !ok || h.settings != settings || h.layout != in.layout || !slices.Equal(h.env, in.use.env) ||
+func update(ctx context.Context, h header, body []byte, settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, *edit, map[*project.Node][]byte) {
+	if h.settings != settings || h.layout != in.layout || !slices.Equal(h.env, in.use.env) ||
 		envDigest(h.env) != h.envSum || len(h.sums) != len(in.files)*sha256.Size {
 		return nil, nil, nil
 	}
@@ -251,12 +274,8 @@ func update(ctx context.Context, data []byte, settings [sha256.Size]byte, in inp
 // restore returns the Engine stored in data and its key when the key
 // matches the inputs now (in, hashed by the caller), or nil and the
 // reason it does not.
-func restore(ctx context.Context, data []byte, settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, [sha256.Size]byte, string) {
+func restore(ctx context.Context, h header, body []byte, settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, [sha256.Size]byte, string) {
 	var none [sha256.Size]byte
-	h, body, ok := parseHeader(data)
-	if !ok {
-		return nil, none, "cache file of another format or damaged"
-	}
 	if cacheKey(settings, in.digest, envDigest(h.env)) != h.key {
 		return nil, none, "project, vars, target, environment or binary changed"
 	}
@@ -303,6 +322,35 @@ type header struct {
 	// file, in the layout's order.
 	settings, envSum, layout [sha256.Size]byte
 	sums                     []byte
+	// What hashInputs needs to leave unchanged files unread (prior):
+	// when the hashing began, each file's state (4 little-endian int64:
+	// size, modification and change times, inode) and the env names of
+	// the files that read any.
+	hashedAt int64
+	stats    []byte
+	envs     map[int][]string
+}
+
+// statLen is the size of one file's state in the header.
+const statLen = 32
+
+// prior returns what the header recorded for hashInputs.
+func (h header) prior() *prior {
+	n := len(h.sums) / sha256.Size
+	if len(h.stats) != n*statLen {
+		return nil
+	}
+	p := &prior{layout: h.layout, hashedAt: h.hashedAt, sums: h.sums, stats: make([]fileStat, n), envs: h.envs}
+	for i := range p.stats {
+		b := h.stats[i*statLen:]
+		p.stats[i] = fileStat{
+			size:  int64(binary.LittleEndian.Uint64(b)),
+			mtime: int64(binary.LittleEndian.Uint64(b[8:])),
+			ctime: int64(binary.LittleEndian.Uint64(b[16:])),
+			ino:   int64(binary.LittleEndian.Uint64(b[24:])),
+		}
+	}
+	return p
 }
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
@@ -314,7 +362,9 @@ const trailerLen = 12
 
 // The file: magic, format version (uvarint), key, env names (count and
 // strings), settings digest, env values digest, layout digest, the
-// number of files (uvarint) and their sha256 sums, body, trailer.
+// number of files (uvarint), their sha256 sums, the hashing time
+// (varint), their states, the env names per file (count, then index and
+// strings), body, trailer.
 func parseHeader(data []byte) (header, []byte, bool) {
 	var h header
 	if !bytes.HasPrefix(data, []byte(magic)) || len(data) < len(magic)+trailerLen {
@@ -334,11 +384,28 @@ func parseHeader(data []byte) (header, []byte, bool) {
 		copy(sum[:], d.b[d.off:])
 		d.off += sha256.Size
 	}
-	if n := d.uvarint(); !d.bad && n <= uint64(len(d.b)-d.off)/sha256.Size {
-		h.sums = d.b[d.off : d.off+int(n)*sha256.Size]
-		d.off += int(n) * sha256.Size
-	} else {
+	n := d.uvarint()
+	if d.bad || n > uint64(len(d.b)-d.off)/(sha256.Size+statLen) {
 		return h, nil, false
+	}
+	h.sums = d.b[d.off : d.off+int(n)*sha256.Size]
+	d.off += int(n) * sha256.Size
+	h.hashedAt = d.varint()
+	if d.bad || uint64(len(d.b)-d.off) < n*statLen {
+		return h, nil, false
+	}
+	h.stats = d.b[d.off : d.off+int(n)*statLen]
+	d.off += int(n) * statLen
+	if k, ok := d.count(); ok {
+		h.envs = make(map[int][]string, k)
+		for range k {
+			i := d.uvarint()
+			names := d.strs()
+			if d.bad || i >= n {
+				return h, nil, false
+			}
+			h.envs[int(i)] = names
+		}
 	}
 	if d.bad {
 		return h, nil, false
@@ -379,6 +446,18 @@ func write(path string, h header, s compile.Snapshot, reuse map[*project.Node][]
 		e.b = append(e.b, h.layout[:]...)
 		e.uvarint(uint64(len(h.sums) / sha256.Size))
 		e.b = append(e.b, h.sums...)
+		e.varint(h.hashedAt)
+		e.b = append(e.b, h.stats...)
+		idx := make([]int, 0, len(h.envs))
+		for i := range h.envs {
+			idx = append(idx, i)
+		}
+		slices.Sort(idx)
+		e.count(len(idx), false)
+		for _, i := range idx {
+			e.uvarint(uint64(i))
+			e.strs(h.envs[i])
+		}
 		if _, err := w.Write(e.b); err != nil {
 			return err
 		}

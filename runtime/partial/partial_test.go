@@ -886,3 +886,91 @@ func TestManifestReuse(t *testing.T) {
 		})
 	}
 }
+
+// TestUnchangedFilesNotRead: with the cache file's record (prior), files
+// whose state is unchanged are not read again and hash as before; a file
+// rewritten with content of the same size and its modification time set
+// back is read (its change time moved) and its edit shows; a file
+// touched within the racy window of the hashing is always read.
+func TestUnchangedFilesNotRead(t *testing.T) {
+	defer func(w int64) { racyWindow = w }(racyWindow)
+	racyWindow = int64(50 * time.Millisecond) // instead of 2 s, to keep the test short
+	t.Setenv(envName, "na")
+	ctx := context.Background()
+	dir := t.TempDir()
+	writeFiles(t, dir, baseProject())
+	time.Sleep(3 * time.Duration(racyWindow))
+	o := testOptions(nil)
+	if _, st, err := Load(ctx, dir, o); err != nil || !st.Wrote {
+		t.Fatalf("first load: %+v, %v", st, err)
+	}
+	prior := func() *prior {
+		data, err := os.ReadFile(filepath.Join(dir, "target", FileName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, _, ok := parseHeader(data)
+		if !ok || h.prior() == nil {
+			t.Fatal("the cache file has no record of the files")
+		}
+		return h.prior()
+	}
+	full, err := hashInputs(ctx, dir, true, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known, err := hashInputs(ctx, dir, true, true, prior())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if known.read != 0 || known.digest != full.digest || !slices.Equal(known.use.env, full.use.env) {
+		t.Fatalf("unchanged project: %d files read, digest equal %v, env %v vs %v; want none read, the same digest and env",
+			known.read, known.digest == full.digest, known.use.env, full.use.env)
+	}
+	if len(full.use.env) != 1 || full.use.env[0] != envName {
+		t.Fatalf("env read by the templates = %v, want [%s]", full.use.env, envName)
+	}
+
+	// Same size, modification time set back: the change time gives it away.
+	p := filepath.Join(dir, "models", "b.sql")
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	was, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := strings.Replace(string(was), ">=", "> ", 1)
+	if len(now) != len(was) || now == string(was) {
+		t.Fatalf("bad edit %q", now)
+	}
+	time.Sleep(10 * time.Millisecond) // past the timestamp tick of the first write
+	if err := os.WriteFile(p, []byte(now), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	edited, err := hashInputs(ctx, dir, true, true, prior())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edited.read != 1 || edited.digest == full.digest {
+		t.Fatalf("after the edit: %d files read, digest changed %v; want b.sql read and a new digest", edited.read, edited.digest != full.digest)
+	}
+	e, st, err := Load(ctx, dir, o)
+	if err != nil || st.Updated != 1 || !strings.Contains(e.Project.Nodes["model.inv.b"].CompiledCode, "id >  10") {
+		t.Fatalf("load after the edit: %+v, %v", st, err)
+	}
+
+	// Just written (b.sql, by the edit): racy for the cache written now,
+	// so read again however unchanged its state.
+	again, err := hashInputs(ctx, dir, true, true, prior())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.read != 1 {
+		t.Fatalf("right after the edit: %d files read, want 1 (b.sql, within the racy window)", again.read)
+	}
+}

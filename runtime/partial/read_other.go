@@ -7,6 +7,12 @@ import (
 	"os"
 )
 
+// readStat is readInto with the file's state, unknown here.
+func readStat(p string, buf []byte) ([]byte, fileStat, bool, error) {
+	b, err := readInto(p, buf)
+	return b, fileStat{}, false, err
+}
+
 // readInto reads the file at p into buf's storage.
 func readInto(p string, buf []byte) ([]byte, error) {
 	f, err := os.Open(p)

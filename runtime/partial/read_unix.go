@@ -14,8 +14,14 @@ import (
 // as the end of the file (it is, for regular files); were it not, the
 // content would hash differently and the cache would only miss.
 func readInto(p string, buf []byte) ([]byte, error) {
+	b, _, _, err := readStat(p, buf)
+	return b, err
+}
+
+// readStat is readInto that also returns the file's state (statFile)
+// as fstat saw it before the read; ok is false when it is unknown.
+func readStat(p string, buf []byte) (b []byte, st fileStat, ok bool, err error) {
 	var fd int
-	var err error
 	for {
 		fd, err = syscall.Open(p, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 		if err != syscall.EINTR {
@@ -23,9 +29,10 @@ func readInto(p string, buf []byte) ([]byte, error) {
 		}
 	}
 	if err != nil {
-		return buf, &fs.PathError{Op: "open", Path: p, Err: err}
+		return buf, st, false, &fs.PathError{Op: "open", Path: p, Err: err}
 	}
 	defer syscall.Close(fd)
+	st, ok = fstatFile(fd)
 	if cap(buf) < 16<<10 {
 		buf = make([]byte, 0, 16<<10)
 	}
@@ -39,11 +46,11 @@ func readInto(p string, buf []byte) ([]byte, error) {
 			continue
 		}
 		if err != nil {
-			return buf, &fs.PathError{Op: "read", Path: p, Err: err}
+			return buf, st, false, &fs.PathError{Op: "read", Path: p, Err: err}
 		}
 		buf = buf[:len(buf)+n]
 		if n < space {
-			return buf, nil
+			return buf, st, ok, nil
 		}
 	}
 }
