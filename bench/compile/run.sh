@@ -14,7 +14,10 @@
 # and every timed run restores the project from it (a cache hit). EDIT=1
 # measures the edit loop: before each timed run one model file gets a new
 # line (a comment), so each run restores the project, renders that model
-# again and rewrites the manifest (copying its unchanged parts).
+# again and rewrites the manifest (copying its unchanged parts). EDIT=yaml
+# adds the comment to a YAML properties file instead: a change partial
+# parsing cannot apply to the restored project, so each run loads in full
+# and writes the cache (behind the manifest) for the next one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-5}
@@ -22,7 +25,11 @@ edit=""
 if [ "${EDIT:-0}" = 1 ]; then
   unset TECHSTORE_NO_PARTIAL_PARSE
   mode="partial parse after a one-line edit of one model (EDIT=1)"
-  edit=1
+  edit=models/l5/f000/m_l5_00000.sql
+elif [ "${EDIT:-0}" = yaml ]; then
+  unset TECHSTORE_NO_PARTIAL_PARSE
+  mode="partial parse after a one-line edit of a YAML file: full load, cache written (EDIT=yaml)"
+  edit=models/l5/f000/schema.yml
 elif [ "${CACHE:-0}" = 1 ]; then
   unset TECHSTORE_NO_PARTIAL_PARSE
   mode="partial parse cache hit (CACHE=1)"
@@ -52,8 +59,12 @@ for n in "${sizes[@]}"; do
   ms=(); rss=(); cpu=()
   for r in $(seq "$RUNS"); do
     if [ -n "$edit" ]; then
-      # one model of the middle layer: its tests and children are left alone
-      echo "-- edited for run $r" >>"$proj/models/l5/f000/m_l5_00000.sql"
+      # one model (or properties file) of the middle layer
+      if [[ $edit == *.sql ]]; then
+        echo "-- edited for run $r" >>"$proj/$edit"
+      else
+        echo "# edited for run $r" >>"$proj/$edit"
+      fi
     fi
     # The files the previous run wrote (a 55 MB manifest at 10k) reach
     # the disk in the background seconds later; flush them first, so that
