@@ -974,3 +974,63 @@ func TestUnchangedFilesNotRead(t *testing.T) {
 		t.Fatalf("right after the edit: %d files read, want 1 (b.sql, within the racy window)", again.read)
 	}
 }
+
+// TestHeaderNeverPanics: every prefix of a real cache file, and a flip of
+// every byte of its header, parses or is refused without a panic, and a
+// Load with it returns the project as a fresh load does (from the cache,
+// updated, or in full).
+func TestHeaderNeverPanics(t *testing.T) {
+	// Files older than the racy window, so that the recorded states and
+	// sums are used (and a flipped sum is trusted for an unread file).
+	defer func(w int64) { racyWindow = w }(racyWindow)
+	racyWindow = int64(50 * time.Millisecond)
+	t.Setenv(envName, "na")
+	dir := t.TempDir()
+	writeFiles(t, dir, baseProject())
+	time.Sleep(3 * time.Duration(racyWindow))
+	o := testOptions(nil)
+	loadTwice(t, dir, o)
+	cachePath, err := Path(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, err := os.ReadFile(cachePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body, ok := parseHeader(good)
+	if !ok {
+		t.Fatal("the intact file does not parse")
+	}
+	headerLen := len(good) - len(body) - trailerLen
+	fresh, err := compile.Load(context.Background(), dir, o.Compile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 0; n < len(good); n++ {
+		if h, _, ok := parseHeader(good[:n]); ok {
+			t.Fatalf("a file cut at %d of %d bytes parsed", n, len(good))
+		} else {
+			h.prior()
+		}
+	}
+	ctx := context.Background()
+	for i := len(magic); i < headerLen; i++ {
+		b := bytes.Clone(good)
+		b[i] ^= 0x41
+		if h, _, ok := parseHeader(b); ok {
+			h.prior()
+		}
+		if i%5 != 0 {
+			continue // a Load for every fifth byte is enough
+		}
+		if err := os.WriteFile(cachePath, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		e, _, err := Load(ctx, dir, o)
+		if err != nil {
+			t.Fatalf("load with byte %d of the header flipped: %v", i, err)
+		}
+		sameEngine(t, e, fresh)
+	}
+}
