@@ -518,9 +518,9 @@ func TestDamagedCacheIsIgnored(t *testing.T) {
 	}
 }
 
-// TestDecodeNeverPanics decodes every prefix and many one-byte changes of
-// a real body (the CRC is bypassed: this is the decoder's own guard).
-func TestDecodeNeverPanics(t *testing.T) {
+// shopBody is the encoded snapshot of a fresh load of testdata/shop.
+func shopBody(t *testing.T) []byte {
+	t.Helper()
 	dir := t.TempDir()
 	copyTree(t, "../compile/testdata/shop", dir)
 	e, err := compile.Load(context.Background(), dir, testOptions(nil).Compile)
@@ -531,7 +531,13 @@ func TestDecodeNeverPanics(t *testing.T) {
 	if err := encodeSnapshot(&buf, e.Snapshot()); err != nil {
 		t.Fatal(err)
 	}
-	body := buf.Bytes()
+	return buf.Bytes()
+}
+
+// TestDecodeNeverPanics decodes every prefix and many one-byte changes of
+// a real body (the CRC is bypassed: this is the decoder's own guard).
+func TestDecodeNeverPanics(t *testing.T) {
+	body := shopBody(t)
 	if _, err := decodeSnapshot(body); err != nil {
 		t.Fatalf("the intact body does not decode: %v", err)
 	}
@@ -767,18 +773,8 @@ func TestExecutableID(t *testing.T) {
 // (decodeSnapshotSpans) and nodes encoded afresh decode together to the
 // snapshot as it is now, edited node included.
 func TestEncodeReusing(t *testing.T) {
-	dir := t.TempDir()
-	copyTree(t, "../compile/testdata/shop", dir)
-	e, err := compile.Load(context.Background(), dir, testOptions(nil).Compile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := encodeSnapshot(&buf, e.Snapshot()); err != nil {
-		t.Fatal(err)
-	}
 	spans := map[*project.Node][]byte{}
-	snap, err := decodeSnapshotSpans(buf.Bytes(), spans)
+	snap, err := decodeSnapshotSpans(shopBody(t), spans)
 	if err != nil {
 		t.Fatal(err)
 	}
