@@ -24,6 +24,7 @@ import (
 	"github.com/techstore-analytics/techstore/runtime/adapter"
 	"github.com/techstore-analytics/techstore/runtime/atomicfile"
 	"github.com/techstore-analytics/techstore/runtime/compile"
+	"github.com/techstore-analytics/techstore/runtime/partial"
 	"github.com/techstore-analytics/techstore/runtime/profile"
 	"github.com/techstore-analytics/techstore/runtime/project"
 	"github.com/techstore-analytics/techstore/runtime/selector"
@@ -178,6 +179,10 @@ func newCompileCmd(a *App) *cobra.Command {
 			if merr != nil {
 				return merr
 			}
+			a.parse.Wait()
+			if line := parseLine(a.parse); line != "" {
+				fmt.Fprintln(cmd.OutOrStdout(), line)
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Compiled %d of %d nodes (%d models written to %s) in %.3fs\n",
 				selected, len(e.Project.Nodes), len(nodes), filepath.Join("target", "compiled", e.Project.Name),
 				time.Since(start).Seconds())
@@ -186,6 +191,21 @@ func newCompileCmd(a *App) *cobra.Command {
 	}
 	sf.register(c)
 	return c
+}
+
+// parseLine says how compile got the project, as dbt's "Unable to do
+// partial parsing because ..." does: restored, updated, or loaded in full
+// and why; "" when partial parsing is off.
+func parseLine(st partial.Status) string {
+	switch {
+	case st.Hit:
+		return "Partial parse: project restored from target/" + partial.FileName
+	case st.Updated > 0:
+		return fmt.Sprintf("Partial parse: %d edited model file(s) rendered again, the rest restored from target/%s", st.Updated, partial.FileName)
+	case st.Reason == partial.ReasonDisabled:
+		return ""
+	}
+	return "Partial parse: full load (" + st.Reason + ")"
 }
 
 // compiledIndexName is the file under target/compiled that records, for

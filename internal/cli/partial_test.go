@@ -198,9 +198,11 @@ func TestEditedModelCompile(t *testing.T) {
 		t.Fatal(err)
 	}
 	manifestPath := filepath.Join(dir, "target", "manifest.json")
+	var out string
 	compile := func() []byte {
 		t.Helper()
-		if _, _, err := run(t, "compile", "--project-dir", dir); err != nil {
+		var err error
+		if out, _, err = run(t, "compile", "--project-dir", dir); err != nil {
 			t.Fatal(err)
 		}
 		b, err := os.ReadFile(manifestPath)
@@ -210,6 +212,9 @@ func TestEditedModelCompile(t *testing.T) {
 		return generatedAt.ReplaceAll(b, []byte(`"generated_at":"-"`))
 	}
 	compile()
+	if !strings.Contains(out, "Partial parse: full load (no cache file)") {
+		t.Fatalf("first compile said %q, want the full load and why", out)
+	}
 	models, err := filepath.Glob(filepath.Join(dir, "models", "*", "*", "*.sql"))
 	if err != nil || len(models) < 3 {
 		t.Fatalf("models: %v, %v", models, err)
@@ -229,6 +234,9 @@ func TestEditedModelCompile(t *testing.T) {
 		f.WriteString(ed.add)
 		f.Close()
 		got := compile()
+		if !strings.Contains(out, "Partial parse: 1 edited model file(s) rendered again") {
+			t.Fatalf("compile after editing %s said %q, want the edited model rendered again", ed.file, out)
+		}
 		compiled := filepath.Join(dir, "target", "compiled", "synth", filepath.ToSlash(strings.TrimPrefix(ed.file, dir+string(filepath.Separator))))
 		text, err := os.ReadFile(compiled)
 		if err != nil || !strings.Contains(string(text), strings.TrimSpace(ed.add)) {

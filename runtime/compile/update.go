@@ -18,12 +18,12 @@ import (
 // are unchanged), the model is not ephemeral (its SQL is inlined into
 // other models), and its refs and sources exist and close no cycle.
 //
-// It returns false for any other edit, and for one that does not render:
-// the caller then loads the project in full, which also words the error.
-// After false the Engine is half updated and must be dropped.
-func (e *Engine) UpdateModels(ctx context.Context, files map[string]project.FileContent) bool {
+// It returns false, and why, for any other edit and for one that does
+// not render: the caller then loads the project in full, which also words
+// the error. After false the Engine is half updated and must be dropped.
+func (e *Engine) UpdateModels(ctx context.Context, files map[string]project.FileContent) (bool, string) {
 	if len(files) == 0 {
-		return true
+		return true, ""
 	}
 	byPath := make(map[string]*project.Node, len(files))
 	for _, n := range e.Project.Nodes {
@@ -31,36 +31,48 @@ func (e *Engine) UpdateModels(ctx context.Context, files map[string]project.File
 			byPath[n.OriginalFilePath] = n
 		}
 	}
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
 	r := e.renderers.Get().(*render.Renderer)
 	defer e.renderers.Put(r)
 	depsChanged := false
 	var edited []*project.Node
-	for p, fc := range files {
+	for _, p := range paths {
+		fc := files[p]
 		if ctx.Err() != nil {
-			return false
+			return false, ctx.Err().Error()
 		}
 		n := byPath[p]
-		if n == nil || n.ResourceType != project.Model || n.Config.Materialized == project.MatEphemeral {
-			return false
+		switch {
+		case n == nil || n.ResourceType != project.Model:
+			return false, p + " changed, and it is not a model (only edits of model SQL are applied to the saved project)"
+		case n.Config.Materialized == project.MatEphemeral:
+			return false, p + " is an ephemeral model (its SQL is inlined into others)"
 		}
 		// The old text's config calls, to compare with the new one's.
 		was := &render.State{Resolver: markResolver{}}
 		if _, err := e.execute(r, n.OriginalFilePath, n.RawCode, was); err != nil {
-			return false
+			return false, p + " no longer renders as it did"
 		}
 		st := &render.State{Resolver: markResolver{}}
 		out, err := e.execute(r, n.OriginalFilePath, fc.Text, st)
-		if err != nil || !reflect.DeepEqual(was.Config, st.Config) {
-			return false
+		if err != nil {
+			return false, p + " does not render"
+		}
+		if !reflect.DeepEqual(was.Config, st.Config) {
+			return false, p + ": its config calls changed"
 		}
 		for _, ref := range st.Refs {
 			if _, ok := e.byName[ref]; !ok {
-				return false
+				return false, p + ": ref of an unknown model"
 			}
 		}
 		for _, s := range st.Sources {
 			if _, ok := e.Project.Sources[e.sourceID(s[0], s[1])]; !ok {
-				return false
+				return false, p + ": source not declared"
 			}
 		}
 		n.RawCode = fc.Text
@@ -76,15 +88,15 @@ func (e *Engine) UpdateModels(ctx context.Context, files map[string]project.File
 	}
 	if depsChanged {
 		if err := e.buildDAG(); err != nil {
-			return false // a cycle: Load reports it
+			return false, "the edited refs close a cycle" // Load words it
 		}
 	}
 	for _, n := range edited {
 		sql, err := e.substitute(n.CompiledCode, n, nil)
 		if err != nil {
-			return false
+			return false, n.OriginalFilePath + " does not compile"
 		}
 		n.CompiledCode = sql
 	}
-	return true
+	return true, ""
 }

@@ -113,9 +113,9 @@ func TestUpdateModels(t *testing.T) {
 				t.Fatal(err)
 			}
 			dag0 := got.DAG
-			ok := got.UpdateModels(ctx, files)
-			if ok != c.accept {
-				t.Fatalf("UpdateModels = %v, want %v", ok, c.accept)
+			ok, why := got.UpdateModels(ctx, files)
+			if ok != c.accept || (ok != (why == "")) {
+				t.Fatalf("UpdateModels = %v, %q; want %v, and a reason exactly when refused", ok, why, c.accept)
 			}
 			if !ok {
 				return

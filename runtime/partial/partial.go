@@ -53,6 +53,9 @@ type Options struct {
 	BinaryID string
 }
 
+// ReasonDisabled is Status.Reason when partial parsing is off.
+const ReasonDisabled = "partial parsing is disabled"
+
 // Status says what Load did with the cache.
 type Status struct {
 	Hit    bool   // the Engine was restored from the cache
@@ -109,7 +112,7 @@ func Path(dir string) (string, error) {
 func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, error) {
 	if o.Disabled {
 		e, err := compile.Load(ctx, dir, o.Compile)
-		return e, Status{Reason: "partial parsing is disabled"}, err
+		return e, Status{Reason: ReasonDisabled}, err
 	}
 	root, err := filepath.Abs(dir)
 	if err != nil {
@@ -158,9 +161,13 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 			return e, Status{Hit: true, Key: hex.EncodeToString(key[:])}, nil
 		}
 		st.Reason = reason
-		if e, ed, reuse := update(ctx, h, body, settings, in, root, o.Compile); e != nil {
-			st = Status{Updated: len(ed.changed), Reason: fmt.Sprintf("%d edited model file(s) rendered again", len(ed.changed)), edit: ed}
+		e, ed, reuse, why := update(ctx, h, body, settings, in, root, o.Compile)
+		if e != nil {
+			st = Status{Updated: len(ed.changed), edit: ed}
 			return e, writeCache(cachePath, settings, in, e, reuse, o.WriteBehind, st), nil
+		}
+		if why != "" {
+			st.Reason = why
 		}
 	}
 
@@ -224,40 +231,59 @@ func writeCache(cachePath string, settings [sha256.Size]byte, in inputs, e *comp
 
 // update returns the Engine stored in data brought up to date with the
 // files that changed since, what changed, and the encodings of the nodes
-// that did not (for the cache write), when those are
-// only model files edited in a way compile.Engine.UpdateModels accepts
-// and nothing else changed (the settings, the environment variables
-// the templates read and their values, the folders and the list of
-// files); else nil.
-func update(ctx context.Context, h header, body []byte, settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, *edit, map[*project.Node][]byte) {
-	if h.settings != settings || h.layout != in.layout || !slices.Equal(h.env, in.use.env) ||
-		envDigest(h.env) != h.envSum || len(h.sums) != len(in.files)*sha256.Size {
-		return nil, nil, nil
+// that did not (for the cache write), when those are only model files
+// edited in a way compile.Engine.UpdateModels accepts and nothing else
+// changed (the settings, the environment variables the templates read
+// and their values, the folders and the list of files); else nil and
+// why, in words for the user.
+func update(ctx context.Context, h header, body []byte, settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, *edit, map[*project.Node][]byte, string) {
+	fail := func(why string) (*compile.Engine, *edit, map[*project.Node][]byte, string) {
+		return nil, nil, nil, why
+	}
+	switch {
+	case h.settings != settings:
+		return fail("the techstore binary, --vars or the target changed")
+	case !slices.Equal(h.env, in.use.env):
+		return fail("the templates read other environment variables")
+	case envDigest(h.env) != h.envSum:
+		return fail("an environment variable the templates read changed (" + strings.Join(h.env, ", ") + ")")
+	case h.layout != in.layout || len(h.sums) != len(in.files)*sha256.Size:
+		return fail("files were added or removed")
 	}
 	changed := map[string]project.FileContent{}
+	var other []string // changed files that are not model SQL
 	for i, f := range in.files {
 		if !bytes.Equal(h.sums[i*sha256.Size:(i+1)*sha256.Size], f.sum[:]) {
 			if !f.kept || !strings.HasSuffix(f.rel, ".sql") {
-				return nil, nil, nil
+				other = append(other, strings.TrimSuffix(f.rel, "\x00absent"))
+				continue
 			}
 			changed[f.rel] = project.FileContent{Text: f.text, Sum: f.sum}
 		}
 	}
-	if len(changed) == 0 {
-		return nil, nil, nil
+	switch {
+	case len(other) == 1:
+		return fail(other[0] + " changed (only edits of model SQL are applied to the saved project)")
+	case len(other) > 1:
+		return fail(fmt.Sprintf("%s and %d other files changed (only edits of model SQL are applied to the saved project)", other[0], len(other)-1))
+	case len(changed) == 0:
+		return fail("the project changed")
 	}
 	spans := map[*project.Node][]byte{}
 	snap, err := decodeSnapshotSpans(body, spans)
-	if err != nil || snap.Project.Root != root {
-		return nil, nil, nil
+	if err != nil {
+		return fail("cache file damaged")
+	}
+	if snap.Project.Root != root {
+		return fail("cache of another folder")
 	}
 	e, err := compile.Restore(ctx, snap, opts)
 	if err != nil {
-		return nil, nil, nil
+		return fail(err.Error())
 	}
 	dag0 := e.DAG
-	if !e.UpdateModels(ctx, changed) {
-		return nil, nil, nil
+	if ok, why := e.UpdateModels(ctx, changed); !ok {
+		return fail(why)
 	}
 	// UpdateModels changes the edited models' nodes and no other, and
 	// builds a new DAG only when dependencies changed.
@@ -268,7 +294,7 @@ func update(ctx context.Context, h header, body []byte, settings [sha256.Size]by
 			ed.changed[n.UniqueID] = true
 		}
 	}
-	return e, ed, spans
+	return e, ed, spans, ""
 }
 
 // restore returns the Engine stored in data and its key when the key

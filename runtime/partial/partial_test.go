@@ -373,6 +373,22 @@ func TestChangesInvalidate(t *testing.T) {
 	// The changes that only edit model SQL (same config calls) are
 	// applied to the restored Engine; every other one loads in full.
 	updated := map[string]int{"model body": 1, "model body, same size": 1, "two model bodies": 2, "a model body that drops its ref": 1}
+	// Why a change loads in full, as compile prints it.
+	reasons := map[string]string{
+		"YAML description":           "models/props.yml changed (only edits of model SQL",
+		"macro":                      "macros/m.sql changed, and it is not a model",
+		"project.yml var default":    "project.yml changed",
+		"--vars":                     "the techstore binary, --vars or the target changed",
+		"target schema":              "the techstore binary, --vars or the target changed",
+		"another binary":             "the techstore binary, --vars or the target changed",
+		"env var read by a template": "an environment variable the templates read changed (" + envName + ")",
+		"add a model":                "files were added or removed",
+		"remove a YAML file":         "files were added or removed",
+		"add selectors.yml":          "selectors.yml changed",
+		"a model's config call":      "models/a.sql: its config calls changed",
+		"a model body that reads another env var": "the templates read other environment variables",
+		"a model body and a YAML file":            "models/props.yml changed",
+	}
 	ctx := context.Background()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -402,6 +418,9 @@ func TestChangesInvalidate(t *testing.T) {
 			}
 			if st.Updated != updated[c.name] || !st.Wrote {
 				t.Fatalf("status %+v: want %d edited files rendered again and the cache written", st, updated[c.name])
+			}
+			if want, ok := reasons[c.name]; ok && !strings.Contains(st.Reason, want) {
+				t.Fatalf("reason %q, want it to say %q", st.Reason, want)
 			}
 			fresh, err := compile.Load(ctx, dir, o.Compile)
 			if err != nil {
