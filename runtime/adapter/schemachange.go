@@ -103,3 +103,61 @@ func DiffColumns(table, query []Column) SchemaDiff {
 func SchemaChangeError(model string, d SchemaDiff) error {
 	return fmt.Errorf("incremental model %s: its SELECT's columns differ from the table's (%s) and on_schema_change is fail: run with --full-refresh to rebuild the table, or set on_schema_change to append_new_columns or sync_all_columns", model, d)
 }
+
+// PadSelect wraps sel to return the table's columns in order, with a
+// typed NULL for each one the SELECT (whose columns are have) lacks; the
+// SELECT's other columns are left out. Delta's incremental inserts go
+// through it when the SELECT's columns differ from the table's (REPLACE
+// WHERE matches by position).
+func PadSelect(sel string, table []Column, have []string, quote func(string) string) string {
+	in := make(map[string]bool, len(have))
+	for _, h := range have {
+		in[strings.ToLower(h)] = true
+	}
+	items := make([]string, len(table))
+	for i, c := range table {
+		q := quote(c.Name)
+		if in[strings.ToLower(c.Name)] {
+			items[i] = q
+		} else {
+			items[i] = "CAST(NULL AS " + c.DataType + ") AS " + q
+		}
+	}
+	return "SELECT " + strings.Join(items, ", ") + " FROM (\n" + sel + "\n)"
+}
+
+// Names lists the columns' names.
+func Names(cols []Column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.Name
+	}
+	return out
+}
+
+// Kept returns the columns of the SELECT (query) that the table has, in
+// the table's order: what on_schema_change ignore inserts. A new column
+// of the SELECT is left out, as dbt does; a column the SELECT lost is
+// NULL in new rows and left as it is in updated ones.
+func Kept(table, query []Column) []string {
+	in := make(map[string]bool, len(query))
+	for _, c := range query {
+		in[strings.ToLower(c.Name)] = true
+	}
+	var out []string
+	for _, c := range table {
+		if in[strings.ToLower(c.Name)] {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// SelectColumns wraps sel to return only the named columns, in order.
+func SelectColumns(sel string, names []string, quote func(string) string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = quote(n)
+	}
+	return "SELECT " + strings.Join(q, ", ") + " FROM (\n" + sel + "\n)"
+}

@@ -64,3 +64,28 @@ func TestOnSchemaChange(t *testing.T) {
 		})
 	}
 }
+
+// TestPadSelect: the padded SELECT names the table's columns in the
+// table's order, NULL of the column's type for those the SELECT lacks,
+// and leaves the SELECT's other columns out; names match without case.
+func TestPadSelect(t *testing.T) {
+	quote := func(s string) string { return `"` + s + `"` }
+	table := []Column{{Name: "id", DataType: "INTEGER"}, {Name: "v", DataType: "VARCHAR"}}
+	tests := []struct {
+		name string
+		have []string
+		want string
+	}{
+		{"same columns", []string{"id", "v"}, `SELECT "id", "v" FROM (` + "\nselect 1\n)"},
+		{"reordered", []string{"v", "id"}, `SELECT "id", "v" FROM (` + "\nselect 1\n)"},
+		{"a new column left out", []string{"id", "v", "n"}, `SELECT "id", "v" FROM (` + "\nselect 1\n)"},
+		{"a lost column is NULL", []string{"ID"}, `SELECT "id", CAST(NULL AS VARCHAR) AS "v" FROM (` + "\nselect 1\n)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := PadSelect("select 1", table, tc.have, quote); got != tc.want {
+				t.Errorf("PadSelect = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

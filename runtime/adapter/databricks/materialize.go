@@ -409,14 +409,16 @@ func (a *Adapter) buildIncremental(ctx context.Context, m adapter.Materializatio
 	default:
 		return adapter.Result{RowsAffected: -1}, fmt.Errorf("incremental model %s: strategy %q is not supported on %s (use append, merge, insert_overwrite or replace_where)", rel, strategy, a.typ)
 	}
-	cols, kept, err := a.applySchemaChange(ctx, m, rel, sel)
+	cols, kept, sel, err := a.applySchemaChange(ctx, m, rel, sel, cur.Columns)
 	if err != nil {
 		return adapter.Result{RowsAffected: -1}, err
 	}
-	if strategy == "replace_where" && kept != nil {
-		// INSERT ... REPLACE WHERE matches by position: give the table's
-		// columns in its order, NULL for those the SELECT lacks.
-		sel = padSelect(sel, kept, cols, a.QuoteIdent)
+	if strategy != "merge" && kept != nil {
+		// Whole rows are written: give the table's columns in its order
+		// (INSERT ... REPLACE WHERE matches by position), NULL for those
+		// the SELECT lacks. A MERGE names the SELECT's columns instead,
+		// so that a matched row keeps the others.
+		sel = adapter.PadSelect(sel, kept, cols, a.QuoteIdent)
 	}
 	var q string
 	switch strategy {
@@ -459,35 +461,48 @@ func andAll(preds []string) string {
 // applySchemaChange compares an incremental model's SELECT with its table
 // and alters the table as on_schema_change asks. Delta has no transaction
 // over several statements: the ALTERs commit before the rows are added.
-// When it altered the table, it returns the SELECT's column names (a
-// MERGE names them: the table may keep columns the SELECT lacks) and the
-// table's columns after the ALTERs, in order; else nil, nil.
-func (a *Adapter) applySchemaChange(ctx context.Context, m adapter.Materialization, rel, sel string) ([]string, []adapter.Column, error) {
+// When the SELECT's columns differ from the table's, it returns the
+// SELECT's column names (a MERGE names them: the table may keep columns
+// the SELECT lacks) and the table's columns after the ALTERs, in order;
+// else nil, nil. It also returns the SELECT to insert: with ignore, sel
+// without the columns the table lacks (left out, as dbt does); else sel.
+//
+// With ignore, the table's column names come from shown (SHOW TABLE
+// EXTENDED, already sent): only DESCRIBE QUERY is one more statement, and
+// DESCRIBE TABLE (exact types) only when the names differ.
+func (a *Adapter) applySchemaChange(ctx context.Context, m adapter.Materialization, rel, sel string, shown []adapter.Column) ([]string, []adapter.Column, string, error) {
 	mode, err := adapter.OnSchemaChange(m.Extra)
 	if err != nil {
-		return nil, nil, fmt.Errorf("incremental model %s: %w", rel, err)
-	}
-	if mode == adapter.SchemaChangeIgnore {
-		return nil, nil, nil
-	}
-	table, err := a.describeColumns(ctx, "DESCRIBE TABLE "+rel)
-	if err != nil {
-		return nil, nil, fmt.Errorf("incremental model %s: columns of the table: %w", rel, err)
+		return nil, nil, sel, fmt.Errorf("incremental model %s: %w", rel, err)
 	}
 	query, err := a.describeColumns(ctx, "DESCRIBE QUERY "+sel)
 	if err != nil {
-		return nil, nil, fmt.Errorf("incremental model %s: columns of the SELECT: %w", rel, err)
+		return nil, nil, sel, fmt.Errorf("incremental model %s: columns of the SELECT: %w", rel, err)
+	}
+	if mode == adapter.SchemaChangeIgnore && len(shown) > 0 && sameNames(shown, query) {
+		return nil, nil, sel, nil // types only, if anything: Delta casts on insert or refuses
+	}
+	table, err := a.describeColumns(ctx, "DESCRIBE TABLE "+rel)
+	if err != nil {
+		return nil, nil, sel, fmt.Errorf("incremental model %s: columns of the table: %w", rel, err)
 	}
 	d := adapter.DiffColumns(table, query)
-	if d.Empty() {
-		return nil, nil, nil
-	}
-	if mode == adapter.SchemaChangeFail {
-		return nil, nil, adapter.SchemaChangeError(rel, d)
+	switch {
+	case d.Empty():
+		return nil, nil, sel, nil
+	case mode == adapter.SchemaChangeIgnore:
+		if len(d.Added) == 0 && len(d.Removed) == 0 {
+			return nil, nil, sel, nil // types only: Delta casts on insert or refuses
+		}
+		// The table as it is; the SELECT without its new columns.
+		kept := adapter.Kept(table, query)
+		return kept, table, adapter.SelectColumns(sel, kept, a.QuoteIdent), nil
+	case mode == adapter.SchemaChangeFail:
+		return nil, nil, sel, adapter.SchemaChangeError(rel, d)
 	}
 	for _, q := range schemaChangeSQL(rel, mode, d, a.QuoteIdent) {
 		if _, err := a.execIdem(ctx, q.sql); err != nil {
-			return nil, nil, fmt.Errorf("incremental model %s: on_schema_change %s: %s%w", rel, mode, q.hint, err)
+			return nil, nil, sel, fmt.Errorf("incremental model %s: on_schema_change %s: %s%w", rel, mode, q.hint, err)
 		}
 	}
 	// The table's columns after the ALTERs, in order.
@@ -504,30 +519,7 @@ func (a *Adapter) applySchemaChange(ctx context.Context, m adapter.Materializati
 		}
 	}
 	final = append(final, d.Added...)
-	names := make([]string, len(query))
-	for i, c := range query {
-		names[i] = c.Name
-	}
-	return names, final, nil
-}
-
-// padSelect wraps sel to return the table's columns in order, with a typed
-// NULL for each one the SELECT (whose columns are have) lacks.
-func padSelect(sel string, table []adapter.Column, have []string, quote func(string) string) string {
-	in := make(map[string]bool, len(have))
-	for _, h := range have {
-		in[strings.ToLower(h)] = true
-	}
-	items := make([]string, len(table))
-	for i, c := range table {
-		q := quote(c.Name)
-		if in[strings.ToLower(c.Name)] {
-			items[i] = q
-		} else {
-			items[i] = "CAST(NULL AS " + c.DataType + ") AS " + q
-		}
-	}
-	return "SELECT " + strings.Join(items, ", ") + " FROM (\n" + sel + "\n)"
+	return adapter.Names(query), final, sel, nil
 }
 
 // alterStmt is one ALTER of on_schema_change and what to tell when it fails.
@@ -863,3 +855,21 @@ func columnNames(cols []adapter.Column) string {
 
 // compile-time check.
 var _ adapter.Adapter = (*Adapter)(nil)
+
+// sameNames reports whether two column lists have the same names, in any
+// order and case.
+func sameNames(a, b []adapter.Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	in := make(map[string]bool, len(a))
+	for _, c := range a {
+		in[strings.ToLower(c.Name)] = true
+	}
+	for _, c := range b {
+		if !in[strings.ToLower(c.Name)] {
+			return false
+		}
+	}
+	return true
+}

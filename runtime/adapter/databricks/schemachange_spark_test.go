@@ -35,6 +35,21 @@ func TestSparkOnSchemaChange(t *testing.T) {
 		wantCols []string
 		wantRows []string
 	}{
+		// ignore (the default) leaves a new column out of the insert, as
+		// dbt does; a lost one is NULL in new rows, kept in merged ones.
+		{name: "added ignore append", sql: `SELECT 3 AS id, 'c' AS v, 30 AS n`, mode: "ignore", strategy: "append",
+			wantCols: orig, wantRows: []string{"1|a", "2|b", "3|c"}},
+		{name: "added ignore merge", sql: `SELECT * FROM VALUES (2, 'B', 20), (3, 'c', 30) AS v(id, v, n)`,
+			mode: "ignore", strategy: "merge", key: []string{"id"},
+			wantCols: orig, wantRows: []string{"1|a", "2|B", "3|c"}},
+		{name: "added and reordered ignore replace_where", sql: `SELECT 'B' AS v, 20 AS n, 2 AS id`,
+			mode: "ignore", strategy: "replace_where", preds: []any{"id >= 2"},
+			wantCols: orig, wantRows: []string{"1|a", "2|B"}},
+		{name: "removed ignore merge", sql: `SELECT * FROM VALUES (2), (3) AS v(id)`,
+			mode: "ignore", strategy: "merge", key: []string{"id"},
+			wantCols: orig, wantRows: []string{"1|a", "2|b", "3|NULL"}},
+		{name: "added and removed ignore append", sql: `SELECT 3 AS id, 30 AS n`, mode: "ignore", strategy: "append",
+			wantCols: orig, wantRows: []string{"1|a", "2|b", "3|NULL"}},
 		{name: "added fail", sql: `SELECT 3 AS id, 'c' AS v, 30 AS n`, mode: "fail", strategy: "append",
 			wantErr: []string{"added: n int", "--full-refresh"}, wantCols: orig, wantRows: origRows},
 		{name: "added append_new_columns append", sql: `SELECT 3 AS id, 'c' AS v, 30 AS n`, mode: "append_new_columns", strategy: "append",

@@ -321,12 +321,13 @@ func TestSparkLiquidClusteringAndOptimize(t *testing.T) {
 	}{
 		// describe (table missing) + CREATE
 		{"first build clusters by id", "id", false, "id", 2},
-		// describe + DESCRIBE DETAIL + MERGE: clustering unchanged, no ALTER
-		{"same clustering sends no ALTER", "id", false, "id", 3},
-		// describe + DESCRIBE DETAIL + ALTER + MERGE
-		{"changed clustering is altered", []any{"region", "id"}, false, "region,id", 4},
-		// describe + DESCRIBE DETAIL + MERGE + OPTIMIZE
-		{"optimize only when configured", []any{"region", "id"}, true, "region,id", 4},
+		// describe + DESCRIBE QUERY (on_schema_change) + DESCRIBE DETAIL +
+		// MERGE: clustering unchanged, no ALTER
+		{"same clustering sends no ALTER", "id", false, "id", 4},
+		// describe + DESCRIBE QUERY + DESCRIBE DETAIL + ALTER + MERGE
+		{"changed clustering is altered", []any{"region", "id"}, false, "region,id", 5},
+		// describe + DESCRIBE QUERY + DESCRIBE DETAIL + MERGE + OPTIMIZE
+		{"optimize only when configured", []any{"region", "id"}, true, "region,id", 5},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -595,12 +595,12 @@ func (a *Adapter) buildIncremental(ctx context.Context, m adapter.Materializatio
 	}
 	// The ALTERs on_schema_change asks for run in the transaction that
 	// adds the rows, so a failure leaves the table as it was.
-	alters, err := a.schemaChanges(ctx, m)
+	alters, sel, err := a.schemaChanges(ctx, m)
 	if err != nil {
 		return adapter.Result{RowsAffected: -1}, err
 	}
 	if strategy == "append" {
-		n, err := a.execInTx(ctx, target, append(alters, "INSERT INTO "+target+" BY NAME\n"+m.SQL))
+		n, err := a.execInTx(ctx, target, append(alters, "INSERT INTO "+target+" BY NAME\n"+sel))
 		if err != nil {
 			return adapter.Result{RowsAffected: -1}, err
 		}
@@ -614,7 +614,7 @@ func (a *Adapter) buildIncremental(ctx context.Context, m adapter.Materializatio
 	}
 	defer conn.Close()
 	stage := a.QuoteIdent(tmpName(m.Relation.Identifier))
-	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE "+stage+" AS\n"+m.SQL); err != nil {
+	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE "+stage+" AS\n"+sel); err != nil {
 		return adapter.Result{RowsAffected: -1}, cleanErr(err)
 	}
 	defer func() {
@@ -686,33 +686,39 @@ func (a *Adapter) buildIncremental(ctx context.Context, m adapter.Materializatio
 }
 
 // schemaChanges compares an incremental model's SELECT with its table and
-// returns the ALTER statements its on_schema_change asks for; with fail, a
-// difference is an error naming the columns.
-func (a *Adapter) schemaChanges(ctx context.Context, m adapter.Materialization) ([]string, error) {
+// returns the ALTER statements its on_schema_change asks for and the
+// SELECT to insert; with fail, a difference is an error naming the
+// columns. With ignore and a new column in the SELECT, the SELECT
+// returned leaves it out, as dbt does (adapter.Kept); a column the SELECT
+// lost is NULL in new rows and kept in updated ones, as before.
+func (a *Adapter) schemaChanges(ctx context.Context, m adapter.Materialization) ([]string, string, error) {
 	target := a.RelationName(m.Relation)
+	sel := strings.TrimRight(m.SQL, " \t\n;")
 	mode, err := adapter.OnSchemaChange(m.Extra)
 	if err != nil {
-		return nil, fmt.Errorf("incremental model %s: %w", target, err)
-	}
-	if mode == adapter.SchemaChangeIgnore {
-		return nil, nil
+		return nil, sel, fmt.Errorf("incremental model %s: %w", target, err)
 	}
 	table, err := a.describeColumns(ctx, target)
 	if err != nil {
-		return nil, fmt.Errorf("incremental model %s: columns of the table: %w", target, err)
+		return nil, sel, fmt.Errorf("incremental model %s: columns of the table: %w", target, err)
 	}
-	query, err := a.describeColumns(ctx, "SELECT * FROM (\n"+strings.TrimRight(m.SQL, " \t\n;")+"\n)")
+	query, err := a.describeColumns(ctx, "SELECT * FROM (\n"+sel+"\n)")
 	if err != nil {
-		return nil, fmt.Errorf("incremental model %s: columns of the SELECT: %w", target, err)
+		return nil, sel, fmt.Errorf("incremental model %s: columns of the SELECT: %w", target, err)
 	}
 	d := adapter.DiffColumns(table, query)
 	if d.Empty() {
-		return nil, nil
+		return nil, sel, nil
 	}
 	var alters []string
 	switch mode {
+	case adapter.SchemaChangeIgnore:
+		if len(d.Added) == 0 {
+			return nil, sel, nil // the insert matches by name, casts or refuses
+		}
+		return nil, adapter.SelectColumns(sel, adapter.Kept(table, query), a.QuoteIdent), nil
 	case adapter.SchemaChangeFail:
-		return nil, adapter.SchemaChangeError(target, d)
+		return nil, sel, adapter.SchemaChangeError(target, d)
 	case adapter.SchemaChangeSync:
 		for _, c := range d.Removed {
 			alters = append(alters, "ALTER TABLE "+target+" DROP COLUMN "+a.QuoteIdent(c.Name))
@@ -724,7 +730,7 @@ func (a *Adapter) schemaChanges(ctx context.Context, m adapter.Materialization) 
 	for _, c := range d.Added {
 		alters = append(alters, "ALTER TABLE "+target+" ADD COLUMN "+a.QuoteIdent(c.Name)+" "+c.DataType)
 	}
-	return alters, nil
+	return alters, sel, nil
 }
 
 // describeColumns lists the columns of a relation or query with their types.
