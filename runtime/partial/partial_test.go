@@ -482,20 +482,27 @@ func TestVolatileTemplatesAreNotCached(t *testing.T) {
 	}
 }
 
+// cacheFile returns the path and bytes of dir's cache file.
+func cacheFile(t *testing.T, dir string) (string, []byte) {
+	t.Helper()
+	p, err := Path(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, b
+}
+
 func TestDamagedCacheIsIgnored(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, baseProject())
 	o := testOptions(nil)
 	o.BinaryID = "test-binary"
 	loadTwice(t, dir, o)
-	cachePath, err := Path(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	good, err := os.ReadFile(cachePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cachePath, good := cacheFile(t, dir)
 	flip := func(i int) []byte {
 		b := bytes.Clone(good)
 		b[i] ^= 0x55
@@ -1005,14 +1012,7 @@ func TestHeaderNeverPanics(t *testing.T) {
 	time.Sleep(3 * time.Duration(racyWindow))
 	o := testOptions(nil)
 	loadTwice(t, dir, o)
-	cachePath, err := Path(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	good, err := os.ReadFile(cachePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cachePath, good := cacheFile(t, dir)
 	_, body, ok := parseHeader(good)
 	if !ok {
 		t.Fatal("the intact file does not parse")
