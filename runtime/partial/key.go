@@ -11,11 +11,13 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -390,24 +392,14 @@ func writeCanonical(h hash.Hash, v any) {
 			writeStr(h, "s", y)
 		}
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		writeStr(h, "map", fmt.Sprint(len(x)))
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			writeStr(h, "k", k)
 			writeCanonical(h, x[k])
 		}
 	case map[string]string:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		writeStr(h, "smap", fmt.Sprint(len(x)))
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			writeStr(h, "k", k)
 			writeStr(h, "v", x[k])
 		}
