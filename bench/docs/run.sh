@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Docs benchmark: times `techstore docs generate` (load + compile, column
-# lineage of every model, Graphviz layout, the self-contained page) from a
+# lineage of every model, the layered DAG layout, the self-contained page) from a
 # cold process, on the TechStore project and on a synthetic 2,000-model
 # project (the compile benchmark's generator). Each runs RUNS times
 # (default 5); the table shows the median and worst wall clock and the

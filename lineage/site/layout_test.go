@@ -3,6 +3,8 @@ package site
 import (
 	"context"
 	"fmt"
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/techstore-analytics/techstore/lineage/graph"
@@ -96,4 +98,107 @@ func BenchmarkCompute2000(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestComputeGeometry checks, on hand-made graphs and a synthetic one, what
+// a reader of the drawing relies on: boxes of one rank never overlap, every
+// edge runs from its source's right side to its target's left side, and a
+// graph that can be drawn without crossings is.
+func TestComputeGeometry(t *testing.T) {
+	layers := []string{"source", "bronze", "silver", "gold"}
+	node := func(id string, li int) *graph.Node {
+		return &graph.Node{ID: id, Name: id, LayerIndex: li}
+	}
+	cases := []struct {
+		name      string
+		g         *graph.Graph
+		crossings int // -1: not checked
+	}{
+		// In graph order c sits below b, so c -> x crosses b -> y; moving
+		// c up (a, c, b) removes the crossing.
+		{"one crossing to undo", &graph.Graph{Layers: layers,
+			Nodes: []*graph.Node{node("a", 0), node("b", 0), node("c", 0), node("x", 1), node("y", 1)},
+			Edges: []graph.Edge{{From: "a", To: "x"}, {From: "c", To: "x"}, {From: "b", To: "y"}}}, 0},
+		// A long edge (s -> g over two ranks) beside a chain: drawable flat.
+		{"long edge beside a chain", &graph.Graph{Layers: layers,
+			Nodes: []*graph.Node{node("s", 0), node("t", 0), node("b", 1), node("v", 2), node("g", 3)},
+			Edges: []graph.Edge{{From: "t", To: "b"}, {From: "b", To: "v"}, {From: "v", To: "g"}, {From: "s", To: "g"}}}, 0},
+		{"no edges", &graph.Graph{Layers: layers, Nodes: []*graph.Node{node("a", 0), node("b", 0), node("c", 2)}}, 0},
+		{"synthetic 400", synthetic(400), -1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			l, err := Compute(context.Background(), tc.g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// no overlaps: boxes sharing x are at least nodeSep apart
+			for i, a := range tc.g.Nodes {
+				for _, b := range tc.g.Nodes[i+1:] {
+					ba, bb := l.Nodes[a.ID], l.Nodes[b.ID]
+					xOver := ba.X < bb.X+bb.W && bb.X < ba.X+ba.W
+					yOver := ba.Y < bb.Y+bb.H+nodeSep-0.2 && bb.Y < ba.Y+ba.H+nodeSep-0.2
+					if xOver && yOver {
+						t.Errorf("%s %+v and %s %+v overlap", a.ID, ba, b.ID, bb)
+					}
+				}
+			}
+			for _, e := range l.Edges {
+				from, to := l.Nodes[e.From], l.Nodes[e.To]
+				start, end, err := pathEnds(e.D)
+				if err != nil {
+					t.Fatalf("edge %s -> %s: %v", e.From, e.To, err)
+				}
+				if !near(start, [2]float64{from.X + from.W, from.Y + from.H/2}) {
+					t.Errorf("edge %s -> %s starts at %v, not at %s's right side %+v", e.From, e.To, start, e.From, from)
+				}
+				if !near(end, [2]float64{to.X, to.Y + to.H/2}) {
+					t.Errorf("edge %s -> %s ends at %v, not at %s's left side %+v", e.From, e.To, end, e.To, to)
+				}
+			}
+			if tc.crossings >= 0 {
+				if got := adjacentCrossings(tc.g, l); got != tc.crossings {
+					t.Errorf("crossings: got %d want %d", got, tc.crossings)
+				}
+			}
+		})
+	}
+}
+
+// adjacentCrossings counts, by brute force on the drawing, crossings of
+// edges whose sources share a column and whose targets share a column.
+func adjacentCrossings(g *graph.Graph, l *Layout) int {
+	c := 0
+	for i, e := range g.Edges {
+		for _, f := range g.Edges[i+1:] {
+			u1, v1, u2, v2 := l.Nodes[e.From], l.Nodes[e.To], l.Nodes[f.From], l.Nodes[f.To]
+			if e.From == f.From || e.To == f.To || u1.X != u2.X || v1.X != v2.X {
+				continue
+			}
+			if (u1.Y-u2.Y)*(v1.Y-v2.Y) < 0 {
+				c++
+			}
+		}
+	}
+	return c
+}
+
+// pathEnds reads the first and last points of "M x,y C ... L x,y" path data.
+func pathEnds(d string) (start, end [2]float64, err error) {
+	var pts [][2]float64
+	for _, f := range strings.FieldsFunc(d, func(r rune) bool { return r == 'M' || r == 'C' || r == 'L' || r == ' ' }) {
+		var x, y float64
+		if _, err := fmt.Sscanf(f, "%g,%g", &x, &y); err != nil {
+			return start, end, fmt.Errorf("path %q: point %q: %v", d, f, err)
+		}
+		pts = append(pts, [2]float64{x, y})
+	}
+	if len(pts) < 2 || !strings.HasPrefix(d, "M") {
+		return start, end, fmt.Errorf("path %q: want M and at least one more point", d)
+	}
+	return pts[0], pts[len(pts)-1], nil
+}
+
+func near(a, b [2]float64) bool {
+	return math.Abs(a[0]-b[0]) <= 0.11 && math.Abs(a[1]-b[1]) <= 0.11
 }

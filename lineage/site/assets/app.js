@@ -1,5 +1,5 @@
 // TechStore lineage docs: behaviour of the self-contained page. The DAG is
-// pre-rendered as SVG by Go (layout by Graphviz); this script adds search,
+// pre-rendered as SVG by Go (a layered layout computed in Go); this script adds search,
 // the selector box, model and column pages, deep links and exports.
 (function () {
   "use strict";
