@@ -31,19 +31,20 @@ import (
 )
 
 // tuneGC trades memory for speed in the short-lived compile and ls
-// processes: the collector does not run until the heap nears a soft limit
-// of 230 MiB. A 2,000-model compile (about 70 MB allocated) then never
-// collects, where GOGC=200 cost it three cycles and ~40 ms of CPU; a
-// 10,000-model one collects once (~80 ms of CPU instead of ~155) and
-// peaks at about 275 MB resident (gctrace and /usr/bin/time). Past the
-// limit the collector runs as often as it must, as under any limit.
-// GOGC or GOMEMLIMIT in the environment win.
+// processes: the collector does not run until the memory the runtime holds
+// nears a soft limit of 256 MiB. Neither a 2,000-model nor a 10,000-model
+// compile (full load, or a cache miss that also writes the partial parse
+// cache) then collects at all: 10k peaks at about 250 MB resident (270 MB
+// on a miss), as it did with the one collection a 230 MiB limit caused
+// (gctrace and /usr/bin/time), and saves that collection's ~50 ms of CPU.
+// Past the limit the collector runs as often as it must, as under any
+// limit. GOGC or GOMEMLIMIT in the environment win.
 func tuneGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(-1)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(230 << 20)
+		debug.SetMemoryLimit(256 << 20)
 	}
 }
 
@@ -151,11 +152,26 @@ func newCompileCmd(a *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			target := filepath.Join(e.Project.Root, "target")
+			// The manifest holds the whole project, whatever is selected, so
+			// it is written while the selection is worked out, unless the
+			// selection compares with a manifest (--state), which might be
+			// this one.
+			manifest := make(chan error, 1)
+			writeManifest := func() { manifest <- a.writeManifest(e, filepath.Join(target, "manifest.json")) }
+			if sf.State == "" {
+				go writeManifest()
+			}
 			res, err := sf.selectNodes(e, cmd.ErrOrStderr())
 			if err != nil {
+				if sf.State == "" {
+					<-manifest
+				}
 				return err
 			}
-			target := filepath.Join(e.Project.Root, "target")
+			if sf.State != "" {
+				go writeManifest()
+			}
 			var nodes []*project.Node
 			selected := 0
 			for _, id := range res.IDs {
@@ -168,13 +184,12 @@ func newCompileCmd(a *App) *cobra.Command {
 					nodes = append(nodes, n)
 				}
 			}
-			// The compiled files and the manifest are written at the same
-			// time: the one is mostly system calls, the other encoding.
-			compiled := make(chan error, 1)
-			go func() { compiled <- writeCompiled(filepath.Join(target, "compiled", e.Project.Name), nodes) }()
-			merr := a.writeManifest(e, filepath.Join(target, "manifest.json"))
-			if err := <-compiled; err != nil {
-				return err
+			// The compiled files are written while the manifest is: the one
+			// is mostly system calls, the other encoding.
+			cerr := writeCompiled(filepath.Join(target, "compiled", e.Project.Name), nodes)
+			merr := <-manifest
+			if cerr != nil {
+				return cerr
 			}
 			if merr != nil {
 				return merr

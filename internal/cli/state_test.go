@@ -162,3 +162,52 @@ func TestRunState(t *testing.T) {
 		t.Errorf("run_results args = %v, want which=test and state=%s", rr.Args, state)
 	}
 }
+
+// TestCompileStateOwnTarget: compile writes target/manifest.json while it
+// selects, except when the selection compares with a manifest (--state),
+// which may be that very file. With --state target, state:modified is
+// worked out against the manifest of the previous compile, every time, and
+// the new manifest is written afterwards.
+func TestCompileStateOwnTarget(t *testing.T) {
+	dir := copyShop(t)
+	t.Setenv("HOME", dir)
+	if _, errOut, err := run(t, "compile", "--project-dir", dir); err != nil {
+		t.Fatalf("compile: %v (%s)", err, errOut)
+	}
+	p := filepath.Join(dir, "models", "silver", "s_customers.sql")
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, append(b, "\n-- edited\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "target")
+	out, errOut, err := run(t, "compile", "--project-dir", dir, "-s", "state:modified", "--indirect-selection", "empty", "--state", target)
+	if err != nil {
+		t.Fatalf("compile --state target: %v (%s)", err, errOut)
+	}
+	if !strings.Contains(out, "Compiled 1 of ") {
+		t.Errorf("first compile against its own target: want the edited model only, got %q", out)
+	}
+	// The manifest now holds the edit: nothing is modified any more.
+	out, errOut, err = run(t, "compile", "--project-dir", dir, "-s", "state:modified", "--indirect-selection", "empty", "--state", target)
+	if err != nil {
+		t.Fatalf("second compile --state target: %v (%s)", err, errOut)
+	}
+	if !strings.Contains(out, "Compiled 0 of ") {
+		t.Errorf("second compile against its own target: want nothing selected, got %q", out)
+	}
+	// A selector that does not parse still fails, and leaves a whole manifest.
+	if _, _, err := run(t, "compile", "--project-dir", dir, "-s", "tag:"); err == nil {
+		t.Error("compile -s 'tag:' succeeded; want a selector error")
+	}
+	var m map[string]any
+	mb, err := os.ReadFile(filepath.Join(target, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(mb, &m); err != nil {
+		t.Errorf("manifest after a selector error does not parse: %v", err)
+	}
+}
