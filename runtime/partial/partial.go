@@ -136,13 +136,11 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 	// files read are kept, so that a miss loads them without reading
 	// them again. Files whose state the cache file recorded, unchanged,
 	// are not read (prior).
-	data, rerr := os.ReadFile(cachePath)
-	var h header
-	var body []byte
-	hok := false
+	cf, h, hok, rerr := openCache(cachePath)
 	var pr *prior
 	if rerr == nil {
-		if h, body, hok = parseHeader(data); hok {
+		defer cf.Close()
+		if hok {
 			pr = h.prior()
 		}
 	}
@@ -156,14 +154,18 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 	case rerr == nil && !hok:
 		st.Reason = "cache file of another format or damaged"
 	case rerr == nil:
-		e, key, reason := restore(ctx, h, body, settings, in, root, o.Compile)
+		e, key, reason := restore(ctx, h, cf.Body, settings, in, root, o.Compile)
 		if e != nil {
 			return e, Status{Hit: true, Key: hex.EncodeToString(key[:])}, nil
 		}
 		st.Reason = reason
-		e, ed, reuse, why := update(ctx, h, body, settings, in, root, o.Compile)
+		if reason != reasonKeyChanged {
+			break // the body is damaged or of another folder: update would find the same
+		}
+		e, ed, reuse, why := update(ctx, h, cf.Body, settings, in, root, o.Compile)
 		if e != nil {
 			st = Status{Updated: len(ed.changed), edit: ed}
+			cf.Close() // before a new file is renamed over it
 			return e, writeCache(cachePath, settings, in, e, reuse, o.WriteBehind, st), nil
 		}
 		if why != "" {
@@ -171,6 +173,7 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 		}
 	}
 
+	cf.Close()
 	lo := o.Compile
 	if inErr == nil {
 		lo.Files = in.contents()
@@ -236,7 +239,7 @@ func writeCache(cachePath string, settings [sha256.Size]byte, in inputs, e *comp
 // changed (the settings, the environment variables the templates read
 // and their values, the folders and the list of files); else nil and
 // why, in words for the user.
-func update(ctx context.Context, h header, body []byte, settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, *edit, map[*project.Node][]byte, string) {
+func update(ctx context.Context, h header, body func() ([]byte, bool), settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, *edit, map[*project.Node][]byte, string) {
 	fail := func(why string) (*compile.Engine, *edit, map[*project.Node][]byte, string) {
 		return nil, nil, nil, why
 	}
@@ -269,8 +272,12 @@ func update(ctx context.Context, h header, body []byte, settings [sha256.Size]by
 	case len(changed) == 0:
 		return fail("the project changed")
 	}
+	b, ok := body()
+	if !ok {
+		return fail("cache file damaged")
+	}
 	spans := map[*project.Node][]byte{}
-	snap, err := decodeSnapshotSpans(body, spans)
+	snap, err := decodeSnapshotSpans(b, spans)
 	if err != nil {
 		return fail("cache file damaged")
 	}
@@ -300,12 +307,16 @@ func update(ctx context.Context, h header, body []byte, settings [sha256.Size]by
 // restore returns the Engine stored in data and its key when the key
 // matches the inputs now (in, hashed by the caller), or nil and the
 // reason it does not.
-func restore(ctx context.Context, h header, body []byte, settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, [sha256.Size]byte, string) {
+func restore(ctx context.Context, h header, body func() ([]byte, bool), settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, [sha256.Size]byte, string) {
 	var none [sha256.Size]byte
 	if cacheKey(settings, in.digest, envDigest(h.env)) != h.key {
-		return nil, none, "project, vars, target, environment or binary changed"
+		return nil, none, reasonKeyChanged
 	}
-	snap, err := decodeSnapshot(body)
+	b, ok := body()
+	if !ok {
+		return nil, none, "cache file of another format or damaged"
+	}
+	snap, err := decodeSnapshot(b)
 	if err != nil {
 		return nil, none, err.Error()
 	}
@@ -318,6 +329,10 @@ func restore(ctx context.Context, h header, body []byte, settings [sha256.Size]b
 	}
 	return e, h.key, ""
 }
+
+// reasonKeyChanged is restore's reason when the cache is of other inputs
+// (update may still apply the difference).
+const reasonKeyChanged = "project, vars, target, environment or binary changed"
 
 func cacheKey(settings, files, env [sha256.Size]byte) [sha256.Size]byte {
 	h := sha256.New()
@@ -392,33 +407,49 @@ const trailerLen = 12
 // (varint), their states, the env names per file (count, then index and
 // strings), body, trailer.
 func parseHeader(data []byte) (header, []byte, bool) {
-	var h header
-	if !bytes.HasPrefix(data, []byte(magic)) || len(data) < len(magic)+trailerLen {
+	h, off, ok := parseHeaderPrefix(data, true)
+	if !ok {
 		return h, nil, false
 	}
-	d := &decoder{b: data[:len(data)-trailerLen], off: len(magic)}
+	body, ok := checkBody(data, off)
+	return h, body, ok
+}
+
+// parseHeaderPrefix parses the header from the first bytes of a cache
+// file (the whole file when whole) and returns it and where the body
+// starts; false when it is not all there or damaged.
+func parseHeaderPrefix(data []byte, whole bool) (header, int, bool) {
+	var h header
+	if !bytes.HasPrefix(data, []byte(magic)) || len(data) < len(magic)+trailerLen {
+		return h, 0, false
+	}
+	end := len(data)
+	if whole {
+		end -= trailerLen
+	}
+	d := &decoder{b: data[:end], off: len(magic)}
 	if d.uvarint() != formatVersion || len(d.b)-d.off < sha256.Size {
-		return h, nil, false
+		return h, 0, false
 	}
 	copy(h.key[:], d.b[d.off:])
 	d.off += sha256.Size
 	h.env = d.strs()
 	for _, sum := range []*[sha256.Size]byte{&h.settings, &h.envSum, &h.layout} {
 		if len(d.b)-d.off < sha256.Size {
-			return h, nil, false
+			return h, 0, false
 		}
 		copy(sum[:], d.b[d.off:])
 		d.off += sha256.Size
 	}
 	n := d.uvarint()
 	if d.bad || n > uint64(len(d.b)-d.off)/(sha256.Size+statLen) {
-		return h, nil, false
+		return h, 0, false
 	}
 	h.sums = d.b[d.off : d.off+int(n)*sha256.Size]
 	d.off += int(n) * sha256.Size
 	h.hashedAt = d.varint()
 	if d.bad || uint64(len(d.b)-d.off) < n*statLen {
-		return h, nil, false
+		return h, 0, false
 	}
 	h.stats = d.b[d.off : d.off+int(n)*statLen]
 	d.off += int(n) * statLen
@@ -428,21 +459,116 @@ func parseHeader(data []byte) (header, []byte, bool) {
 			i := d.uvarint()
 			names := d.strs()
 			if d.bad || i >= n {
-				return h, nil, false
+				return h, 0, false
 			}
 			h.envs[int(i)] = names
 		}
 	}
 	if d.bad {
-		return h, nil, false
+		return h, 0, false
 	}
-	body := d.b[d.off:]
+	return h, d.off, true
+}
+
+// checkBody returns the body of a whole cache file whose header ends at
+// off, if its length and CRC-32C match the trailer.
+func checkBody(data []byte, off int) ([]byte, bool) {
+	if off > len(data)-trailerLen {
+		return nil, false
+	}
+	body := data[off : len(data)-trailerLen]
 	trailer := data[len(data)-trailerLen:]
 	if binary.LittleEndian.Uint64(trailer) != uint64(len(body)) ||
 		crc32.Checksum(body, crcTable) != binary.LittleEndian.Uint32(trailer[8:]) {
-		return h, nil, false
+		return nil, false
 	}
-	return h, body, true
+	return body, true
+}
+
+// headerProbe is how much of the cache file Load reads first: the header
+// of a project of up to about 16,000 files (64 bytes a file). The body,
+// 30 MB at 10,000 models, is read only when the header says the cache can
+// be used (restore, update): a change partial parsing cannot apply, such
+// as a YAML edit, costs no read of it.
+var headerProbe int64 = 1 << 20
+
+// cacheReader is the cache file as Load reads it: the header, then the body
+// on demand, from the same open file (a compile writing a new cache
+// meanwhile renames another file over the name).
+type cacheReader struct {
+	f    *os.File
+	size int64
+	data []byte // the file's first len(data) bytes
+	off  int    // where the body starts
+	body []byte
+	read bool // body read (and checked)
+	ok   bool
+}
+
+// openCache opens the cache file and parses its header; ok is false when
+// the header is not a current one (other format, damaged).
+func openCache(path string) (c *cacheReader, h header, ok bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, h, false, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, h, false, err
+	}
+	c = &cacheReader{f: f, size: fi.Size()}
+	c.data = make([]byte, min(c.size, headerProbe))
+	if _, err := io.ReadFull(f, c.data); err != nil {
+		f.Close()
+		return nil, h, false, err
+	}
+	whole := int64(len(c.data)) == c.size
+	h, c.off, ok = parseHeaderPrefix(c.data, whole)
+	if !ok && !whole { // a header longer than the probe
+		if err := c.readAll(); err != nil {
+			f.Close()
+			return nil, h, false, err
+		}
+		h, c.off, ok = parseHeaderPrefix(c.data, true)
+	}
+	return c, h, ok, nil
+}
+
+func (c *cacheReader) readAll() error {
+	if int64(len(c.data)) == c.size {
+		return nil
+	}
+	if c.f == nil {
+		return os.ErrClosed
+	}
+	all := make([]byte, c.size)
+	copy(all, c.data)
+	if _, err := c.f.ReadAt(all[len(c.data):], int64(len(c.data))); err != nil {
+		return err
+	}
+	c.data = all
+	return nil
+}
+
+// Body returns the body, read and checked against the trailer on the
+// first call; false when it cannot be read or is damaged.
+func (c *cacheReader) Body() ([]byte, bool) {
+	if !c.read {
+		c.read = true
+		if c.readAll() == nil {
+			c.body, c.ok = checkBody(c.data, c.off)
+		}
+	}
+	return c.body, c.ok
+}
+
+// Close closes the file (again: a no-op); the body, if read, stays.
+func (c *cacheReader) Close() {
+	if c != nil && c.f != nil {
+		c.f.Close()
+		c.f = nil
+	}
 }
 
 // crcWriter counts and checksums what goes through it.

@@ -3,6 +3,7 @@ package partial
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -1047,5 +1048,56 @@ func TestHeaderNeverPanics(t *testing.T) {
 			t.Fatalf("load with byte %d of the header flipped: %v", i, err)
 		}
 		sameEngine(t, e, fresh)
+	}
+}
+
+// TestBodyReadOnDemand: Load reads the cache's body only when the header
+// says it may be used. A YAML edit (which partial parsing cannot apply)
+// is decided on the header alone, so a damaged body is not even noticed
+// and the reason names the edit; an unchanged project reads the body and
+// refuses it. A header longer than the first read (headerProbe) is read
+// whole.
+func TestBodyReadOnDemand(t *testing.T) {
+	for _, probe := range []int64{headerProbe, 16} {
+		t.Run(fmt.Sprintf("probe %d bytes", probe), func(t *testing.T) {
+			defer func(p int64) { headerProbe = p }(headerProbe)
+			headerProbe = probe
+			dir := t.TempDir()
+			writeFiles(t, dir, baseProject())
+			o := testOptions(nil)
+			o.BinaryID = "test-binary"
+			loadTwice(t, dir, o) // with this probe, a miss then a hit
+			cachePath, good := cacheFile(t, dir)
+			damaged := bytes.Clone(good)
+			damaged[len(damaged)-trailerLen-5] ^= 0x55 // in the body
+			if err := os.WriteFile(cachePath, damaged, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			e, st, err := Load(ctx, dir, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Hit || st.Reason != "cache file of another format or damaged" || e.Project.Nodes["model.inv.b"] == nil {
+				t.Fatalf("unchanged project, damaged body: %+v, want a full load because the cache is damaged", st)
+			}
+			if err := os.WriteFile(cachePath, damaged, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			writeFiles(t, dir, map[string]string{"models/props.yml": "models:\n  - name: a\n    description: edited\n    columns:\n      - name: id\n        tests: [not_null]\n"})
+			e, st, err = Load(ctx, dir, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Hit || !strings.HasPrefix(st.Reason, "models/props.yml changed") || !st.Wrote {
+				t.Fatalf("YAML edit over a damaged body: %+v, want the edit as the reason and a new cache", st)
+			}
+			if got := e.Project.Nodes["model.inv.a"].Description; got != "edited" {
+				t.Fatalf("description %q, want the edited one", got)
+			}
+			if _, st, err = Load(ctx, dir, o); err != nil || !st.Hit {
+				t.Fatalf("after the rewrite: %+v, %v; want a hit", st, err)
+			}
+		})
 	}
 }
