@@ -1,9 +1,12 @@
 package manifest
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,61 +23,108 @@ import (
 const hexDigits = "0123456789abcdef"
 
 // appendString appends s as a JSON string, escaped as encoding/json does
-// without HTML escaping.
+// without HTML escaping. The SQL it mostly writes has a quote or a newline
+// every few bytes, so rather than copying the runs between escapes (a
+// memmove call each) it writes byte by byte into room reserved up front.
+// The room kept is always at least two bytes for each byte of s still to
+// write plus the closing quote, which covers plain bytes, two-byte escapes
+// and UTF-8 sequences; the six-byte escapes of a single byte reserve more.
 func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		// Skip the run of bytes written as they are: one table look-up
-		// per byte.
-		for i < len(s) && plainByte[s[i]] {
-			i++
+	b = slices.Grow(b, 2*len(s)+2)
+	j := len(b)
+	out := b[:cap(b)]
+	out[j] = '"'
+	j++
+	for i := 0; i < len(s); i++ {
+		// Eight bytes at a time while they are plain: all eight are
+		// stored (the room allows it), then j moves past the plain ones.
+		for i+8 <= len(s) {
+			v := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+			binary.LittleEndian.PutUint64(out[j:j+8], v)
+			m := specialBytes(v)
+			if m == 0 {
+				i += 8
+				j += 8
+				continue
+			}
+			k := bits.TrailingZeros64(m) / 8
+			i += k
+			j += k
+			break
 		}
 		if i >= len(s) {
 			break
 		}
 		c := s[i]
+		if plainByte[c] {
+			out[j] = c
+			j++
+			continue
+		}
 		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
+			out[j] = '\\'
 			switch c {
 			case '"', '\\':
-				b = append(b, '\\', c)
+				out[j+1] = c
 			case '\n':
-				b = append(b, '\\', 'n')
+				out[j+1] = 'n'
 			case '\r':
-				b = append(b, '\\', 'r')
+				out[j+1] = 'r'
 			case '\t':
-				b = append(b, '\\', 't')
+				out[j+1] = 't'
 			case '\b':
-				b = append(b, '\\', 'b')
+				out[j+1] = 'b'
 			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+				out[j+1] = 'f'
+			default: // another control byte: \u00XX
+				out = reserve(out, j, 2*(len(s)-i)+8)
+				j += copy(out[j:], `\u00`)
+				out[j] = hexDigits[c>>4]
+				out[j+1] = hexDigits[c&0xF]
 			}
-			i++
-			start = i
+			j += 2
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
+		switch {
+		case r == utf8.RuneError && size == 1: // invalid UTF-8
+			out = reserve(out, j, 2*(len(s)-i)+8)
+			j += copy(out[j:], `\ufffd`)
+		case r == '\u2028' || r == '\u2029': // six bytes for three
+			j += copy(out[j:], `\u202`)
+			out[j] = hexDigits[r&0xF]
+			j++
+		default:
+			j += copy(out[j:], s[i:i+size])
 		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
+		i += size - 1
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	out[j] = '"'
+	return out[:j+1]
+}
+
+// specialBytes flags (0x80 in its byte) the lowest byte of v, read
+// little-endian, that a JSON string cannot hold as it is: a control byte,
+// '"', '\\' or a byte of a UTF-8 sequence. The bytes above the lowest
+// flagged one may be flagged wrongly (borrows); only the lowest is used.
+func specialBytes(v uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	ctl := (v - ones*0x20) &^ v // bytes < 0x20
+	q := v ^ (ones * '"')       // zero where '"'
+	bs := v ^ (ones * '\\')     // zero where '\\'
+	quote := (q - ones) &^ q
+	back := (bs - ones) &^ bs
+	return (ctl | quote | back | v) & highs // v: bytes >= 0x80
+}
+
+// reserve returns out (its first j bytes kept) with at least n bytes of
+// room after j, at full length.
+func reserve(out []byte, j, n int) []byte {
+	if cap(out)-j >= n {
+		return out
+	}
+	out = slices.Grow(out[:j], n)
+	return out[:cap(out)]
 }
 
 // plainByte[c] is true for the bytes a JSON string holds as they are:

@@ -51,6 +51,27 @@ func TestAppendString(t *testing.T) {
 	}
 }
 
+// TestAppendStringEveryOffset puts each kind of byte that needs care at
+// every offset around the eight-byte blocks appendString reads, alone and
+// twice in a row, and compares with encoding/json.
+func TestAppendStringEveryOffset(t *testing.T) {
+	specials := []string{"\"", "\\", "\n", "\x01", "\x1f", "\x7f", " ", "é", "€", "𝄞", "\u2028", "\u2029", "\xff", "\xe2\x80"}
+	for _, sp := range specials {
+		for p := 0; p <= 17; p++ {
+			for _, tail := range []int{0, 3, 9} {
+				for _, in := range []string{
+					strings.Repeat("a", p) + sp + strings.Repeat("b", tail),
+					strings.Repeat("a", p) + sp + sp + strings.Repeat("b", tail),
+				} {
+					if got, want := string(appendString([]byte("x"), in)), "x"+jsonString(t, in); got != want {
+						t.Fatalf("appendString(%q) = %s, encoding/json %s", in, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
 func FuzzAppendString(f *testing.F) {
 	for _, s := range []string{"", "abcdefgh", "a\"b\\c\nd", "\xff\xfe", "é\u2029", strings.Repeat("x", 17) + "\x1f"} {
 		f.Add(s)
