@@ -105,6 +105,12 @@ func BenchmarkCompute2000(b *testing.B) {
 // edge runs from its source's right side to its target's left side, and a
 // graph that can be drawn without crossings is.
 func TestComputeGeometry(t *testing.T) {
+	t.Run("an edge to a node not in the graph", func(t *testing.T) {
+		g := &graph.Graph{Nodes: []*graph.Node{{ID: "a", Name: "a"}}, Edges: []graph.Edge{{From: "a", To: "ghost"}}}
+		if _, err := Compute(context.Background(), g); err == nil || !strings.Contains(err.Error(), "a -> ghost") {
+			t.Errorf("err = %v, want one naming the edge a -> ghost", err)
+		}
+	})
 	layers := []string{"source", "bronze", "silver", "gold"}
 	node := func(id string, li int) *graph.Node {
 		return &graph.Node{ID: id, Name: id, LayerIndex: li}
@@ -124,6 +130,11 @@ func TestComputeGeometry(t *testing.T) {
 			Nodes: []*graph.Node{node("s", 0), node("t", 0), node("b", 1), node("v", 2), node("g", 3)},
 			Edges: []graph.Edge{{From: "t", To: "b"}, {From: "b", To: "v"}, {From: "v", To: "g"}, {From: "s", To: "g"}}}, 0},
 		{"no edges", &graph.Graph{Layers: layers, Nodes: []*graph.Node{node("a", 0), node("b", 0), node("c", 2)}}, 0},
+		// The DAG rejects cycles before any page is written; should one
+		// reach the layout, it is still drawn, every edge included.
+		{"a cycle", &graph.Graph{Layers: layers,
+			Nodes: []*graph.Node{node("s", 0), node("x", 1), node("y", 1)},
+			Edges: []graph.Edge{{From: "s", To: "x"}, {From: "x", To: "y"}, {From: "y", To: "x"}}}, -1},
 		{"synthetic 400", synthetic(400), -1},
 	}
 	for _, tc := range cases {
@@ -131,6 +142,9 @@ func TestComputeGeometry(t *testing.T) {
 			l, err := Compute(context.Background(), tc.g)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if len(l.Edges) != len(tc.g.Edges) {
+				t.Errorf("edges: %d paths for %d edges", len(l.Edges), len(tc.g.Edges))
 			}
 			// no overlaps: boxes sharing x are at least nodeSep apart
 			for i, a := range tc.g.Nodes {
