@@ -372,12 +372,13 @@ func (e *Engine) buildDAG() error {
 	parents := make([][]string, len(ids))
 	var wg sync.WaitGroup
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(ids)/2048))
-	chunk := (len(ids) + workers - 1) / workers
+	// Interleaved, not in halves: the ids are sorted, so models (whose
+	// parents are worked out here) come before the tests (whose are known).
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w * chunk; i < min((w+1)*chunk, len(ids)); i++ {
+			for i := w; i < len(ids); i += workers {
 				n, ok := e.Project.Nodes[ids[i]]
 				if !ok {
 					continue // a source
