@@ -36,81 +36,12 @@ func synthetic(n int) *graph.Graph {
 	return g
 }
 
-func TestComputeOrdersLayersLeftToRight(t *testing.T) {
-	cases := []struct {
-		name string
-		g    *graph.Graph
-	}{
-		{"tiny chain with a same-layer edge", &graph.Graph{Layers: []string{"source", "bronze", "silver", "gold"},
-			Nodes: []*graph.Node{
-				{ID: "s", Name: "s", LayerIndex: 0}, {ID: "b", Name: "b", LayerIndex: 1},
-				{ID: "s1", Name: "s1", LayerIndex: 2}, {ID: "s2", Name: "s2_long_name_here", LayerIndex: 2},
-				{ID: "g", Name: "g", LayerIndex: 3}, {ID: "g_alone", Name: "g_alone", LayerIndex: 3},
-			},
-			Edges: []graph.Edge{{From: "s", To: "b"}, {From: "b", To: "s1"}, {From: "s1", To: "s2"}, {From: "s2", To: "g"}}}},
-		{"skip edge from source to gold", &graph.Graph{Layers: []string{"source", "bronze", "silver", "gold"},
-			Nodes: []*graph.Node{{ID: "s", Name: "s", LayerIndex: 0}, {ID: "b", Name: "b", LayerIndex: 1}, {ID: "g", Name: "g", LayerIndex: 3}},
-			Edges: []graph.Edge{{From: "s", To: "g"}, {From: "s", To: "b"}}}},
-		{"synthetic 400 (big-graph settings)", synthetic(400)},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			l, err := Compute(context.Background(), tc.g)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(l.Edges) != len(tc.g.Edges) {
-				t.Errorf("edges: got %d paths want %d", len(l.Edges), len(tc.g.Edges))
-			}
-			maxX := map[int]float64{}
-			minX := map[int]float64{}
-			for _, n := range tc.g.Nodes {
-				b := l.Nodes[n.ID]
-				cx := b.X + b.W/2
-				if v, ok := maxX[n.LayerIndex]; !ok || cx > v {
-					maxX[n.LayerIndex] = cx
-				}
-				if v, ok := minX[n.LayerIndex]; !ok || cx < v {
-					minX[n.LayerIndex] = cx
-				}
-				if b.X < 0 || b.Y < 0 || b.X+b.W > l.Width || b.Y+b.H > l.Height {
-					t.Errorf("node %s at %+v outside %vx%v", n.ID, b, l.Width, l.Height)
-				}
-			}
-			for li := 0; li < 3; li++ {
-				for lj := li + 1; lj < 4; lj++ {
-					if _, ok := maxX[li]; !ok {
-						continue
-					}
-					if _, ok := minX[lj]; ok && maxX[li] >= minX[lj] {
-						t.Errorf("layer %d reaches x=%v, right of layer %d starting at x=%v", li, maxX[li], lj, minX[lj])
-					}
-				}
-			}
-		})
-	}
-}
-
-func BenchmarkCompute2000(b *testing.B) {
-	g := synthetic(2000)
-	for b.Loop() {
-		if _, err := Compute(context.Background(), g); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// TestComputeGeometry checks, on hand-made graphs and a synthetic one, what
-// a reader of the drawing relies on: boxes of one rank never overlap, every
-// edge runs from its source's right side to its target's left side, and a
-// graph that can be drawn without crossings is.
-func TestComputeGeometry(t *testing.T) {
-	t.Run("an edge to a node not in the graph", func(t *testing.T) {
-		g := &graph.Graph{Nodes: []*graph.Node{{ID: "a", Name: "a"}}, Edges: []graph.Edge{{From: "a", To: "ghost"}}}
-		if _, err := Compute(context.Background(), g); err == nil || !strings.Contains(err.Error(), "a -> ghost") {
-			t.Errorf("err = %v, want one naming the edge a -> ghost", err)
-		}
-	})
+// TestCompute checks, on hand-made graphs and a synthetic one, what a
+// reader of the drawing relies on: every node inside the drawing, a later
+// layer never left of an earlier one, boxes of one rank never overlapping,
+// every edge drawn from its source's right side to its target's left side,
+// and a graph that can be drawn without crossings drawn so.
+func TestCompute(t *testing.T) {
 	layers := []string{"source", "bronze", "silver", "gold"}
 	node := func(id string, li int) *graph.Node {
 		return &graph.Node{ID: id, Name: id, LayerIndex: li}
@@ -120,6 +51,13 @@ func TestComputeGeometry(t *testing.T) {
 		g         *graph.Graph
 		crossings int // -1: not checked
 	}{
+		{"tiny chain with a same-layer edge", &graph.Graph{Layers: layers,
+			Nodes: []*graph.Node{node("s", 0), node("b", 1), node("s1", 2), {ID: "s2", Name: "s2_long_name_here", LayerIndex: 2},
+				node("g", 3), node("g_alone", 3)},
+			Edges: []graph.Edge{{From: "s", To: "b"}, {From: "b", To: "s1"}, {From: "s1", To: "s2"}, {From: "s2", To: "g"}}}, 0},
+		{"skip edge from source to gold", &graph.Graph{Layers: layers,
+			Nodes: []*graph.Node{node("s", 0), node("b", 1), node("g", 3)},
+			Edges: []graph.Edge{{From: "s", To: "g"}, {From: "s", To: "b"}}}, 0},
 		// In graph order c sits below b, so c -> x crosses b -> y; moving
 		// c up (a, c, b) removes the crossing.
 		{"one crossing to undo", &graph.Graph{Layers: layers,
@@ -146,36 +84,92 @@ func TestComputeGeometry(t *testing.T) {
 			if len(l.Edges) != len(tc.g.Edges) {
 				t.Errorf("edges: %d paths for %d edges", len(l.Edges), len(tc.g.Edges))
 			}
-			// no overlaps: boxes sharing x are at least nodeSep apart
-			for i, a := range tc.g.Nodes {
-				for _, b := range tc.g.Nodes[i+1:] {
-					ba, bb := l.Nodes[a.ID], l.Nodes[b.ID]
-					xOver := ba.X < bb.X+bb.W && bb.X < ba.X+ba.W
-					yOver := ba.Y < bb.Y+bb.H+nodeSep-0.2 && bb.Y < ba.Y+ba.H+nodeSep-0.2
-					if xOver && yOver {
-						t.Errorf("%s %+v and %s %+v overlap", a.ID, ba, b.ID, bb)
-					}
-				}
-			}
-			for _, e := range l.Edges {
-				from, to := l.Nodes[e.From], l.Nodes[e.To]
-				start, end, err := pathEnds(e.D)
-				if err != nil {
-					t.Fatalf("edge %s -> %s: %v", e.From, e.To, err)
-				}
-				if !near(start, [2]float64{from.X + from.W, from.Y + from.H/2}) {
-					t.Errorf("edge %s -> %s starts at %v, not at %s's right side %+v", e.From, e.To, start, e.From, from)
-				}
-				if !near(end, [2]float64{to.X, to.Y + to.H/2}) {
-					t.Errorf("edge %s -> %s ends at %v, not at %s's left side %+v", e.From, e.To, end, e.To, to)
-				}
-			}
+			checkLayers(t, tc.g, l)
+			checkBoxes(t, tc.g, l)
+			checkEdgeEnds(t, l)
 			if tc.crossings >= 0 {
 				if got := adjacentCrossings(tc.g, l); got != tc.crossings {
 					t.Errorf("crossings: got %d want %d", got, tc.crossings)
 				}
 			}
 		})
+	}
+	t.Run("an edge to a node not in the graph", func(t *testing.T) {
+		g := &graph.Graph{Nodes: []*graph.Node{{ID: "a", Name: "a"}}, Edges: []graph.Edge{{From: "a", To: "ghost"}}}
+		if _, err := Compute(context.Background(), g); err == nil || !strings.Contains(err.Error(), "a -> ghost") {
+			t.Errorf("err = %v, want one naming the edge a -> ghost", err)
+		}
+	})
+}
+
+// checkLayers: every node inside the drawing, and no node of a layer at or
+// right of a node of a later layer.
+func checkLayers(t *testing.T, g *graph.Graph, l *Layout) {
+	t.Helper()
+	maxX := map[int]float64{}
+	minX := map[int]float64{}
+	for _, n := range g.Nodes {
+		b := l.Nodes[n.ID]
+		cx := b.X + b.W/2
+		if v, ok := maxX[n.LayerIndex]; !ok || cx > v {
+			maxX[n.LayerIndex] = cx
+		}
+		if v, ok := minX[n.LayerIndex]; !ok || cx < v {
+			minX[n.LayerIndex] = cx
+		}
+		if b.X < 0 || b.Y < 0 || b.X+b.W > l.Width || b.Y+b.H > l.Height {
+			t.Errorf("node %s at %+v outside %vx%v", n.ID, b, l.Width, l.Height)
+		}
+	}
+	for li := range maxX {
+		for lj := range minX {
+			if lj > li && maxX[li] >= minX[lj] {
+				t.Errorf("layer %d reaches x=%v, right of layer %d starting at x=%v", li, maxX[li], lj, minX[lj])
+			}
+		}
+	}
+}
+
+// checkBoxes: boxes sharing x are at least nodeSep apart.
+func checkBoxes(t *testing.T, g *graph.Graph, l *Layout) {
+	t.Helper()
+	for i, a := range g.Nodes {
+		for _, b := range g.Nodes[i+1:] {
+			ba, bb := l.Nodes[a.ID], l.Nodes[b.ID]
+			xOver := ba.X < bb.X+bb.W && bb.X < ba.X+ba.W
+			yOver := ba.Y < bb.Y+bb.H+nodeSep-0.2 && bb.Y < ba.Y+ba.H+nodeSep-0.2
+			if xOver && yOver {
+				t.Errorf("%s %+v and %s %+v overlap", a.ID, ba, b.ID, bb)
+			}
+		}
+	}
+}
+
+// checkEdgeEnds: each path starts at its source's right side and ends at
+// its target's left side, where the arrow head goes.
+func checkEdgeEnds(t *testing.T, l *Layout) {
+	t.Helper()
+	for _, e := range l.Edges {
+		from, to := l.Nodes[e.From], l.Nodes[e.To]
+		start, end, err := pathEnds(e.D)
+		if err != nil {
+			t.Fatalf("edge %s -> %s: %v", e.From, e.To, err)
+		}
+		if !near(start, [2]float64{from.X + from.W, from.Y + from.H/2}) {
+			t.Errorf("edge %s -> %s starts at %v, not at %s's right side %+v", e.From, e.To, start, e.From, from)
+		}
+		if !near(end, [2]float64{to.X, to.Y + to.H/2}) {
+			t.Errorf("edge %s -> %s ends at %v, not at %s's left side %+v", e.From, e.To, end, e.To, to)
+		}
+	}
+}
+
+func BenchmarkCompute2000(b *testing.B) {
+	g := synthetic(2000)
+	for b.Loop() {
+		if _, err := Compute(context.Background(), g); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
