@@ -112,6 +112,10 @@ func TestBadInput(t *testing.T) {
 			[]string{"models/schema.yml:2:", `model b: config "enabled": want true or false`}},
 		{"same test twice", map[string]string{"models/schema.yml": "models:\n  - name: a\n    columns:\n      - name: id\n        tests: [unique, not_null, unique]\n"},
 			[]string{"models/schema.yml:5:", "test unique_a_id is declared twice (also at models/schema.yml:5)"}},
+		{"generic test named like a singular test", map[string]string{
+			"models/schema.yml":     "models:\n  - name: a\n    columns:\n      - name: id\n        tests: [unique]\n",
+			"tests/unique_a_id.sql": "select 1 where false\n"},
+			[]string{"models/schema.yml:5:", "test unique_a_id has the name of the singular test tests/unique_a_id.sql"}},
 		{"unknown on_schema_change", map[string]string{"models/b.sql": "{{ config \"materialized\" \"incremental\" \"on_schema_change\" \"add_columns\" }}select 1\n"},
 			[]string{"models/b.sql", "model b", `config "on_schema_change": want ignore, fail, append_new_columns or sync_all_columns, got add_columns`}},
 		{"config with odd arguments", map[string]string{"models/b.sql": "{{ config \"materialized\" }}select 1\n"},

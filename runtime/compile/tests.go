@@ -2,6 +2,7 @@ package compile
 
 import (
 	"cmp"
+	"maps"
 	"runtime"
 	"slices"
 	"sync"
@@ -75,18 +76,32 @@ func (e *Engine) generateTests() error {
 		}
 	}
 	// Deterministic order: by declaring file and line, then what is tested.
+	// The files are ranked once, so that the sort compares integers.
+	rank := map[string]int{}
+	for i := range decls {
+		rank[decls[i].spec.File] = 0
+	}
+	files := slices.Sorted(maps.Keys(rank))
+	for i, f := range files {
+		rank[f] = i
+	}
+	type sortKey struct{ file, line int }
+	keys := make([]sortKey, len(decls))
+	for i := range decls {
+		keys[i] = sortKey{rank[decls[i].spec.File], decls[i].spec.Line}
+	}
 	order := make([]int, len(decls))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(i, j int) int {
+		if c := cmp.Compare(keys[i].file, keys[j].file); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(keys[i].line, keys[j].line); c != 0 {
+			return c
+		}
 		a, b := &decls[i], &decls[j]
-		if c := strings.Compare(a.spec.File, b.spec.File); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.spec.Line, b.spec.Line); c != 0 {
-			return c
-		}
 		if c := strings.Compare(a.target.id, b.target.id); c != 0 {
 			return c
 		}
@@ -99,16 +114,13 @@ func (e *Engine) generateTests() error {
 		return nil
 	}
 	// What every test of a file shares: the folders of its fqn.
-	tc := testCommon{parts: map[string][]string{}}
-	for i := range decls {
-		f := decls[i].spec.File
-		if _, ok := tc.parts[f]; !ok {
-			var parts []string
-			if dir := path.Dir(f); dir != "." {
-				parts = strings.Split(dir, "/")[1:]
-			}
-			tc.parts[f] = parts
+	tc := testCommon{parts: make(map[string][]string, len(files))}
+	for _, f := range files {
+		var parts []string
+		if dir := path.Dir(f); dir != "." {
+			parts = strings.Split(dir, "/")[1:]
 		}
+		tc.parts[f] = parts
 	}
 	// Without per-folder test configuration, a test with no config of
 	// its own and no tags has the same configuration as any other such
@@ -140,26 +152,48 @@ func (e *Engine) generateTests() error {
 		}()
 	}
 	wg.Wait()
+	// The relations go into their map while the nodes go into theirs. On
+	// any error the Engine is dropped, so a duplicate's relation (the same
+	// as the first one's) does no harm.
+	relDone := make(chan struct{})
+	go func() {
+		defer close(relDone)
+		for i, n := range nodes {
+			if nerrs[i] == nil {
+				e.relations[n.UniqueID] = nodeRelation(n)
+			}
+		}
+	}()
 	var errs []error
-	declared := make(map[string]int, len(decls))
 	for i := range decls {
 		n, err := nodes[i], nerrs[i]
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		sp := decls[order[i]].spec
-		if prev, ok := declared[n.UniqueID]; ok {
-			ps := decls[order[prev]].spec
-			errs = append(errs, project.Errorf(sp.File, sp.Line, 0,
-				"test %s is declared twice (also at %s:%d); remove one or give one a distinct `name:`", n.Name, ps.File, ps.Line))
+		if prev, ok := e.Project.Nodes[n.UniqueID]; ok {
+			errs = append(errs, e.duplicateTest(n, prev, decls[order[i]].spec, nodes[:i], decls, order))
 			continue
 		}
-		declared[n.UniqueID] = i
 		e.Project.Nodes[n.UniqueID] = n
-		e.relations[n.UniqueID] = nodeRelation(n)
 	}
+	<-relDone
 	return project.JoinErrors(errs, maxErrors)
+}
+
+// duplicateTest words the error for test n (declared at sp) whose unique
+// id prev already has: another generic test declared earlier (found among
+// before, in declaration order) or a singular test.
+func (e *Engine) duplicateTest(n, prev *project.Node, sp *project.TestSpec, before []*project.Node, decls []testDecl, order []int) error {
+	for j, m := range before {
+		if m == prev {
+			ps := decls[order[j]].spec
+			return project.Errorf(sp.File, sp.Line, 0,
+				"test %s is declared twice (also at %s:%d); remove one or give one a distinct `name:`", n.Name, ps.File, ps.Line)
+		}
+	}
+	return project.Errorf(sp.File, sp.Line, 0,
+		"test %s has the name of the singular test %s; rename that file or give this test a distinct `name:`", n.Name, prev.OriginalFilePath)
 }
 
 // testCommon is what generateTests works out once for all tests.
