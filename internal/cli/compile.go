@@ -215,8 +215,15 @@ func parseLine(st partial.Status) string {
 	switch {
 	case st.Hit:
 		return "Partial parse: project restored from target/" + partial.FileName
-	case st.Updated > 0:
-		return fmt.Sprintf("Partial parse: %d edited model file(s) rendered again, the rest restored from target/%s", st.Updated, partial.FileName)
+	case st.Updated > 0 || st.Described > 0:
+		var did []string
+		if st.Updated > 0 {
+			did = append(did, fmt.Sprintf("%d edited model file(s) rendered again", st.Updated))
+		}
+		if st.Described > 0 {
+			did = append(did, fmt.Sprintf("the descriptions of %d edited properties file(s) applied", st.Described))
+		}
+		return fmt.Sprintf("Partial parse: %s, the rest restored from target/%s", strings.Join(did, " and "), partial.FileName)
 	case st.Reason == partial.ReasonDisabled:
 		return ""
 	}

@@ -185,12 +185,14 @@ func TestProfileChangeInvalidates(t *testing.T) {
 	}
 }
 
-// TestEditedModelCompile: after a compile, editing model SQL goes
-// through the cache's update (only the edited models rendered again, the
+// TestEditedModelCompile: after a compile, editing model SQL or the
+// descriptions in a properties file goes through the cache's update (only
+// the edited models rendered again, or the descriptions applied; the
 // unchanged parts of the manifest copied from the old one), and what it
 // writes is what a full load writes: the same manifest (generated_at
-// aside) and compiled files. The project has 300 models, so the manifest
-// has many node blocks, all but the edited ones copied.
+// aside) and compiled files. Any other YAML edit (a test added) loads in
+// full. The project has 300 models, so the manifest has many node blocks,
+// all but the edited ones copied.
 func TestEditedModelCompile(t *testing.T) {
 	t.Setenv("TECHSTORE_NO_PARTIAL_PARSE", "")
 	dir := t.TempDir()
@@ -219,28 +221,50 @@ func TestEditedModelCompile(t *testing.T) {
 	if err != nil || len(models) < 3 {
 		t.Fatalf("models: %v, %v", models, err)
 	}
+	schema := filepath.Join(filepath.Dir(models[0]), "schema.yml")
+	// Each edit: a change to one file, what compile must say, and what the
+	// manifest must then hold.
 	edited := []struct {
-		file, add string
+		file, old, new string // new is appended when old is ""
+		say, shows     string
 	}{
-		{models[0], "-- first edit\n"},
-		{models[len(models)/2], "-- another model\n"},
-		{models[len(models)-1], "-- and the last\n"},
+		{models[0], "", "-- first edit\n", "Partial parse: 1 edited model file(s) rendered again", "-- first edit"},
+		{models[len(models)/2], "", "-- another model\n", "Partial parse: 1 edited model file(s) rendered again", "-- another model"},
+		{models[len(models)-1], "", "-- and the last\n", "Partial parse: 1 edited model file(s) rendered again", "-- and the last"},
+		{schema, "description: Synthetic model 0 of layer 0.", "description: The first model, described again.",
+			"Partial parse: the descriptions of 1 edited properties file(s) applied", "The first model, described again."},
+		{schema, "description: Amount in euros.", "description: Amount in euros, VAT included.",
+			"Partial parse: the descriptions of 1 edited properties file(s) applied", "Amount in euros, VAT included."},
+		{schema, "", "# reviewed\n", "Partial parse: the descriptions of 1 edited properties file(s) applied", "The first model, described again."},
+		{schema, "tests: [unique, not_null]", "tests: [unique, not_null, {accepted_values: {values: [1]}}]",
+			"changed beyond descriptions", "accepted_values_m_l0_00000_id__1"},
 	}
 	for _, ed := range edited {
-		f, err := os.OpenFile(ed.file, os.O_APPEND|os.O_WRONLY, 0)
+		b, err := os.ReadFile(ed.file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.WriteString(ed.add)
-		f.Close()
-		got := compile()
-		if !strings.Contains(out, "Partial parse: 1 edited model file(s) rendered again") {
-			t.Fatalf("compile after editing %s said %q, want the edited model rendered again", ed.file, out)
+		switch {
+		case ed.old == "":
+			b = append(b, ed.new...)
+		case bytes.Contains(b, []byte(ed.old)):
+			b = bytes.Replace(b, []byte(ed.old), []byte(ed.new), 1)
+		default:
+			t.Fatalf("fixture: %q not in %s", ed.old, ed.file)
 		}
-		compiled := filepath.Join(dir, "target", "compiled", "synth", filepath.ToSlash(strings.TrimPrefix(ed.file, dir+string(filepath.Separator))))
-		text, err := os.ReadFile(compiled)
-		if err != nil || !strings.Contains(string(text), strings.TrimSpace(ed.add)) {
-			t.Fatalf("compiled %s after the edit: %q, %v", compiled, text, err)
+		if err := os.WriteFile(ed.file, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got := compile()
+		if !strings.Contains(out, ed.say) {
+			t.Fatalf("compile after editing %s said %q, want %q", ed.file, out, ed.say)
+		}
+		if strings.HasSuffix(ed.file, ".sql") {
+			compiled := filepath.Join(dir, "target", "compiled", "synth", filepath.ToSlash(strings.TrimPrefix(ed.file, dir+string(filepath.Separator))))
+			text, err := os.ReadFile(compiled)
+			if err != nil || !strings.Contains(string(text), ed.shows) {
+				t.Fatalf("compiled %s after the edit: %q, %v", compiled, text, err)
+			}
 		}
 		// A full load of a copy (so that the next edit still starts
 		// from this compile's cache and manifest record).
@@ -261,8 +285,8 @@ func TestEditedModelCompile(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Fatalf("after editing %s the manifest (%d bytes) differs from a full load's (%d bytes)", ed.file, len(got), len(want))
 		}
-		if !bytes.Contains(got, []byte(strings.TrimSpace(ed.add))) {
-			t.Fatalf("the edit of %s is not in the manifest", ed.file)
+		if !bytes.Contains(got, []byte(ed.shows)) {
+			t.Fatalf("the edit of %s is not in the manifest (%q)", ed.file, ed.shows)
 		}
 	}
 }

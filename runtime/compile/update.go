@@ -48,7 +48,7 @@ func (e *Engine) UpdateModels(ctx context.Context, files map[string]project.File
 		n := byPath[p]
 		switch {
 		case n == nil || n.ResourceType != project.Model:
-			return false, p + " changed, and it is not a model (only edits of model SQL are applied to the saved project)"
+			return false, p + " changed, and it is not a model (only edits of model SQL, and of descriptions in properties files, are applied to the saved project)"
 		case n.Config.Materialized == project.MatEphemeral:
 			return false, p + " is an ephemeral model (its SQL is inlined into others)"
 		}
@@ -99,4 +99,50 @@ func (e *Engine) UpdateModels(ctx context.Context, files map[string]project.File
 		n.CompiledCode = sql
 	}
 	return true, ""
+}
+
+// UpdateDescriptions brings a restored Engine up to date with a
+// properties file whose new text (text, at path) differs from the one it
+// was loaded from only in the descriptions of models, seeds and their
+// columns (edits, from project.DescriptionEdits of the two texts). It
+// returns the unique ids of the nodes it changed. Descriptions reach no
+// SQL, no test and no other node, so that is the whole of the update.
+//
+// It returns false, and why, when an edit does not name a node this file
+// describes or a column it has exactly once; the Engine may then be half
+// updated and must be dropped.
+func (e *Engine) UpdateDescriptions(path, text string, edits []project.DescEdit) ([]string, bool, string) {
+	f := slices.IndexFunc(e.Project.PropsFiles, func(f project.File) bool { return f.Path == path })
+	if f < 0 {
+		return nil, false, path + " is not a properties file of the saved project"
+	}
+	var ids []string
+	for _, ed := range edits {
+		n, ok := e.byName[ed.Name]
+		if !ok || n.ResourceType != ed.Kind || n.PatchPath != path {
+			return nil, false, path + ": " + string(ed.Kind) + " " + ed.Name + " is not described there in the saved project"
+		}
+		if ed.Column == "" {
+			n.Description = ed.Description
+		} else {
+			var col *project.Column
+			for _, c := range n.Columns {
+				if c.Name == ed.Column {
+					if col != nil {
+						return nil, false, path + ": column " + ed.Column + " of " + ed.Name + " is declared twice"
+					}
+					col = c
+				}
+			}
+			if col == nil {
+				return nil, false, path + ": " + ed.Name + " has no column " + ed.Column + " in the saved project"
+			}
+			col.Description = ed.Description
+		}
+		if !slices.Contains(ids, n.UniqueID) {
+			ids = append(ids, n.UniqueID)
+		}
+	}
+	e.Project.PropsFiles[f].Text = text
+	return ids, true, ""
 }

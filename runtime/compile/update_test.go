@@ -197,3 +197,94 @@ func sameAsLoad(t *testing.T, got, want *Engine) {
 		}
 	}
 }
+
+// TestUpdateDescriptions edits descriptions in testdata/shop's
+// silver.yml under an Engine restored from the unedited project: what
+// UpdateDescriptions accepts must leave the Engine equal to a fresh Load
+// of the edited project; edits naming what the file does not describe are
+// refused.
+func TestUpdateDescriptions(t *testing.T) {
+	const path = "models/silver/silver.yml"
+	cases := []struct {
+		name    string
+		old     string // replaced by new in silver.yml
+		new     string
+		edits   []project.DescEdit // nil: from project.DescriptionEdits
+		accept  bool
+		changed []string
+	}{
+		{"model description", "Customers, cleaned.", "Customers, cleaned twice.", nil, true, []string{"model.shop.s_customers"}},
+		{"column description", "description: Customer id.", "description: The customer's id.", nil, true, []string{"model.shop.s_customers"}},
+		{"a model another file describes", "", "", []project.DescEdit{{Kind: project.Model, Name: "g_revenue", Description: "x"}}, false, nil},
+		{"a model that does not exist", "", "", []project.DescEdit{{Kind: project.Model, Name: "nope", Description: "x"}}, false, nil},
+		{"a seed edit naming a model", "", "", []project.DescEdit{{Kind: project.Seed, Name: "s_customers", Description: "x"}}, false, nil},
+		{"a column the model does not have", "", "", []project.DescEdit{{Kind: project.Model, Name: "s_customers", Column: "nope", Description: "x"}}, false, nil},
+	}
+	ctx := context.Background()
+	opts := duckTarget()
+	opts.Vars = map[string]any{"min_amount": 7}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS("testdata/shop")); err != nil {
+				t.Fatal(err)
+			}
+			before, err := Load(ctx, dir, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Restore(ctx, before.Snapshot(), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(filepath.Join(dir, path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := string(b)
+			edits := c.edits
+			if edits == nil {
+				if !strings.Contains(text, c.old) {
+					t.Fatalf("fixture: %q not in %s", c.old, path)
+				}
+				edited := strings.Replace(text, c.old, c.new, 1)
+				var ok bool
+				if edits, ok = project.DescriptionEdits(path, text, edited); !ok || len(edits) == 0 {
+					t.Fatalf("DescriptionEdits = %v, %v; want descriptions", edits, ok)
+				}
+				text = edited
+				if err := os.WriteFile(filepath.Join(dir, path), []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ids, ok, why := got.UpdateDescriptions(path, text, edits)
+			if ok != c.accept || (ok != (why == "")) {
+				t.Fatalf("UpdateDescriptions = %v, %q; want %v, and a reason exactly when refused", ok, why, c.accept)
+			}
+			if !ok {
+				return
+			}
+			if !slices.Equal(ids, c.changed) {
+				t.Errorf("changed %v, want %v", ids, c.changed)
+			}
+			want, err := Load(ctx, dir, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameAsLoad(t, got, want)
+		})
+	}
+	t.Run("not a properties file", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.CopyFS(dir, os.DirFS("testdata/shop")); err != nil {
+			t.Fatal(err)
+		}
+		e, err := Load(ctx, dir, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok, why := e.UpdateDescriptions("project.yml", "x", nil); ok || !strings.Contains(why, "not a properties file") {
+			t.Errorf("UpdateDescriptions(project.yml) = %v, %q; want a refusal", ok, why)
+		}
+	})
+}

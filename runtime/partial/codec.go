@@ -352,6 +352,9 @@ func encodeSnapshotReusing(w io.Writer, s compile.Snapshot, reuse map[*project.N
 	e.strs(p.TestPaths)
 	e.strs(p.OnRunStart)
 	e.strs(p.OnRunEnd)
+	// The properties files come before the nodes: decodePropsFiles reads
+	// them without decoding the rest.
+	e.files(p.PropsFiles)
 	// Nodes go in chunks (count, byte length, nodes) that decode in
 	// parallel.
 	e.count(len(p.Nodes), p.Nodes == nil)
@@ -399,11 +402,7 @@ func encodeSnapshotReusing(w io.Writer, s compile.Snapshot, reuse map[*project.N
 		e.source(src)
 		e.spill(false)
 	}
-	e.count(len(p.MacroFiles), p.MacroFiles == nil)
-	for _, f := range p.MacroFiles {
-		e.str(f.Path)
-		e.str(f.Text)
-	}
+	e.files(p.MacroFiles)
 	e.str(p.SelectorsFile)
 	e.anyMap(s.Settings.Models)
 	e.anyMap(s.Settings.Seeds)
@@ -890,6 +889,46 @@ func (d *decoder) nodes(n int, spans map[*project.Node][]byte) map[string]*proje
 	return m
 }
 
+func (e *encoder) files(l []project.File) {
+	e.count(len(l), l == nil)
+	for _, f := range l {
+		e.str(f.Path)
+		e.str(f.Text)
+	}
+}
+
+func (d *decoder) files() []project.File {
+	n, ok := d.count()
+	if !ok {
+		return nil
+	}
+	l := make([]project.File, n)
+	for i := range l {
+		l[i] = project.File{Path: d.str(), Text: d.str()}
+		if d.bad {
+			return nil
+		}
+	}
+	return l
+}
+
+// decodeHead reads the model folders and the properties files from the
+// start of a body written by encodeSnapshot, without decoding the rest;
+// false when the body is damaged there.
+func decodeHead(b []byte) (modelPaths []string, props []project.File, ok bool) {
+	d := &decoder{b: b}
+	for range 4 { // name, profile, root, version
+		d.str()
+	}
+	d.anyMap()
+	modelPaths = d.strs()
+	for range 5 { // macro, seed and test paths; on-run-start and -end
+		d.strs()
+	}
+	props = d.files()
+	return modelPaths, props, !d.bad
+}
+
 // decodeSnapshot decodes a body written by encodeSnapshot. Strings in
 // the result share b, which the caller must never modify.
 func decodeSnapshot(b []byte) (compile.Snapshot, error) {
@@ -912,6 +951,7 @@ func decodeSnapshotSpans(b []byte, spans map[*project.Node][]byte) (compile.Snap
 	p.TestPaths = d.strs()
 	p.OnRunStart = d.strs()
 	p.OnRunEnd = d.strs()
+	p.PropsFiles = d.files()
 	if n, ok := d.count(); ok {
 		p.Nodes = d.nodes(n, spans)
 	}
@@ -927,12 +967,7 @@ func decodeSnapshotSpans(b []byte, spans map[*project.Node][]byte) (compile.Snap
 			p.Sources[id] = &slab[i]
 		}
 	}
-	if n, ok := d.count(); ok {
-		p.MacroFiles = make([]project.File, n)
-		for i := range p.MacroFiles {
-			p.MacroFiles[i] = project.File{Path: d.str(), Text: d.str()}
-		}
-	}
+	p.MacroFiles = d.files()
 	p.SelectorsFile = d.str()
 	set := &project.Settings{Models: d.anyMap(), Seeds: d.anyMap(), Tests: d.anyMap(), Sources: d.anyMap()}
 	s := compile.Snapshot{Project: p, Settings: set}

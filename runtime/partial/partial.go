@@ -11,6 +11,7 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,7 +30,7 @@ const FileName = "partial_parse.bin"
 // formatVersion changes whenever the file layout changes; a file of
 // another version is ignored (the key holds the binary's build ID as
 // well, so a file written by any other build is never used).
-const formatVersion = 4
+const formatVersion = 5
 
 // magic starts every cache file.
 const magic = "techstore partial parse\n"
@@ -65,9 +66,11 @@ type Status struct {
 	// not cacheable. Outputs made from Engines of equal keys are equal.
 	Key string
 	// Updated is the number of edited model files re-rendered in an
-	// Engine restored from the cache (compile.Engine.UpdateModels), when
-	// those edits were all that changed; 0 otherwise.
-	Updated int
+	// Engine restored from the cache (compile.Engine.UpdateModels), and
+	// Described the number of properties files whose edited descriptions
+	// were applied to it (compile.Engine.UpdateDescriptions), when those
+	// edits were all that changed; both 0 otherwise.
+	Updated, Described int
 
 	pending chan error // a write behind, until Wait
 	edit    *edit      // what an update changed, for ManifestReuse
@@ -80,6 +83,9 @@ type edit struct {
 	prevKey string
 	changed map[string]bool
 	graph   bool
+	// models and described count the model SQL files rendered again and
+	// the properties files whose descriptions were applied.
+	models, described int
 }
 
 // Wait waits for a cache write started behind (Options.WriteBehind) and
@@ -162,9 +168,9 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 		if reason != reasonKeyChanged {
 			break // the body is damaged or of another folder: update would find the same
 		}
-		e, ed, reuse, why := update(ctx, h, cf.Body, settings, in, root, o.Compile)
+		e, ed, reuse, why := update(ctx, h, cf, settings, in, root, o.Compile)
 		if e != nil {
-			st = Status{Updated: len(ed.changed), edit: ed}
+			st = Status{Updated: ed.models, Described: ed.described, edit: ed}
 			cf.Close() // before a new file is renamed over it
 			return e, writeCache(cachePath, settings, in, e, reuse, o.WriteBehind, st), nil
 		}
@@ -239,7 +245,7 @@ func writeCache(cachePath string, settings [sha256.Size]byte, in inputs, e *comp
 // changed (the settings, the environment variables the templates read
 // and their values, the folders and the list of files); else nil and
 // why, in words for the user.
-func update(ctx context.Context, h header, body func() ([]byte, bool), settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, *edit, map[*project.Node][]byte, string) {
+func update(ctx context.Context, h header, cf *cacheReader, settings [sha256.Size]byte, in inputs, root string, opts compile.Options) (*compile.Engine, *edit, map[*project.Node][]byte, string) {
 	fail := func(why string) (*compile.Engine, *edit, map[*project.Node][]byte, string) {
 		return nil, nil, nil, why
 	}
@@ -254,25 +260,56 @@ func update(ctx context.Context, h header, body func() ([]byte, bool), settings 
 		return fail("files were added or removed")
 	}
 	changed := map[string]project.FileContent{}
-	var other []string // changed files that are not model SQL
+	yamls := map[string]string{} // changed YAML files: their new text
+	var other []string           // changed files that are neither
 	for i, f := range in.files {
 		if !bytes.Equal(h.sums[i*sha256.Size:(i+1)*sha256.Size], f.sum[:]) {
-			if !f.kept || !strings.HasSuffix(f.rel, ".sql") {
+			switch {
+			case f.kept && strings.HasSuffix(f.rel, ".sql"):
+				changed[f.rel] = project.FileContent{Text: f.text, Sum: f.sum}
+			case f.kept && (strings.HasSuffix(f.rel, ".yml") || strings.HasSuffix(f.rel, ".yaml")):
+				yamls[f.rel] = f.text
+			default:
 				other = append(other, strings.TrimSuffix(f.rel, "\x00absent"))
-				continue
 			}
-			changed[f.rel] = project.FileContent{Text: f.text, Sum: f.sum}
 		}
 	}
 	switch {
 	case len(other) == 1:
-		return fail(other[0] + " changed (only edits of model SQL are applied to the saved project)")
+		return fail(other[0] + " changed (" + applied + ")")
 	case len(other) > 1:
-		return fail(fmt.Sprintf("%s and %d other files changed (only edits of model SQL are applied to the saved project)", other[0], len(other)-1))
-	case len(changed) == 0:
+		return fail(fmt.Sprintf("%s and %d other files changed (%s)", other[0], len(other)-1, applied))
+	case len(changed) == 0 && len(yamls) == 0:
 		return fail("the project changed")
 	}
-	b, ok := body()
+	// What the head of the cache tells rules out more, before the rest is
+	// read and decoded: SQL files outside the model folders (macros,
+	// singular tests), and YAML files that are not properties files or
+	// whose edit changed more than descriptions.
+	modelPaths, props, ok := cf.head()
+	if !ok {
+		return fail("cache file damaged")
+	}
+	for _, path := range slices.Sorted(maps.Keys(changed)) {
+		if !slices.ContainsFunc(modelPaths, func(d string) bool { return strings.HasPrefix(path, d+"/") }) {
+			return fail(path + " changed, and it is not a model (" + applied + ")")
+		}
+	}
+	described := map[string][]project.DescEdit{}
+	if len(yamls) > 0 {
+		for _, path := range slices.Sorted(maps.Keys(yamls)) {
+			i := slices.IndexFunc(props, func(f project.File) bool { return f.Path == path })
+			if i < 0 {
+				return fail(path + " changed (" + applied + ")")
+			}
+			edits, ok := project.DescriptionEdits(path, props[i].Text, yamls[path])
+			if !ok {
+				return fail(path + " changed beyond descriptions (" + applied + ")")
+			}
+			described[path] = edits
+		}
+	}
+	b, ok := cf.Body()
 	if !ok {
 		return fail("cache file damaged")
 	}
@@ -293,16 +330,31 @@ func update(ctx context.Context, h header, body func() ([]byte, bool), settings 
 		return fail(why)
 	}
 	// UpdateModels changes the edited models' nodes and no other, and
-	// builds a new DAG only when dependencies changed.
-	ed := &edit{prevKey: hex.EncodeToString(h.key[:]), changed: map[string]bool{}, graph: e.DAG != dag0}
+	// builds a new DAG only when dependencies changed; UpdateDescriptions
+	// changes the described nodes alone.
+	ed := &edit{prevKey: hex.EncodeToString(h.key[:]), changed: map[string]bool{}, graph: e.DAG != dag0,
+		models: len(changed), described: len(described)}
 	for _, n := range e.Project.Nodes {
 		if _, ok := changed[n.OriginalFilePath]; ok {
 			delete(spans, n)
 			ed.changed[n.UniqueID] = true
 		}
 	}
+	for _, path := range slices.Sorted(maps.Keys(described)) {
+		ids, ok, why := e.UpdateDescriptions(path, yamls[path], described[path])
+		if !ok {
+			return fail(why)
+		}
+		for _, id := range ids {
+			delete(spans, e.Project.Nodes[id])
+			ed.changed[id] = true
+		}
+	}
 	return e, ed, spans, ""
 }
+
+// applied says which edits partial parsing applies to the saved project.
+const applied = "only edits of model SQL, and of descriptions in properties files, are applied to the saved project"
 
 // restore returns the Engine stored in data and its key when the key
 // matches the inputs now (in, hashed by the caller), or nil and the
@@ -535,20 +587,51 @@ func openCache(path string) (c *cacheReader, h header, ok bool, err error) {
 	return c, h, ok, nil
 }
 
-func (c *cacheReader) readAll() error {
-	if int64(len(c.data)) == c.size {
+func (c *cacheReader) readAll() error { return c.readTo(c.size) }
+
+// readTo reads the file up to byte end. The buffer is made the file's
+// size when it first grows past the probe; the pages not yet read are
+// never touched.
+func (c *cacheReader) readTo(end int64) error {
+	if int64(len(c.data)) >= end {
 		return nil
 	}
 	if c.f == nil {
 		return os.ErrClosed
 	}
-	all := make([]byte, c.size)
-	copy(all, c.data)
-	if _, err := c.f.ReadAt(all[len(c.data):], int64(len(c.data))); err != nil {
+	if int64(cap(c.data)) < c.size {
+		grown := make([]byte, len(c.data), c.size)
+		copy(grown, c.data)
+		c.data = grown
+	}
+	start := int64(len(c.data))
+	if _, err := c.f.ReadAt(c.data[start:end], start); err != nil {
 		return err
 	}
-	c.data = all
+	c.data = c.data[:end]
 	return nil
+}
+
+// headStep is how much of the body head reads first (then four times as
+// much, and so on): the properties files of 2,000 models take ~0.8 MB.
+var headStep int64 = 2 << 20
+
+// head decodes the model folders and properties files at the start of
+// the body (decodeHead), reading no more of the file than they take. It
+// does not check the body against the trailer: Body, which every use of
+// the cache calls before restoring anything, does.
+func (c *cacheReader) head() (modelPaths []string, props []project.File, ok bool) {
+	bodyEnd := c.size - trailerLen
+	for n := headStep; ; n *= 4 {
+		end := min(int64(c.off)+n, bodyEnd)
+		if end < int64(c.off) || c.readTo(end) != nil {
+			return nil, nil, false
+		}
+		modelPaths, props, ok = decodeHead(c.data[c.off:end])
+		if ok || end == bodyEnd {
+			return modelPaths, props, ok
+		}
+	}
 }
 
 // Body returns the body, read and checked against the trailer on the
@@ -725,7 +808,7 @@ func (r record) matches(fi os.FileInfo) bool {
 	return fi.Mode().IsRegular() && fi.Size() == r.size && fi.ModTime().UnixNano() == r.mtime
 }
 
-// ManifestReuse returns, after an update (Status.Updated > 0), what
+// ManifestReuse returns, after an update (Status.Updated or Described > 0), what
 // compile.Engine.WriteManifestReusing needs to copy the unchanged parts
 // of the manifest at path, and a function that releases it; nil when the
 // manifest there is not the one written from the Engine the update

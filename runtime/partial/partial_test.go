@@ -335,6 +335,21 @@ func TestChangesInvalidate(t *testing.T) {
 			return strings.Contains(e.Project.Nodes["model.inv.a"].CompiledCode, "select 2") &&
 				strings.Contains(e.Project.Nodes["model.inv.b"].CompiledCode, "id * 3")
 		}},
+		{"YAML comment line at the end", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"models/props.yml": baseProject()["models/props.yml"] + "# reviewed\n"})
+		}, func(e *compile.Engine) bool {
+			return strings.HasSuffix(e.Project.PropsFiles[0].Text, "# reviewed\n")
+		}},
+		{"YAML test added", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"models/props.yml": strings.Replace(baseProject()["models/props.yml"], "[not_null]", "[not_null, unique]", 1)})
+		}, func(e *compile.Engine) bool {
+			return e.Project.Nodes["test.inv.unique_a_id"] != nil
+		}},
+		{"YAML description on a new line", func(t *testing.T, dir string, _ *Options) {
+			writeFiles(t, dir, map[string]string{"models/props.yml": strings.Replace(baseProject()["models/props.yml"], "      - name: id\n", "      - name: id\n        description: the key\n", 1)})
+		}, func(e *compile.Engine) bool {
+			return e.Project.Nodes["model.inv.a"].Columns[0].Description == "the key"
+		}},
 		{"a model body that drops its ref", func(t *testing.T, dir string, _ *Options) {
 			writeFiles(t, dir, map[string]string{"models/b.sql": "select 1 as id\n"})
 		}, func(e *compile.Engine) bool {
@@ -374,19 +389,23 @@ func TestChangesInvalidate(t *testing.T) {
 	// The changes that only edit model SQL (same config calls) are
 	// applied to the restored Engine; every other one loads in full.
 	updated := map[string]int{"model body": 1, "model body, same size": 1, "two model bodies": 2, "a model body that drops its ref": 1}
+	// The changes of descriptions alone in a properties file are applied
+	// too.
+	described := map[string]int{"YAML description": 1, "YAML comment line at the end": 1}
 	// Why a change loads in full, as compile prints it.
 	reasons := map[string]string{
-		"YAML description":           "models/props.yml changed (only edits of model SQL",
-		"macro":                      "macros/m.sql changed, and it is not a model",
-		"project.yml var default":    "project.yml changed",
-		"--vars":                     "the techstore binary, --vars or the target changed",
-		"target schema":              "the techstore binary, --vars or the target changed",
-		"another binary":             "the techstore binary, --vars or the target changed",
-		"env var read by a template": "an environment variable the templates read changed (" + envName + ")",
-		"add a model":                "files were added or removed",
-		"remove a YAML file":         "files were added or removed",
-		"add selectors.yml":          "selectors.yml changed",
-		"a model's config call":      "models/a.sql: its config calls changed",
+		"YAML test added":                         "models/props.yml changed beyond descriptions (only edits of model SQL, and of descriptions in properties files",
+		"YAML description on a new line":          "models/props.yml changed beyond descriptions",
+		"macro":                                   "macros/m.sql changed, and it is not a model",
+		"project.yml var default":                 "project.yml changed",
+		"--vars":                                  "the techstore binary, --vars or the target changed",
+		"target schema":                           "the techstore binary, --vars or the target changed",
+		"another binary":                          "the techstore binary, --vars or the target changed",
+		"env var read by a template":              "an environment variable the templates read changed (" + envName + ")",
+		"add a model":                             "files were added or removed",
+		"remove a YAML file":                      "files were added or removed",
+		"add selectors.yml":                       "selectors.yml changed",
+		"a model's config call":                   "models/a.sql: its config calls changed",
 		"a model body that reads another env var": "the templates read other environment variables",
 		"a model body and a YAML file":            "models/props.yml changed",
 	}
@@ -417,8 +436,9 @@ func TestChangesInvalidate(t *testing.T) {
 			if !c.check(e) {
 				t.Fatalf("the change does not show in the load")
 			}
-			if st.Updated != updated[c.name] || !st.Wrote {
-				t.Fatalf("status %+v: want %d edited files rendered again and the cache written", st, updated[c.name])
+			if st.Updated != updated[c.name] || st.Described != described[c.name] || !st.Wrote {
+				t.Fatalf("status %+v: want %d edited files rendered again, %d properties files' descriptions applied and the cache written",
+					st, updated[c.name], described[c.name])
 			}
 			if want, ok := reasons[c.name]; ok && !strings.Contains(st.Reason, want) {
 				t.Fatalf("reason %q, want it to say %q", st.Reason, want)
@@ -709,7 +729,7 @@ func TestFieldsCovered(t *testing.T) {
 		v    any
 		want int
 	}{
-		{project.Project{}, 16},
+		{project.Project{}, 17},
 		{project.Node{}, 29},
 		{project.Config{}, 20},
 		{project.Column{}, 6},
@@ -1052,16 +1072,16 @@ func TestHeaderNeverPanics(t *testing.T) {
 }
 
 // TestBodyReadOnDemand: Load reads the cache's body only when the header
-// says it may be used. A YAML edit (which partial parsing cannot apply)
+// says it may be used. A model added (which partial parsing cannot apply)
 // is decided on the header alone, so a damaged body is not even noticed
-// and the reason names the edit; an unchanged project reads the body and
-// refuses it. A header longer than the first read (headerProbe) is read
+// and the reason names the change; an unchanged project reads the body
+// and refuses it. A header longer than the first read (headerProbe) is read
 // whole.
 func TestBodyReadOnDemand(t *testing.T) {
 	for _, probe := range []int64{headerProbe, 16} {
 		t.Run(fmt.Sprintf("probe %d bytes", probe), func(t *testing.T) {
-			defer func(p int64) { headerProbe = p }(headerProbe)
-			headerProbe = probe
+			defer func(p, s int64) { headerProbe, headStep = p, s }(headerProbe, headStep)
+			headerProbe, headStep = probe, probe
 			dir := t.TempDir()
 			writeFiles(t, dir, baseProject())
 			o := testOptions(nil)
@@ -1081,19 +1101,34 @@ func TestBodyReadOnDemand(t *testing.T) {
 			if st.Hit || st.Reason != "cache file of another format or damaged" || e.Project.Nodes["model.inv.b"] == nil {
 				t.Fatalf("unchanged project, damaged body: %+v, want a full load because the cache is damaged", st)
 			}
+			// A description edit is decided on the head of the body, which
+			// is intact; the rest is damaged, so the update is refused before
+			// anything is restored, and the load is full.
 			if err := os.WriteFile(cachePath, damaged, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			writeFiles(t, dir, map[string]string{"models/props.yml": "models:\n  - name: a\n    description: edited\n    columns:\n      - name: id\n        tests: [not_null]\n"})
+			writeFiles(t, dir, map[string]string{"models/props.yml": strings.Replace(baseProject()["models/props.yml"], "the a model", "the edited a model", 1)})
 			e, st, err = Load(ctx, dir, o)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if st.Hit || !strings.HasPrefix(st.Reason, "models/props.yml changed") || !st.Wrote {
-				t.Fatalf("YAML edit over a damaged body: %+v, want the edit as the reason and a new cache", st)
+			if st.Hit || st.Described != 0 || st.Reason != "cache file damaged" || e.Project.Nodes["model.inv.a"].Description != "the edited a model" {
+				t.Fatalf("description edit over a damaged body: %+v (description %q), want a full load because the cache is damaged",
+					st, e.Project.Nodes["model.inv.a"].Description)
 			}
-			if got := e.Project.Nodes["model.inv.a"].Description; got != "edited" {
-				t.Fatalf("description %q, want the edited one", got)
+			if err := os.WriteFile(cachePath, damaged, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			writeFiles(t, dir, map[string]string{"models/c.sql": "select 3 as id\n"})
+			e, st, err = Load(ctx, dir, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Hit || st.Reason != "files were added or removed" || !st.Wrote {
+				t.Fatalf("a model added over a damaged body: %+v, want that as the reason and a new cache", st)
+			}
+			if e.Project.Nodes["model.inv.c"] == nil {
+				t.Fatal("the added model is not in the load")
 			}
 			if _, st, err = Load(ctx, dir, o); err != nil || !st.Hit {
 				t.Fatalf("after the rewrite: %+v, %v; want a hit", st, err)

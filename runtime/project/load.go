@@ -388,6 +388,7 @@ func build(p *Project, set *Settings, files []found) error {
 			n.BaseConfig = testCfg.config(n.FQN)
 		case kindProps:
 			props = append(props, f)
+			p.PropsFiles = append(p.PropsFiles, File{Path: f.rel, Text: f.text})
 			continue
 		case kindMacro:
 			p.MacroFiles = append(p.MacroFiles, File{Path: f.rel, Text: f.text})

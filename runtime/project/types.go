@@ -49,6 +49,10 @@ type Project struct {
 	// MacroFiles are the macro files as read, in path order, for the
 	// template parser (each may define several macros).
 	MacroFiles []File `json:"-"`
+	// PropsFiles are the properties (YAML) files as read, in path order:
+	// partial parsing compares an edited one with what it was
+	// (DescriptionEdits).
+	PropsFiles []File `json:"-"`
 	// SelectorsFile is the path of selectors.yml relative to Root, "" when absent.
 	SelectorsFile string `json:"-"`
 }
