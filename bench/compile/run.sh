@@ -14,18 +14,27 @@
 # and every timed run restores the project from it (a cache hit). EDIT=1
 # measures the edit loop: before each timed run one model file gets a new
 # line (a comment), so each run restores the project, renders that model
-# again and rewrites the manifest (copying its unchanged parts). EDIT=yaml
-# adds the comment to a YAML properties file instead: a change partial
-# parsing cannot apply to the restored project, so each run loads in full
-# and writes the cache (behind the manifest) for the next one.
+# again and rewrites the manifest (copying its unchanged parts).
+# EDIT=desc rewrites a model's description in a YAML properties file (on
+# its line): each run restores the project and sets the new description.
+# EDIT=yaml adds a comment line at the top of that YAML file, which moves
+# every entry below it: a change partial parsing does not apply, so each
+# run loads in full and writes the cache (behind the manifest) for the
+# next one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-5}
 edit=""
+desc=""
 if [ "${EDIT:-0}" = 1 ]; then
   unset TECHSTORE_NO_PARTIAL_PARSE
   mode="partial parse after a one-line edit of one model (EDIT=1)"
   edit=models/l5/f000/m_l5_00000.sql
+elif [ "${EDIT:-0}" = desc ]; then
+  unset TECHSTORE_NO_PARTIAL_PARSE
+  mode="partial parse after a model's description is edited in a YAML file (EDIT=desc)"
+  edit=models/l5/f000/schema.yml
+  desc=1
 elif [ "${EDIT:-0}" = yaml ]; then
   unset TECHSTORE_NO_PARTIAL_PARSE
   mode="partial parse after a one-line edit of a YAML file: full load, cache written (EDIT=yaml)"
@@ -62,8 +71,11 @@ for n in "${sizes[@]}"; do
       # one model (or properties file) of the middle layer
       if [[ $edit == *.sql ]]; then
         echo "-- edited for run $r" >>"$proj/$edit"
+      elif [ -n "$desc" ]; then
+        # the first model's description, on its line
+        sed -i -E "0,/description: Synthetic model.*/s//description: Synthetic model, edited for run $r./" "$proj/$edit"
       else
-        echo "# edited for run $r" >>"$proj/$edit"
+        sed -i "1i # edited for run $r" "$proj/$edit"
       fi
     fi
     # The files the previous run wrote (a 55 MB manifest at 10k) reach
