@@ -237,7 +237,7 @@ func TestEditedModelCompile(t *testing.T) {
 			"Partial parse: the descriptions of 1 edited properties file(s) applied", "Amount in euros, VAT included."},
 		{schema, "", "# reviewed\n", "Partial parse: the descriptions of 1 edited properties file(s) applied", "The first model, described again."},
 		{schema, "tests: [unique, not_null]", "tests: [unique, not_null, {accepted_values: {values: [1]}}]",
-			"changed beyond descriptions", "accepted_values_m_l0_00000_id__1"},
+			"changed more than descriptions in place", "accepted_values_m_l0_00000_id__1"},
 	}
 	for _, ed := range edited {
 		b, err := os.ReadFile(ed.file)

@@ -304,7 +304,7 @@ func update(ctx context.Context, h header, cf *cacheReader, settings [sha256.Siz
 			}
 			edits, ok := project.DescriptionEdits(path, props[i].Text, yamls[path])
 			if !ok {
-				return fail(path + " changed beyond descriptions (" + applied + ")")
+				return fail(path + " changed more than descriptions in place (" + applied + ")")
 			}
 			described[path] = edits
 		}

@@ -394,8 +394,8 @@ func TestChangesInvalidate(t *testing.T) {
 	described := map[string]int{"YAML description": 1, "YAML comment line at the end": 1}
 	// Why a change loads in full, as compile prints it.
 	reasons := map[string]string{
-		"YAML test added":                         "models/props.yml changed beyond descriptions (only edits of model SQL, and of descriptions in properties files",
-		"YAML description on a new line":          "models/props.yml changed beyond descriptions",
+		"YAML test added":                         "models/props.yml changed more than descriptions in place (only edits of model SQL, and of descriptions in properties files",
+		"YAML description on a new line":          "models/props.yml changed more than descriptions in place",
 		"macro":                                   "macros/m.sql changed, and it is not a model",
 		"project.yml var default":                 "project.yml changed",
 		"--vars":                                  "the techstore binary, --vars or the target changed",
