@@ -16,6 +16,34 @@ import (
 	"github.com/techstore-analytics/techstore/runtime/project"
 )
 
+// shopOptions are the load options of testdata/shop in these tests.
+func shopOptions() Options {
+	opts := duckTarget()
+	opts.Vars = map[string]any{"min_amount": 7}
+	return opts
+}
+
+// restoredShop copies testdata/shop into a new folder and returns it with
+// an Engine restored from a snapshot of its load, as partial parsing
+// restores one.
+func restoredShop(t *testing.T, opts Options) (string, *Engine) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/shop")); err != nil {
+		t.Fatal(err)
+	}
+	before, err := Load(ctx, dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Restore(ctx, before.Snapshot(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, got
+}
+
 // TestUpdateModels edits files of testdata/shop under an Engine restored
 // from a snapshot of the unedited project. An edit UpdateModels accepts
 // must leave the Engine equal, field by field, to a fresh Load of the
@@ -80,23 +108,10 @@ func TestUpdateModels(t *testing.T) {
 			return map[string]string{"models/gold/new.sql": "select 1"}
 		}, false},
 	}
-	ctx := context.Background()
-	opts := duckTarget()
-	opts.Vars = map[string]any{"min_amount": 7}
+	ctx, opts := context.Background(), shopOptions()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			if err := os.CopyFS(dir, os.DirFS("testdata/shop")); err != nil {
-				t.Fatal(err)
-			}
-			before, err := Load(ctx, dir, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := Restore(ctx, before.Snapshot(), opts)
-			if err != nil {
-				t.Fatal(err)
-			}
+			dir, got := restoredShop(t, opts)
 			edits := c.edits(t)
 			files := map[string]project.FileContent{}
 			for p, text := range edits {
@@ -220,23 +235,10 @@ func TestUpdateDescriptions(t *testing.T) {
 		{"a seed edit naming a model", "", "", []project.DescEdit{{Kind: project.Seed, Name: "s_customers", Description: "x"}}, false, nil},
 		{"a column the model does not have", "", "", []project.DescEdit{{Kind: project.Model, Name: "s_customers", Column: "nope", Description: "x"}}, false, nil},
 	}
-	ctx := context.Background()
-	opts := duckTarget()
-	opts.Vars = map[string]any{"min_amount": 7}
+	ctx, opts := context.Background(), shopOptions()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			dir := t.TempDir()
-			if err := os.CopyFS(dir, os.DirFS("testdata/shop")); err != nil {
-				t.Fatal(err)
-			}
-			before, err := Load(ctx, dir, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := Restore(ctx, before.Snapshot(), opts)
-			if err != nil {
-				t.Fatal(err)
-			}
+			dir, got := restoredShop(t, opts)
 			b, err := os.ReadFile(filepath.Join(dir, path))
 			if err != nil {
 				t.Fatal(err)
@@ -275,14 +277,7 @@ func TestUpdateDescriptions(t *testing.T) {
 		})
 	}
 	t.Run("not a properties file", func(t *testing.T) {
-		dir := t.TempDir()
-		if err := os.CopyFS(dir, os.DirFS("testdata/shop")); err != nil {
-			t.Fatal(err)
-		}
-		e, err := Load(ctx, dir, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, e := restoredShop(t, opts)
 		if _, ok, why := e.UpdateDescriptions("project.yml", "x", nil); ok || !strings.Contains(why, "not a properties file") {
 			t.Errorf("UpdateDescriptions(project.yml) = %v, %q; want a refusal", ok, why)
 		}
