@@ -296,18 +296,16 @@ func update(ctx context.Context, h header, cf *cacheReader, settings [sha256.Siz
 		}
 	}
 	described := map[string][]project.DescEdit{}
-	if len(yamls) > 0 {
-		for _, path := range slices.Sorted(maps.Keys(yamls)) {
-			i := slices.IndexFunc(props, func(f project.File) bool { return f.Path == path })
-			if i < 0 {
-				return fail(path + " changed (" + applied + ")")
-			}
-			edits, ok := project.DescriptionEdits(path, props[i].Text, yamls[path])
-			if !ok {
-				return fail(path + " changed more than descriptions in place (" + applied + ")")
-			}
-			described[path] = edits
+	for _, path := range slices.Sorted(maps.Keys(yamls)) {
+		i := slices.IndexFunc(props, func(f project.File) bool { return f.Path == path })
+		if i < 0 {
+			return fail(path + " changed (" + applied + ")")
 		}
+		edits, ok := project.DescriptionEdits(path, props[i].Text, yamls[path])
+		if !ok {
+			return fail(path + " changed more than descriptions in place (" + applied + ")")
+		}
+		described[path] = edits
 	}
 	b, ok := cf.Body()
 	if !ok {
