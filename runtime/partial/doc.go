@@ -26,7 +26,11 @@
 // not ephemeral, refs and sources that exist and close no cycle; see
 // compile.Engine.UpdateModels), and nothing else did (settings,
 // environment, folders, the list of files), the Engine is restored and
-// only those models are rendered again. The file records every input
+// only those models are rendered again. Properties files whose edit
+// changed only descriptions of models, seeds or their columns, each on
+// its line (project.DescriptionEdits compares the new text with the old
+// one, which the cache keeps), are applied the same way
+// (compile.Engine.UpdateDescriptions). The file records every input
 // file's sha256 to find them. Any other change loads the project in full.
 //
 // Reading every file to hash it is most of a cache hit's time, so, as
