@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	"github.com/techstore-analytics/techstore/runtime/project"
 )
 
 // TestGeneratedTestConfig: a generated test's configuration (severity,
@@ -93,5 +95,29 @@ sources:
 				}
 			}
 		})
+	}
+}
+
+// TestConfigEmpty: the shortcut that spares most tests a merge must agree
+// with configMap on every field configMap reads; a field it forgot would
+// give a test with that config the plain configuration.
+func TestConfigEmpty(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  project.Config
+	}{
+		{"nothing", project.Config{Enabled: true}},
+		{"severity", project.Config{Enabled: true, Severity: "warn"}},
+		{"where", project.Config{Enabled: true, Where: "x > 0"}},
+		{"warn_if", project.Config{Enabled: true, WarnIf: "> 5"}},
+		{"error_if", project.Config{Enabled: true, ErrorIf: "> 5"}},
+		{"store_failures", project.Config{Enabled: true, StoreFailures: true}},
+		{"tags", project.Config{Enabled: true, Tags: []string{"a"}}},
+		{"disabled", project.Config{}},
+		{"extra", project.Config{Enabled: true, Extra: map[string]any{"limit": 10}}},
+	} {
+		if got, want := configEmpty(tc.cfg), len(configMap(tc.cfg)) == 0; got != want || (tc.name == "nothing") != got {
+			t.Errorf("%s: configEmpty = %v, configMap has %d keys", tc.name, got, len(configMap(tc.cfg)))
+		}
 	}
 }

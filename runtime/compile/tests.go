@@ -160,7 +160,7 @@ func (e *Engine) generateTests() error {
 		defer close(relDone)
 		for i, n := range nodes {
 			if nerrs[i] == nil {
-				e.relations[n.UniqueID] = nodeRelation(n)
+				e.relations.set(n.UniqueID, nodeRelation(n))
 			}
 		}
 	}()
@@ -267,7 +267,7 @@ func (e *Engine) testNode(r *render.Renderer, tc *testCommon, d *testDecl) (*pro
 	if d.column != nil {
 		colTags = d.column.Tags
 	}
-	if tc.hasPlain && len(d.target.tags) == 0 && len(colTags) == 0 && len(configMap(sp.Config)) == 0 {
+	if tc.hasPlain && len(d.target.tags) == 0 && len(colTags) == 0 && configEmpty(sp.Config) {
 		cfg = tc.plain
 		cfg.Tags = []string{} // not shared between nodes
 	} else {
@@ -394,6 +394,13 @@ func n0(c *project.Column) string {
 		return ""
 	}
 	return c.Name
+}
+
+// configEmpty reports whether configMap(c) would be empty, without
+// building the map (most declared tests have no config of their own).
+func configEmpty(c project.Config) bool {
+	return c.Severity == "" && c.Where == "" && c.WarnIf == "" && c.ErrorIf == "" &&
+		!c.StoreFailures && len(c.Tags) == 0 && c.Enabled && len(c.Extra) == 0
 }
 
 func configMap(c project.Config) map[string]any {
