@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
@@ -300,8 +301,10 @@ const indexHeader = "techstore compiled index 1\n"
 const hashLen = 32
 
 func textHash(text string) string {
-	s := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(s[:hashLen/2])
+	s := sha256.Sum256(unsafe.Slice(unsafe.StringData(text), len(text))) // read only: no copy
+	var h [hashLen]byte
+	hex.Encode(h[:], s[:hashLen/2])
+	return string(h[:])
 }
 
 // unchanged reports whether the file at p still holds text: by the index

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"gopkg.in/yaml.v3"
 )
@@ -331,10 +332,14 @@ func (f *found) checksum() string {
 	return Checksum(f.text)
 }
 
-// Checksum is the sha256 of text in hex.
+// Checksum is the sha256 of text in hex. It hashes text where it is (a
+// []byte conversion would copy every file once more) and allocates only
+// the result.
 func Checksum(text string) string {
-	s := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(s[:])
+	s := sha256.Sum256(unsafe.Slice(unsafe.StringData(text), len(text)))
+	var h [2 * sha256.Size]byte
+	hex.Encode(h[:], s[:])
+	return string(h[:])
 }
 
 // nodeFromFile builds a model, seed or singular test node.
