@@ -43,9 +43,13 @@ type Engine struct {
 	opts      Options
 	env       *render.Env
 	renderers sync.Pool
-	relations map[string]adapter.Relation
+	relations relations
 	byName    map[string]*project.Node // models and seeds, by name
 	ephs      map[string]ephemeralInfo // written during Load only
+	// sortedIDs are the unique ids of the nodes and sources, sorted, as
+	// buildDAG had them; nil after Restore. The manifest lists its nodes
+	// and maps in this order and sorts them itself when it is nil.
+	sortedIDs []string
 }
 
 // maxErrors bounds how many errors one load reports.
@@ -70,7 +74,7 @@ func Load(ctx context.Context, dir string, opts Options) (*Engine, error) {
 	p.Macros = env.Macros()
 	e := &Engine{
 		Project: p, Settings: set, opts: opts, env: env,
-		relations: make(map[string]adapter.Relation, len(p.Nodes)+len(p.Sources)+p.DeclaredTests()),
+		relations: newRelations(len(p.Nodes) + len(p.Sources) + p.DeclaredTests()),
 		byName:    make(map[string]*project.Node, len(p.Nodes)),
 	}
 	e.renderers.New = func() any { return env.NewRenderer() }
@@ -185,10 +189,10 @@ func (e *Engine) configure(work []rendered) error {
 		if db == "" {
 			db = defaultDB
 		}
-		e.relations[id] = adapter.Relation{Database: db, Schema: s.Schema, Identifier: s.Identifier}
+		e.relations.set(id, adapter.Relation{Database: db, Schema: s.Schema, Identifier: s.Identifier})
 	}
 	for id, n := range e.Project.Nodes {
-		e.relations[id] = nodeRelation(n)
+		e.relations.set(id, nodeRelation(n))
 	}
 	return project.JoinErrors(errs, maxErrors)
 }
@@ -368,7 +372,8 @@ func (e *Engine) buildDAG() error {
 	for id := range e.Project.Nodes {
 		ids = append(ids, id)
 	}
-	slices.Sort(ids)
+	ids = sortStrings(ids)
+	e.sortedIDs = ids
 	parents := make([][]string, len(ids))
 	var wg sync.WaitGroup
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(ids)/2048))
@@ -414,6 +419,33 @@ func (e *Engine) buildDAG() error {
 	return nil
 }
 
+// sortStrings sorts l, its two halves on two goroutines then merged: a
+// 10,000-model project has 30,000 unique ids sharing long prefixes.
+func sortStrings(l []string) []string {
+	if len(l) < 4096 || runtime.GOMAXPROCS(0) < 2 {
+		slices.Sort(l)
+		return l
+	}
+	a, b := l[:len(l)/2], l[len(l)/2:]
+	done := make(chan struct{})
+	go func() {
+		slices.Sort(a)
+		close(done)
+	}()
+	slices.Sort(b)
+	<-done
+	out := make([]string, 0, len(l))
+	for len(a) > 0 && len(b) > 0 {
+		if b[0] < a[0] {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	out = append(out, a...)
+	return append(out, b...)
+}
+
 func appendUniq(l []string, s string) []string {
 	for _, x := range l {
 		if x == s {
@@ -444,15 +476,6 @@ func (e *Engine) cycleError(ce *dag.CycleError) error {
 		}
 	}
 	return &project.PosError{File: first, Msg: b.String(), Err: ce}
-}
-
-// Relation returns the warehouse relation of a node or source (schema and
-// alias resolved); the zero Relation when the id is unknown.
-func (e *Engine) Relation(uniqueID string) adapter.Relation { return e.relations[uniqueID] }
-
-// RelationName renders the relation of a node or source as SQL.
-func (e *Engine) RelationName(uniqueID string) string {
-	return e.quote(e.relations[uniqueID])
 }
 
 func (e *Engine) quote(r adapter.Relation) string {
@@ -566,5 +589,6 @@ func (e *Engine) manifestMetadata(at time.Time) manifest.Metadata {
 		GeneratedAt:  at.UTC(),
 		TargetName:   e.opts.Target.Name,
 		RelationName: e.RelationName,
+		SortedIDs:    e.sortedIDs,
 	}
 }

@@ -3,9 +3,11 @@ package compile
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -293,5 +295,24 @@ func TestManifest(t *testing.T) {
 	}
 	if got := m.Macros["macro.shop.test_positive"]["original_file_path"]; got != "macros/util.sql" {
 		t.Errorf("macro path = %v", got)
+	}
+}
+
+// TestSortStrings: the two-goroutine sort gives slices.Sort's order for
+// lists below and above the size where it splits, with repeated strings
+// and shared prefixes.
+func TestSortStrings(t *testing.T) {
+	for _, n := range []int{0, 1, 5, 4095, 4096, 4097, 30001} {
+		l := make([]string, n)
+		for i := range l {
+			// A fixed permutation (7919 is prime, n is not a multiple of
+			// it), with each value twice.
+			l[i] = fmt.Sprintf("test.synth.not_null_m_%05d", (i*7919)%(n/2+1))
+		}
+		want := slices.Clone(l)
+		slices.Sort(want)
+		if got := sortStrings(l); !slices.Equal(got, want) {
+			t.Errorf("n=%d: not sorted as slices.Sort sorts", n)
+		}
 	}
 }

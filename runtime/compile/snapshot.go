@@ -73,7 +73,7 @@ func Restore(ctx context.Context, s Snapshot, opts Options) (*Engine, error) {
 	p.Macros = env.Macros()
 	e := &Engine{
 		Project: p, Settings: s.Settings, opts: opts, env: env,
-		relations: make(map[string]adapter.Relation, len(p.Nodes)+len(p.Sources)),
+		relations: newRelations(len(p.Nodes) + len(p.Sources)),
 		byName:    make(map[string]*project.Node, len(p.Nodes)),
 		ephs:      make(map[string]ephemeralInfo, len(s.Ephemeral)),
 	}
@@ -87,7 +87,7 @@ func Restore(ctx context.Context, s Snapshot, opts Options) (*Engine, error) {
 		if db == "" {
 			db = defaultDB
 		}
-		e.relations[id] = adapter.Relation{Database: db, Schema: src.Schema, Identifier: src.Identifier}
+		e.relations.set(id, adapter.Relation{Database: db, Schema: src.Schema, Identifier: src.Identifier})
 	}
 	for id, n := range p.Nodes {
 		if n == nil {
@@ -96,7 +96,7 @@ func Restore(ctx context.Context, s Snapshot, opts Options) (*Engine, error) {
 		if n.ResourceType != project.Test {
 			e.byName[n.Name] = n
 		}
-		e.relations[id] = nodeRelation(n)
+		e.relations.set(id, nodeRelation(n))
 	}
 	for _, eph := range s.Ephemeral {
 		info := ephemeralInfo{body: eph.Body}

@@ -33,6 +33,10 @@ type Metadata struct {
 	TargetName  string
 	// RelationName renders a relation for relation_name; nil leaves it out.
 	RelationName func(uniqueID string) string
+	// SortedIDs, when the caller has them, are the unique ids of the
+	// project's nodes and sources, sorted (the graph's nodes); nil, they
+	// are sorted here.
+	SortedIDs []string
 }
 
 type checksum struct {
@@ -305,7 +309,7 @@ func WriteReusing(w io.Writer, p *project.Project, d *dag.DAG, md Metadata, reus
 		}
 		return append(b, `,"nodes":{`...), nil
 	})
-	nodeIDs := sortedKeys(p.Nodes)
+	nodeIDs, all := sortedIDs(p, d, md.SortedIDs)
 	for first := 0; first < len(nodeIDs); first += nodeBlock {
 		last := min(first+nodeBlock, len(nodeIDs))
 		add(segNodes, nodeIDs[first:last], func(b []byte) ([]byte, error) {
@@ -340,11 +344,6 @@ func WriteReusing(w io.Writer, p *project.Project, d *dag.DAG, md Metadata, reus
 		return appendMacros(b, p)
 	})
 
-	var all []string
-	if d != nil {
-		all = append(all, d.Nodes()...)
-		sort.Strings(all)
-	}
 	graphMap := func(key string, f func(string) []string) {
 		if d == nil {
 			add(segFixed, nil, func(b []byte) ([]byte, error) { return append(b, `,"`+key+`":{}`...), nil })
@@ -617,6 +616,50 @@ func encodeParallel(n int, f func(i int) any) ([][]byte, error) {
 		}
 	}
 	return out, nil
+}
+
+// sortedIDs returns the unique ids of p's nodes and of d's nodes, each
+// sorted. They come from sorted (the unique ids of p's nodes and sources,
+// sorted, as the caller had them) when it is exactly that and d holds
+// exactly those ids; else they are sorted here.
+func sortedIDs(p *project.Project, d *dag.DAG, sorted []string) (nodeIDs, graphIDs []string) {
+	ok := len(sorted) == len(p.Nodes)+len(p.Sources) && (d == nil || d.Len() == len(sorted))
+	if ok {
+		nodeIDs = make([]string, 0, len(p.Nodes))
+		for i, id := range sorted {
+			if i > 0 && sorted[i-1] >= id {
+				ok = false
+				break
+			}
+			if _, isNode := p.Nodes[id]; isNode {
+				nodeIDs = append(nodeIDs, id)
+			} else if _, isSource := p.Sources[id]; !isSource || (d != nil && !d.Has(id)) {
+				ok = false
+				break
+			}
+		}
+		ok = ok && len(nodeIDs) == len(p.Nodes)
+	}
+	if ok && d != nil {
+		for _, id := range nodeIDs {
+			if !d.Has(id) {
+				ok = false
+				break
+			}
+		}
+	}
+	if ok {
+		if d == nil {
+			return nodeIDs, nil
+		}
+		return nodeIDs, sorted
+	}
+	nodeIDs = sortedKeys(p.Nodes)
+	if d != nil {
+		graphIDs = append(graphIDs, d.Nodes()...)
+		sort.Strings(graphIDs)
+	}
+	return nodeIDs, graphIDs
 }
 
 func sortedKeys[V any](m map[string]V) []string {

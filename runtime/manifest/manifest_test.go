@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/techstore-analytics/techstore/runtime/dag"
 	"github.com/techstore-analytics/techstore/runtime/project"
 )
 
@@ -128,5 +129,54 @@ func TestWriteSegments(t *testing.T) {
 				t.Errorf("wrote %q, want %q", w.buf.String(), c.want)
 			}
 		})
+	}
+}
+
+// TestSortedIDs: the manifest lists nodes and graph maps in unique id
+// order whether the caller passes the sorted ids or not, and ignores ids
+// that do not match the project (a stale or partial list).
+func TestSortedIDs(t *testing.T) {
+	p := &project.Project{Name: "p", Nodes: map[string]*project.Node{}, Sources: map[string]*project.Source{
+		"source.p.raw.t": {UniqueID: "source.p.raw.t", SourceName: "raw", Name: "t"},
+	}}
+	parents := map[string][]string{"source.p.raw.t": nil}
+	for _, id := range []string{"model.p.b", "model.p.a", "test.p.t1", "seed.p.s"} {
+		p.Nodes[id] = &project.Node{UniqueID: id}
+		parents[id] = []string{"source.p.raw.t"}
+	}
+	d, err := dag.New(parents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(ids []string) string {
+		var b bytes.Buffer
+		if err := Write(&b, p, d, Metadata{SortedIDs: ids}); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	want := write(nil)
+	// Written out by hand: models, then the seed, the source and the test.
+	order := []string{`"model.p.a":{`, `"model.p.b":{`, `"seed.p.s":{`, `"test.p.t1":{`, `"parent_map":{"model.p.a":`}
+	last := -1
+	for _, s := range order {
+		i := strings.Index(want, s)
+		if i < last {
+			t.Fatalf("%s not in unique id order in %s", s, want)
+		}
+		last = i
+	}
+	for _, c := range []struct {
+		name string
+		ids  []string
+	}{
+		{"sorted", []string{"model.p.a", "model.p.b", "seed.p.s", "source.p.raw.t", "test.p.t1"}},
+		{"one missing", []string{"model.p.a", "model.p.b", "seed.p.s", "source.p.raw.t"}},
+		{"one unknown", []string{"model.p.a", "model.p.b", "model.p.zz", "source.p.raw.t", "test.p.t1"}},
+		{"out of order", []string{"model.p.b", "model.p.a", "seed.p.s", "source.p.raw.t", "test.p.t1"}},
+	} {
+		if got := write(c.ids); got != want {
+			t.Errorf("%s: manifest differs from the one sorted here:\n got %s\nwant %s", c.name, got, want)
+		}
 	}
 }
