@@ -12,7 +12,13 @@ import (
 // and renames it to path. If fill or any step fails, the temporary file is
 // removed and path is left as it was. Errors are the os package's (they
 // name the file); callers add their own context.
-func Write(path string, perm fs.FileMode, fill func(w io.Writer) error) (err error) {
+func Write(path string, perm fs.FileMode, fill func(w io.Writer) error) error {
+	return write(path, perm, fill, func(tmp string) error { return os.Rename(tmp, path) })
+}
+
+// write is Write with the last step, putting the complete temporary file
+// in place, left to put.
+func write(path string, perm fs.FileMode, fill func(w io.Writer) error, put func(tmp string) error) (err error) {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -40,7 +46,7 @@ func Write(path string, perm fs.FileMode, fill func(w io.Writer) error) (err err
 	if err = f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	return put(f.Name())
 }
 
 // WriteFile is Write with the content given as bytes.

@@ -697,7 +697,7 @@ func selectors(p *project.Project) (map[string]any, error) {
 }
 
 // WriteFile writes the manifest to path atomically (a temporary file in
-// the same folder, then a rename), creating the folder.
+// the same folder, swapped in by atomicfile.Replace), creating the folder.
 func WriteFile(path string, p *project.Project, d *dag.DAG, md Metadata) error {
 	_, err := WriteFileReusing(path, p, d, md, nil)
 	return err
@@ -707,7 +707,7 @@ func WriteFile(path string, p *project.Project, d *dag.DAG, md Metadata) error {
 // of the file written.
 func WriteFileReusing(path string, p *project.Project, d *dag.DAG, md Metadata, reuse *Reuse) (Layout, error) {
 	var l Layout
-	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
+	err := atomicfile.Replace(path, 0o644, func(w io.Writer) error {
 		var err error
 		l, err = WriteReusing(w, p, d, md, reuse)
 		return err

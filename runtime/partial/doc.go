@@ -18,8 +18,8 @@
 // (now, date, rand*, uuidv4, ...) or read env with a name that is not a
 // literal is never cached. A missing, stale, truncated or corrupt cache
 // file is ignored: the project is loaded in full, as without a cache. The
-// file is written to a temporary name and renamed, so concurrent
-// processes never see a half-written cache.
+// file is written to a temporary name and swapped in (atomicfile.Replace),
+// so concurrent processes never see a half-written cache.
 //
 // Like dbt's, it is partial: when the only files that changed are model
 // SQL files whose edits end at the model itself (the same config calls,

@@ -171,7 +171,7 @@ func Load(ctx context.Context, dir string, o Options) (*compile.Engine, Status, 
 		e, ed, reuse, why := update(ctx, h, cf, settings, in, root, o.Compile)
 		if e != nil {
 			st = Status{Updated: ed.models, Described: ed.described, edit: ed}
-			cf.Close() // before a new file is renamed over it
+			cf.Close() // before a new file is swapped in
 			return e, writeCache(cachePath, settings, in, e, reuse, o.WriteBehind, st), nil
 		}
 		if why != "" {
@@ -544,7 +544,7 @@ var headerProbe int64 = 1 << 20
 
 // cacheReader is the cache file as Load reads it: the header, then the body
 // on demand, from the same open file (a compile writing a new cache
-// meanwhile renames another file over the name).
+// meanwhile swaps another file in under the name).
 type cacheReader struct {
 	f    *os.File
 	size int64
@@ -666,9 +666,9 @@ func (c *crcWriter) Write(b []byte) (int, error) {
 }
 
 // write encodes the snapshot into the cache file atomically: a temporary
-// file in the same folder, renamed over the old one.
+// file in the same folder, swapped with the old one (atomicfile.Replace).
 func write(path string, h header, s compile.Snapshot, reuse map[*project.Node][]byte) error {
-	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
+	err := atomicfile.Replace(path, 0o644, func(w io.Writer) error {
 		e := &encoder{}
 		e.b = append(e.b, magic...)
 		e.uvarint(formatVersion)
