@@ -103,7 +103,8 @@ type found struct {
 	text string
 	sum  *[sha256.Size]byte // of text, when it came with the file (LoadOptions.Files)
 
-	node *Node // models, seeds and tests: built by the goroutine that read the file
+	node  *Node        // models, seeds and tests: built by the goroutine that read the file
+	props *parsedProps // properties files: parsed by the goroutine that read the file
 }
 
 // Load reads the project at dir: project.yml, models, YAML properties,
@@ -171,7 +172,7 @@ func Load(ctx context.Context, dir string, opts LoadOptions) (*Project, *Setting
 		}
 	}
 
-	files, err := discover(ctx, root, p, opts.Files)
+	files, err := discover(ctx, root, p, set, opts.Files)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -194,7 +195,7 @@ func orDefault(l []string, def string) []string {
 
 // discover walks the resource folders and reads every relevant file, in
 // parallel.
-func discover(ctx context.Context, root string, p *Project, have map[string]FileContent) ([]found, error) {
+func discover(ctx context.Context, root string, p *Project, set *Settings, have map[string]FileContent) ([]found, error) {
 	var files []found
 	walk := func(dirs []string, match func(ext string) (fileKind, bool)) error {
 		for _, d := range dirs {
@@ -284,6 +285,10 @@ func discover(ctx context.Context, root string, p *Project, have map[string]File
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var arena nodeArena // YAML nodes, reused from file to file
+			// project.yml's per-folder configuration, cached per folder:
+			// a goroutine takes files in turn, so mostly from one folder.
+			modelCfg, seedCfg, testCfg := newFolderConfigs(set.Models), newFolderConfigs(set.Seeds), newFolderConfigs(set.Tests)
 			for !failed.Load() && ctx.Err() == nil {
 				i := int(next.Add(1) - 1)
 				if i >= len(files) {
@@ -304,10 +309,20 @@ func discover(ctx context.Context, root string, p *Project, have map[string]File
 				switch f.kind {
 				case kindModel:
 					f.node = nodeFromFile(p.Name, *f, Model)
+					f.node.BaseConfig = modelCfg.config(f.node.FQN)
 				case kindSeed:
 					f.node = nodeFromFile(p.Name, *f, Seed)
+					f.node.BaseConfig = seedCfg.config(f.node.FQN)
 				case kindTest:
 					f.node = nodeFromFile(p.Name, *f, Test)
+					f.node.BaseConfig = testCfg.config(f.node.FQN)
+				case kindProps:
+					f.props = &parsedProps{}
+					if parseProps(*f, f.props, &arena) {
+						arena.reset()
+					} else {
+						arena = nodeArena{}
+					}
 				}
 			}
 		}()
@@ -375,22 +390,23 @@ func build(p *Project, set *Settings, files []found) error {
 	var errs []error
 	byName := make(map[string]*Node, len(files)) // models and seeds share the ref namespace
 	if len(p.Nodes) == 0 {
-		p.Nodes = make(map[string]*Node, len(files))
+		// The engine adds a node per declared test: room for them now,
+		// rather than growing the map (and touching fresh memory) step
+		// by step or copying it once they are counted.
+		tests := 0
+		for _, f := range files {
+			if f.props != nil {
+				tests += f.props.declaredTests()
+			}
+		}
+		p.Nodes = make(map[string]*Node, len(files)+tests)
 	}
 	var props []found
-	modelCfg, seedCfg, testCfg := newFolderConfigs(set.Models), newFolderConfigs(set.Seeds), newFolderConfigs(set.Tests)
 	for _, f := range files {
 		var n *Node
 		switch f.kind {
-		case kindModel:
-			n = f.node
-			n.BaseConfig = modelCfg.config(n.FQN)
-		case kindSeed:
-			n = f.node
-			n.BaseConfig = seedCfg.config(n.FQN)
-		case kindTest:
-			n = f.node
-			n.BaseConfig = testCfg.config(n.FQN)
+		case kindModel, kindSeed, kindTest:
+			n = f.node // configured by discover
 		case kindProps:
 			props = append(props, f)
 			p.PropsFiles = append(p.PropsFiles, File{Path: f.rel, Text: f.text})
@@ -419,15 +435,6 @@ func build(p *Project, set *Settings, files []found) error {
 	}
 	if err := applyProperties(p, set, props, byName); err != nil {
 		return err
-	}
-	// The engine adds a node per declared test: make room for them now
-	// rather than growing the map (and touching fresh memory) step by step.
-	if t := p.DeclaredTests(); t > 0 {
-		nodes := make(map[string]*Node, len(p.Nodes)+t)
-		for id, n := range p.Nodes {
-			nodes[id] = n
-		}
-		p.Nodes = nodes
 	}
 	return nil
 }

@@ -2,11 +2,8 @@ package project
 
 import (
 	"fmt"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 )
@@ -214,6 +211,21 @@ type parsedProps struct {
 	models, seeds []nodePatch // aligned with doc.Models and doc.Seeds
 }
 
+// declaredTests counts the tests the file's models: and seeds: entries
+// declare, on them and their columns (a size hint: sources' are left out).
+func (pp *parsedProps) declaredTests() int {
+	n := 0
+	for _, l := range [][]nodePatch{pp.models, pp.seeds} {
+		for _, np := range l {
+			n += len(np.tests)
+			for _, c := range np.cols {
+				n += len(c.Tests)
+			}
+		}
+	}
+	return n
+}
+
 // nodePatch is what a models: or seeds: entry adds to its node, worked
 // out on the goroutine that parsed the file; patchNode attaches it.
 type nodePatch struct {
@@ -277,36 +289,14 @@ func parseProps(f found, pp *parsedProps, arena *nodeArena) (reusable bool) {
 	return len(pp.doc.Sources) == 0
 }
 
-// applyProperties parses the YAML property files (in parallel) and
-// attaches descriptions, columns, tests and configs to nodes; it declares
-// the sources.
+// applyProperties attaches descriptions, columns, tests and configs to
+// nodes from the properties files (parsed by discover, on the goroutine
+// that read each); it declares the sources.
 func applyProperties(p *Project, set *Settings, files []found, byName map[string]*Node) error {
-	parsed := make([]parsedProps, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var arena nodeArena
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(files) {
-					return
-				}
-				if parseProps(files[i], &parsed[i], &arena) {
-					arena.reset()
-				} else {
-					arena = nodeArena{}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-
 	var errs []error
 	patched := make(map[string]bool, len(byName)) // unique ids given properties
-	for _, pp := range parsed {
+	for _, f := range files {
+		pp := f.props
 		if pp.err != nil {
 			errs = append(errs, pp.err)
 			continue
