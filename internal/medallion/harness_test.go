@@ -236,10 +236,10 @@ func describeTest(p *project.Project, n *project.Node) string {
 		model += "." + n.ColumnName
 	}
 	desc := model + " " + n.TestMetadata.Name
-	if e, ok := n.TestMetadata.Kwargs["expression"]; ok {
+	if e, ok := n.TestMetadata.Args["expression"]; ok {
 		desc += " " + fmt.Sprint(e)
 	}
-	if to, ok := n.TestMetadata.Kwargs["to"]; ok {
+	if to, ok := n.TestMetadata.Args["to"]; ok {
 		desc += " " + fmt.Sprint(to)
 	}
 	return desc

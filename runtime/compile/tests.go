@@ -30,7 +30,7 @@ type testTarget struct {
 	prefix   string // "source_" for sources
 	mark     string // relation mark, substituted later
 	refExpr  string // ref('x') / source('s','t'), for test_metadata
-	modelKw  any    // test_metadata's kwargs.model, built once per target
+	modelKw  string // test_metadata's kwargs.model, built once per target
 	tags     []string
 	disabled bool
 }
@@ -344,14 +344,6 @@ func (e *Engine) testNode(r *render.Renderer, tc *testCommon, d *testDecl) (*pro
 		deps = appendUniq(deps, id)
 	}
 
-	kwargs := make(map[string]any, len(sp.Args)+2)
-	for k, v := range sp.Args {
-		kwargs[k] = v
-	}
-	if d.column != nil {
-		kwargs["column_name"] = d.column.Name
-	}
-	kwargs["model"] = d.target.modelKw
 	rawCode := "{{ test_" + sp.Name + "(**_dbt_generic_test_kwargs) }}"
 	kj := []byte("{}")
 	if len(sp.Args) > 0 {
@@ -377,7 +369,7 @@ func (e *Engine) testNode(r *render.Renderer, tc *testCommon, d *testDecl) (*pro
 		Tags:             cfg.Tags,
 		Meta:             meta,
 		DependsOn:        project.DependsOn{Nodes: deps, Macros: e.macroIDs(macros)},
-		TestMetadata:     &project.TestMetadata{Name: sp.Name, Kwargs: kwargs},
+		TestMetadata:     &project.TestMetadata{Name: sp.Name, Args: sp.Args, Column: col, Model: d.target.modelKw},
 		AttachedNode:     d.target.id,
 	}
 	if n.Meta == nil {

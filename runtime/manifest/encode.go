@@ -266,6 +266,21 @@ func appendAny(b []byte, v any) ([]byte, error) {
 	return append(b, j...), nil
 }
 
+// appendKwargs appends tm.Kwargs() as appendAny would, without building
+// the map: most tests have no arguments but their column.
+func appendKwargs(b []byte, tm *project.TestMetadata) ([]byte, error) {
+	if len(tm.Args) > 0 {
+		return appendAny(b, tm.Kwargs())
+	}
+	b = append(b, '{')
+	if tm.Column != "" {
+		b = appendString(append(b, `"column_name":`...), tm.Column)
+		b = append(b, ',')
+	}
+	b = appendString(append(b, `"model":`...), tm.Model)
+	return append(b, '}'), nil
+}
+
 func appendKey(b []byte, first bool, k string) []byte {
 	if !first {
 		b = append(b, ',')
@@ -424,8 +439,7 @@ func appendNode(b []byte, n *project.Node, md Metadata) ([]byte, error) {
 		b = appendKey(append(b, '{'), true, "name")
 		b = appendString(b, tm.Name)
 		b = appendKey(b, false, "kwargs")
-		kw := tm.Kwargs
-		if b, err = appendAny(b, kw); err != nil {
+		if b, err = appendKwargs(b, tm); err != nil {
 			return nil, err
 		}
 		if tm.Namespace != "" {

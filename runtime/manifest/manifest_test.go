@@ -38,8 +38,20 @@ func TestAppendNodeMatchesEncodingJSON(t *testing.T) {
 		{"test", &project.Node{
 			UniqueID: "test.p.t", Name: "t", ResourceType: project.Test,
 			Config:       project.Config{Enabled: true, Materialized: "test", Severity: "warn", WarnIf: "!= 0", ErrorIf: "> 10", Where: "x > 1", StoreFailures: true},
-			TestMetadata: &project.TestMetadata{Name: "accepted_values", Kwargs: map[string]any{"values": []any{"a", 2.0}, "column_name": "c"}},
+			TestMetadata: &project.TestMetadata{Name: "accepted_values", Args: map[string]any{"values": []any{"a", 2.0}}, Column: "c", Model: "{{ get_where_subquery(ref('m')) }}"},
 			AttachedNode: "model.p.m", ColumnName: "c",
+		}},
+		{"test on a column, no arguments", &project.Node{
+			UniqueID: "test.p.nn", Name: "nn", ResourceType: project.Test,
+			TestMetadata: &project.TestMetadata{Name: "not_null", Column: "id\"x", Model: "{{ get_where_subquery(ref('m')) }}"},
+		}},
+		{"test on a model, no arguments", &project.Node{
+			UniqueID: "test.p.t0", Name: "t0", ResourceType: project.Test,
+			TestMetadata: &project.TestMetadata{Name: "my_check", Model: "{{ get_where_subquery(ref('m')) }}"},
+		}},
+		{"arguments named like the added kwargs", &project.Node{
+			UniqueID: "test.p.t1", Name: "t1", ResourceType: project.Test,
+			TestMetadata: &project.TestMetadata{Name: "t", Args: map[string]any{"model": "mine", "column_name": "x", "z": 1}, Column: "c", Model: "m"},
 		}},
 		{"seed", &project.Node{UniqueID: "seed.p.s", ResourceType: project.Seed,
 			Config: project.Config{Enabled: true, Materialized: "seed", ColumnTypes: map[string]string{"b": "int", "a": "varchar"}}}},

@@ -299,7 +299,9 @@ func (e *encoder) node(n *project.Node) {
 	} else {
 		e.boolean(true)
 		e.str(n.TestMetadata.Name)
-		e.anyMap(n.TestMetadata.Kwargs)
+		e.anyMap(n.TestMetadata.Args)
+		e.str(n.TestMetadata.Column)
+		e.str(n.TestMetadata.Model)
 		e.str(n.TestMetadata.Namespace)
 	}
 	e.str(n.AttachedNode)
@@ -793,7 +795,7 @@ func (d *decoder) node(n *project.Node) {
 	n.Tests = d.tests()
 	n.PatchLine = d.int()
 	if d.boolean() {
-		n.TestMetadata = &project.TestMetadata{Name: d.str(), Kwargs: d.anyMap(), Namespace: d.str()}
+		n.TestMetadata = &project.TestMetadata{Name: d.str(), Args: d.anyMap(), Column: d.str(), Model: d.str(), Namespace: d.str()}
 	}
 	n.AttachedNode = d.str()
 	n.ColumnName = d.str()

@@ -30,7 +30,7 @@ const FileName = "partial_parse.bin"
 // formatVersion changes whenever the file layout changes; a file of
 // another version is ignored (the key holds the binary's build ID as
 // well, so a file written by any other build is never used).
-const formatVersion = 5
+const formatVersion = 6
 
 // magic starts every cache file.
 const magic = "techstore partial parse\n"

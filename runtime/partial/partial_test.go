@@ -735,7 +735,7 @@ func TestFieldsCovered(t *testing.T) {
 		{project.Column{}, 6},
 		{project.Source{}, 15},
 		{project.TestSpec{}, 5},
-		{project.TestMetadata{}, 3},
+		{project.TestMetadata{}, 5},
 		{project.DependsOn{}, 2},
 		{project.File{}, 2},
 		{project.Settings{}, 4},

@@ -1,5 +1,7 @@
 package project
 
+import "encoding/json"
+
 // ResourceType is the kind of a node, spelled as dbt spells it.
 type ResourceType string
 
@@ -137,10 +139,40 @@ type TestSpec struct {
 }
 
 // TestMetadata identifies a generic test and its arguments, as in dbt.
+// dbt's kwargs are the test's arguments with column_name (for a test on
+// a column) and model added: Kwargs puts them together when asked, so
+// that 20,000 tests do not each hold a copy.
 type TestMetadata struct {
-	Name      string         `json:"name"`
-	Kwargs    map[string]any `json:"kwargs"`
-	Namespace string         `json:"namespace,omitempty"`
+	Name      string
+	Namespace string
+	Args      map[string]any // as declared in YAML; shared, never modified
+	Column    string         // the tested column; "" for a test on the whole model
+	Model     string         // kwargs.model: "{{ get_where_subquery(ref('x')) }}"
+}
+
+// Kwargs returns dbt's kwargs: Args, then column_name (when Column is
+// set) and model over them.
+func (t *TestMetadata) Kwargs() map[string]any {
+	m := make(map[string]any, len(t.Args)+2)
+	for k, v := range t.Args {
+		m[k] = v
+	}
+	if t.Column != "" {
+		m["column_name"] = t.Column
+	}
+	m["model"] = t.Model
+	return m
+}
+
+// MarshalJSON writes the metadata as dbt's manifest does: name, kwargs
+// and namespace when set.
+func (t TestMetadata) MarshalJSON() ([]byte, error) {
+	out := struct {
+		Name      string         `json:"name"`
+		Kwargs    map[string]any `json:"kwargs"`
+		Namespace string         `json:"namespace,omitempty"`
+	}{t.Name, t.Kwargs(), t.Namespace}
+	return json.Marshal(out)
 }
 
 // Config is a node's configuration after merging project defaults, YAML

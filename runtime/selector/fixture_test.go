@@ -104,7 +104,7 @@ func fixtureProject() *project.Project {
 			n.FQN = []string{"techstore", name}
 		}
 		if generic != "" {
-			n.TestMetadata = &project.TestMetadata{Name: generic, Kwargs: map[string]any{"column_name": "x"}}
+			n.TestMetadata = &project.TestMetadata{Name: generic, Column: "x"}
 		}
 		p.Nodes[n.UniqueID] = n
 	}
