@@ -79,6 +79,10 @@ func Load(ctx context.Context, dir string, opts Options) (*Engine, error) {
 	}
 	e.renderers.New = func() any { return env.NewRenderer() }
 
+	// The tests are planned while the templates render: the plan reads
+	// only the declarations, the rendering writes only nodes' configs.
+	planned := make(chan *testPlan, 1)
+	go func() { planned <- e.planTests() }()
 	states, err := e.renderAll(ctx)
 	if err != nil {
 		return nil, err
@@ -89,7 +93,7 @@ func Load(ctx context.Context, dir string, opts Options) (*Engine, error) {
 	if err := e.checkRefs(); err != nil {
 		return nil, err
 	}
-	if err := e.generateTests(); err != nil {
+	if err := e.generateTests(<-planned); err != nil {
 		return nil, err
 	}
 	if err := e.buildDAG(); err != nil {

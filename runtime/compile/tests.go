@@ -25,14 +25,14 @@ import (
 // testTarget is what a YAML test is attached to: a model, a seed or a
 // source table.
 type testTarget struct {
-	id       string // unique id
-	name     string // for the test name: model name, or <source>_<table>
-	prefix   string // "source_" for sources
-	mark     string // relation mark, substituted later
-	refExpr  string // ref('x') / source('s','t'), for test_metadata
-	modelKw  string // test_metadata's kwargs.model, built once per target
-	tags     []string
-	disabled bool
+	id      string // unique id
+	name    string // for the test name: model name, or <source>_<table>
+	prefix  string // "source_" for sources
+	mark    string // relation mark, substituted later
+	refExpr string // ref('x') / source('s','t'), for test_metadata
+	modelKw string // test_metadata's kwargs.model, built once per target
+	tags    []string
+	node    *project.Node // the model or seed; nil for a source table
 }
 
 type testDecl struct {
@@ -41,16 +41,25 @@ type testDecl struct {
 	spec   *project.TestSpec // points into the node's or source's Tests
 }
 
-// generateTests turns the tests declared in YAML into test nodes whose
-// compiled code is the query returning the failing rows.
-func (e *Engine) generateTests() error {
+// testPlan is what generating the tests needs from their declarations
+// alone: the declarations, the order of their nodes and what those share.
+// planTests reads only what YAML declared (never a node's rendered
+// config), so Load works it out while the templates render.
+type testPlan struct {
+	decls []testDecl
+	order []int // order[i] is the declaration of the i-th test node
+	tc    testCommon
+}
+
+// planTests lists the declared tests in a deterministic order.
+func (e *Engine) planTests() *testPlan {
 	decls := make([]testDecl, 0, e.Project.DeclaredTests())
 	for _, n := range e.Project.Nodes {
 		if n.ResourceType != project.Model && n.ResourceType != project.Seed {
 			continue
 		}
 		t := &testTarget{id: n.UniqueID, name: n.Name, mark: "\x00R" + n.Name + "\x00",
-			refExpr: "ref('" + n.Name + "')", disabled: !n.Config.Enabled}
+			refExpr: "ref('" + n.Name + "')", node: n}
 		t.modelKw = "{{ get_where_subquery(" + t.refExpr + ") }}"
 		for i := range n.Tests {
 			decls = append(decls, testDecl{target: t, spec: &n.Tests[i]})
@@ -110,9 +119,6 @@ func (e *Engine) generateTests() error {
 		}
 		return strings.Compare(a.spec.Name, b.spec.Name)
 	})
-	if len(decls) == 0 {
-		return nil
-	}
 	// What every test of a file shares: the folders of its fqn.
 	tc := testCommon{parts: make(map[string][]string, len(files))}
 	for _, f := range files {
@@ -131,6 +137,16 @@ func (e *Engine) generateTests() error {
 			tc.plain, tc.hasPlain = cfg, true
 		}
 	}
+	return &testPlan{decls: decls, order: order, tc: tc}
+}
+
+// generateTests turns the tests declared in YAML (as planned) into test
+// nodes whose compiled code is the query returning the failing rows.
+func (e *Engine) generateTests(plan *testPlan) error {
+	decls, order, tc := plan.decls, plan.order, &plan.tc
+	if len(decls) == 0 {
+		return nil
+	}
 	nodes := make([]*project.Node, len(decls))
 	nerrs := make([]error, len(decls))
 	var next atomic.Int64
@@ -147,7 +163,7 @@ func (e *Engine) generateTests() error {
 				if i >= len(decls) {
 					return
 				}
-				nodes[i], nerrs[i] = e.testNode(r, &tc, &decls[order[i]])
+				nodes[i], nerrs[i] = e.testNode(r, tc, &decls[order[i]])
 			}
 		}()
 	}
@@ -276,8 +292,8 @@ func (e *Engine) testNode(r *render.Renderer, tc *testCommon, d *testDecl) (*pro
 			return nil, project.Errorf(sp.File, sp.Line, 0, "test %s: %v", sp.Name, err)
 		}
 	}
-	if d.target.disabled {
-		cfg.Enabled = false
+	if t := d.target.node; t != nil && !t.Config.Enabled {
+		cfg.Enabled = false // a test of a disabled model is disabled
 	}
 
 	model := d.target.mark
