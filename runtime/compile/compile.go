@@ -96,11 +96,18 @@ func Load(ctx context.Context, dir string, opts Options) (*Engine, error) {
 	if err := e.generateTests(<-planned); err != nil {
 		return nil, err
 	}
-	if err := e.buildDAG(); err != nil {
+	// The graph is built while the marks are substituted: the one writes
+	// depends_on, the other compiled code, and the substitution needs no
+	// graph order. A cycle is reported before any substitution error.
+	ids := e.sortIDs()
+	dagErr := make(chan error, 1)
+	go func() { dagErr <- e.buildDAGFrom(ids) }()
+	serr := e.substituteAll(ctx, ids)
+	if err := <-dagErr; err != nil {
 		return nil, err
 	}
-	if err := e.substituteAll(ctx); err != nil {
-		return nil, err
+	if serr != nil {
+		return nil, serr
 	}
 	return e, nil
 }
@@ -368,7 +375,11 @@ func findCall(text, fn, arg string) (int, int) {
 
 // buildDAG computes depends_on.nodes (on GOMAXPROCS goroutines) and the
 // graph (nodes and sources).
-func (e *Engine) buildDAG() error {
+func (e *Engine) buildDAG() error { return e.buildDAGFrom(e.sortIDs()) }
+
+// sortIDs returns the unique ids of the nodes and sources, sorted, and
+// keeps them for the manifest.
+func (e *Engine) sortIDs() []string {
 	ids := make([]string, 0, len(e.Project.Nodes)+len(e.Project.Sources))
 	for id := range e.Project.Sources {
 		ids = append(ids, id)
@@ -378,6 +389,11 @@ func (e *Engine) buildDAG() error {
 	}
 	ids = sortStrings(ids)
 	e.sortedIDs = ids
+	return ids
+}
+
+// buildDAGFrom is buildDAG given the sorted ids.
+func (e *Engine) buildDAGFrom(ids []string) error {
 	parents := make([][]string, len(ids))
 	var wg sync.WaitGroup
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(ids)/2048))

@@ -74,6 +74,11 @@ func TestBadInput(t *testing.T) {
 			[]string{"models/sub/a.sql", `model "a" is defined twice`, "models/a.sql"}},
 		{"cycle", map[string]string{"models/a.sql": "select * from {{ ref \"c\" }}\n", "models/c.sql": "select * from {{ ref \"b\" }}\n"},
 			[]string{"dependency cycle", "a (models/a.sql)", "b (models/b.sql)", "c (models/c.sql)", "referenced by b at models/b.sql:1:18"}},
+		{"cycle through ephemeral models", map[string]string{
+			"models/e1.sql": "{{ config \"materialized\" \"ephemeral\" }}select * from {{ ref \"e2\" }}\n",
+			"models/e2.sql": "{{ config \"materialized\" \"ephemeral\" }}select * from {{ ref \"e1\" }}\n",
+			"models/c.sql":  "select * from {{ ref \"e1\" }}\n"},
+			[]string{"dependency cycle", "e1 (models/e1.sql)", "e2 (models/e2.sql)"}},
 		{"YAML syntax error", map[string]string{"models/schema.yml": "models:\n  - name: a\n    description: bad: colon\n"},
 			[]string{"models/schema.yml:3:", "invalid YAML"}},
 		{"YAML names a missing model", map[string]string{"models/schema.yml": "models:\n  - name: a\n  - name: bb\n"},

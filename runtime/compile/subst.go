@@ -218,12 +218,14 @@ func skipComments(s string) int {
 	return i
 }
 
-// substituteAll replaces marks in every node's compiled code: ephemeral
-// models first (in DAG order, so their own ephemeral parents are ready),
-// then everything else in parallel.
-func (e *Engine) substituteAll(ctx context.Context) error {
+// substituteAll replaces marks in the compiled code of every node of ids
+// (sorted unique ids; sources are skipped): ephemeral models first, whose
+// bodies with marks replaced the others' CTEs are built from, then
+// everything else in parallel. It needs no graph: an ephemeral body names
+// the ephemeral models it reads, it does not include them.
+func (e *Engine) substituteAll(ctx context.Context, ids []string) error {
 	e.ephs = map[string]ephemeralInfo{}
-	for _, id := range e.DAG.Nodes() {
+	for _, id := range ids {
 		n, ok := e.Project.Nodes[id]
 		if !ok || n.Config.Materialized != project.MatEphemeral || n.ResourceType != project.Model {
 			continue
@@ -234,7 +236,6 @@ func (e *Engine) substituteAll(ctx context.Context) error {
 		}
 		e.ephs[id] = ephemeralInfo{body: body, deps: deps}
 	}
-	ids := e.DAG.Nodes()
 	errs := make([]error, len(ids))
 	var next atomic.Int64
 	var wg sync.WaitGroup
