@@ -90,9 +90,6 @@ func Load(ctx context.Context, dir string, opts Options) (*Engine, error) {
 	if err := e.configure(states); err != nil {
 		return nil, err
 	}
-	if err := e.checkRefs(); err != nil {
-		return nil, err
-	}
 	if err := e.generateTests(<-planned); err != nil {
 		return nil, err
 	}
@@ -173,9 +170,10 @@ func (e *Engine) renderAll(ctx context.Context) ([]rendered, error) {
 }
 
 // configure settles what rendering left to the serial part: seeds'
-// configuration, the name index and every relation. Rendered nodes were
-// configured by the goroutine that rendered them (configureRendered);
-// their errors are reported here, in node order.
+// configuration, the name index and every relation; then it checks the
+// refs and sources (checkRefs). Rendered nodes were configured by the
+// goroutine that rendered them (configureRendered); their errors are
+// reported here, in node order, before any ref error.
 func (e *Engine) configure(work []rendered) error {
 	var errs []error
 	for _, w := range work {
@@ -183,7 +181,6 @@ func (e *Engine) configure(work []rendered) error {
 			errs = append(errs, w.cfgErr)
 		}
 	}
-	defaultDB := e.defaultDatabase()
 	for _, n := range e.Project.Nodes {
 		if n.ResourceType == project.Seed {
 			if err := e.applyConfig(n, nil, project.MatSeed); err != nil {
@@ -191,21 +188,36 @@ func (e *Engine) configure(work []rendered) error {
 			}
 			n.DependsOn.Macros = []string{}
 		}
+	}
+	// Every node is configured: the relations go into their map on
+	// another goroutine while the names go into theirs and the refs are
+	// checked against them.
+	relDone := make(chan struct{})
+	go func() {
+		defer close(relDone)
+		defaultDB := e.defaultDatabase()
+		for id, s := range e.Project.Sources {
+			db := s.Database
+			if db == "" {
+				db = defaultDB
+			}
+			e.relations.set(id, adapter.Relation{Database: db, Schema: s.Schema, Identifier: s.Identifier})
+		}
+		for id, n := range e.Project.Nodes {
+			e.relations.set(id, nodeRelation(n))
+		}
+	}()
+	for _, n := range e.Project.Nodes {
 		if n.ResourceType != project.Test {
 			e.byName[n.Name] = n
 		}
 	}
-	for id, s := range e.Project.Sources {
-		db := s.Database
-		if db == "" {
-			db = defaultDB
-		}
-		e.relations.set(id, adapter.Relation{Database: db, Schema: s.Schema, Identifier: s.Identifier})
+	err := e.checkRefs()
+	<-relDone
+	if err := project.JoinErrors(errs, maxErrors); err != nil {
+		return err
 	}
-	for id, n := range e.Project.Nodes {
-		e.relations.set(id, nodeRelation(n))
-	}
-	return project.JoinErrors(errs, maxErrors)
+	return err
 }
 
 // configureRendered merges a rendered node's file config over its
