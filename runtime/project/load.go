@@ -105,6 +105,7 @@ type found struct {
 
 	node  *Node        // models, seeds and tests: built by the goroutine that read the file
 	props *parsedProps // properties files: parsed by the goroutine that read the file
+	err   error        // reading it failed
 }
 
 // Load reads the project at dir: project.yml, models, YAML properties,
@@ -193,10 +194,77 @@ func orDefault(l []string, def string) []string {
 	return out
 }
 
-// discover walks the resource folders and reads every relevant file, in
-// parallel.
+// discover walks the resource folders and reads every relevant file.
+// The walk hands the files it finds to a fixed set of reading goroutines
+// in batches, so that reading starts with the first folder rather than
+// after the last; each model, seed or test node is built (and its file
+// hashed), each properties file parsed, right after the read on the same
+// goroutine. The files come back sorted by path.
 func discover(ctx context.Context, root string, p *Project, set *Settings, have map[string]FileContent) ([]found, error) {
-	var files []found
+	const batchSize = 64
+	batches := make(chan []found, 256)
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for range 4 * runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var arena nodeArena // YAML nodes, reused from file to file
+			// project.yml's per-folder configuration, cached per folder:
+			// a batch holds files of one folder or two.
+			modelCfg, seedCfg, testCfg := newFolderConfigs(set.Models), newFolderConfigs(set.Seeds), newFolderConfigs(set.Tests)
+			for batch := range batches {
+				for i := range batch {
+					if failed.Load() || ctx.Err() != nil {
+						break // drain the channel: the walk may still send
+					}
+					f := &batch[i]
+					if fc, ok := have[f.rel]; ok {
+						f.text, f.sum = fc.Text, &fc.Sum
+					} else {
+						text, err := readFile(filepath.Join(root, filepath.FromSlash(f.rel)))
+						if err != nil {
+							f.err = fmt.Errorf("read %s: %w", f.rel, err)
+							failed.Store(true)
+							break
+						}
+						f.text = text
+					}
+					switch f.kind {
+					case kindModel:
+						f.node = nodeFromFile(p.Name, *f, Model)
+						f.node.BaseConfig = modelCfg.config(f.node.FQN)
+					case kindSeed:
+						f.node = nodeFromFile(p.Name, *f, Seed)
+						f.node.BaseConfig = seedCfg.config(f.node.FQN)
+					case kindTest:
+						f.node = nodeFromFile(p.Name, *f, Test)
+						f.node.BaseConfig = testCfg.config(f.node.FQN)
+					case kindProps:
+						f.props = &parsedProps{}
+						if parseProps(*f, f.props, &arena) {
+							arena.reset()
+						} else {
+							arena = nodeArena{}
+						}
+					}
+				}
+			}
+		}()
+	}
+
+	// The walk. Batches are kept in the order they were sent; the readers
+	// fill their files in place.
+	var sent [][]found
+	var batch []found
+	flush := func() {
+		if len(batch) > 0 {
+			sent = append(sent, batch)
+			batches <- batch
+			batch = make([]found, 0, batchSize)
+		}
+	}
+	batch = make([]found, 0, batchSize)
 	walk := func(dirs []string, match func(ext string) (fileKind, bool)) error {
 		for _, d := range dirs {
 			abs := filepath.Join(root, filepath.FromSlash(d))
@@ -224,7 +292,10 @@ func discover(ctx context.Context, root string, p *Project, set *Settings, have 
 				if err != nil {
 					return err
 				}
-				files = append(files, found{kind: kind, root: d, rel: filepath.ToSlash(rel)})
+				batch = append(batch, found{kind: kind, root: d, rel: filepath.ToSlash(rel)})
+				if len(batch) == batchSize {
+					flush()
+				}
 				return nil
 			})
 			if err != nil {
@@ -234,36 +305,56 @@ func discover(ctx context.Context, root string, p *Project, set *Settings, have 
 		return nil
 	}
 	isYAML := func(ext string) bool { return ext == ".yml" || ext == ".yaml" }
-	if err := walk(p.ModelPaths, func(ext string) (fileKind, bool) {
+	walkErr := walk(p.ModelPaths, func(ext string) (fileKind, bool) {
 		if ext == ".sql" {
 			return kindModel, true
 		}
 		return kindProps, isYAML(ext)
-	}); err != nil {
-		return nil, err
+	})
+	if walkErr == nil {
+		walkErr = walk(p.SeedPaths, func(ext string) (fileKind, bool) {
+			if ext == ".csv" {
+				return kindSeed, true
+			}
+			return kindProps, isYAML(ext)
+		})
 	}
-	if err := walk(p.SeedPaths, func(ext string) (fileKind, bool) {
-		if ext == ".csv" {
-			return kindSeed, true
-		}
-		return kindProps, isYAML(ext)
-	}); err != nil {
-		return nil, err
+	if walkErr == nil {
+		walkErr = walk(p.TestPaths, func(ext string) (fileKind, bool) {
+			if ext == ".sql" {
+				return kindTest, true
+			}
+			return kindProps, isYAML(ext)
+		})
 	}
-	if err := walk(p.TestPaths, func(ext string) (fileKind, bool) {
-		if ext == ".sql" {
-			return kindTest, true
-		}
-		return kindProps, isYAML(ext)
-	}); err != nil {
-		return nil, err
+	if walkErr == nil {
+		walkErr = walk(p.MacroPaths, func(ext string) (fileKind, bool) {
+			return kindMacro, ext == ".sql" || ext == ".tpl"
+		})
 	}
-	if err := walk(p.MacroPaths, func(ext string) (fileKind, bool) {
-		return kindMacro, ext == ".sql" || ext == ".tpl"
-	}); err != nil {
-		return nil, err
+	if walkErr != nil {
+		failed.Store(true)
+	} else {
+		flush()
+	}
+	close(batches)
+	wg.Wait()
+	if walkErr != nil {
+		return nil, walkErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("load project: %w", err)
+	}
+	n := 0
+	for _, b := range sent {
+		n += len(b)
+	}
+	files := make([]found, 0, n)
+	for _, b := range sent {
+		files = append(files, b...)
 	}
 	// A folder listed twice (or nested paths) must not yield a file twice.
+	// The walk's order is nearly this one already.
 	sort.SliceStable(files, func(i, j int) bool { return files[i].rel < files[j].rel })
 	uniq := files[:0]
 	for i, f := range files {
@@ -273,67 +364,9 @@ func discover(ctx context.Context, root string, p *Project, set *Settings, have 
 		uniq = append(uniq, f)
 	}
 	files = uniq
-
-	// Each model, seed or test node is built (and its file hashed) right
-	// after the file is read, on the same goroutine; a fixed set of
-	// goroutines takes the files in turn.
-	errs := make([]error, len(files))
-	var next atomic.Int64
-	var failed atomic.Bool
-	var wg sync.WaitGroup
-	for range min(4*runtime.GOMAXPROCS(0), len(files)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var arena nodeArena // YAML nodes, reused from file to file
-			// project.yml's per-folder configuration, cached per folder:
-			// a goroutine takes files in turn, so mostly from one folder.
-			modelCfg, seedCfg, testCfg := newFolderConfigs(set.Models), newFolderConfigs(set.Seeds), newFolderConfigs(set.Tests)
-			for !failed.Load() && ctx.Err() == nil {
-				i := int(next.Add(1) - 1)
-				if i >= len(files) {
-					return
-				}
-				f := &files[i]
-				if fc, ok := have[f.rel]; ok {
-					f.text, f.sum = fc.Text, &fc.Sum
-				} else {
-					text, err := readFile(filepath.Join(root, filepath.FromSlash(f.rel)))
-					if err != nil {
-						errs[i] = fmt.Errorf("read %s: %w", f.rel, err)
-						failed.Store(true)
-						return
-					}
-					f.text = text
-				}
-				switch f.kind {
-				case kindModel:
-					f.node = nodeFromFile(p.Name, *f, Model)
-					f.node.BaseConfig = modelCfg.config(f.node.FQN)
-				case kindSeed:
-					f.node = nodeFromFile(p.Name, *f, Seed)
-					f.node.BaseConfig = seedCfg.config(f.node.FQN)
-				case kindTest:
-					f.node = nodeFromFile(p.Name, *f, Test)
-					f.node.BaseConfig = testCfg.config(f.node.FQN)
-				case kindProps:
-					f.props = &parsedProps{}
-					if parseProps(*f, f.props, &arena) {
-						arena.reset()
-					} else {
-						arena = nodeArena{}
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("load project: %w", err)
-	}
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	for _, f := range files {
+		if f.err != nil {
+			return nil, f.err
 		}
 	}
 	return files, nil

@@ -3,6 +3,7 @@ package project
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -231,5 +232,83 @@ func TestLoadFilesGiven(t *testing.T) {
 		if c.got != c.want {
 			t.Errorf("%s = %q, want %q", c.name, c.got, c.want)
 		}
+	}
+}
+
+// TestLoadWalk: the walk hands files to the readers in batches of 64; a
+// project of several batches loads every file once, in path order, with a
+// folder listed twice in model-paths and a file that cannot be read
+// named in the error.
+func TestLoadWalk(t *testing.T) {
+	cases := []struct {
+		name       string
+		modelPaths string
+		broken     bool // add models/f1/zz_broken.sql, a link to nothing
+		wantErr    string
+	}{
+		{"five folders", "[models]", false, ""},
+		{"a folder listed twice", "[models, models, models/f2]", false, ""},
+		{"a file that cannot be read", "[models]", true, "read models/f1/zz_broken.sql"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			write := func(name, text string) {
+				p := filepath.Join(dir, filepath.FromSlash(name))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			write("project.yml", "name: p\nmodel-paths: "+c.modelPaths+"\n")
+			var want []string
+			for f := 0; f < 5; f++ {
+				for m := 0; m < 70; m++ {
+					name := fmt.Sprintf("m%d_%02d", f, m)
+					write(fmt.Sprintf("models/f%d/%s.sql", f, name), "select "+name)
+					want = append(want, "model.p."+name)
+				}
+				write(fmt.Sprintf("models/f%d/props.yml", f), fmt.Sprintf("models:\n  - name: m%d_00\n    description: first of f%d\n", f, f))
+			}
+			if c.broken {
+				if err := os.Symlink(filepath.Join(dir, "nowhere"), filepath.Join(dir, "models", "f1", "zz_broken.sql")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			p, _, err := Load(context.Background(), dir, LoadOptions{})
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for id, n := range p.Nodes {
+				got = append(got, id)
+				if n.RawCode != "select "+n.Name {
+					t.Errorf("%s: code %q", id, n.RawCode)
+				}
+			}
+			sortStrings(got)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%d nodes, want %d", len(got), len(want))
+			}
+			var props []string
+			for _, f := range p.PropsFiles {
+				props = append(props, f.Path)
+			}
+			wantProps := []string{"models/f0/props.yml", "models/f1/props.yml", "models/f2/props.yml", "models/f3/props.yml", "models/f4/props.yml"}
+			if !reflect.DeepEqual(props, wantProps) {
+				t.Errorf("properties files %v, want %v", props, wantProps)
+			}
+			if d := p.Nodes["model.p.m3_00"].Description; d != "first of f3" {
+				t.Errorf("m3_00's description %q", d)
+			}
+		})
 	}
 }
