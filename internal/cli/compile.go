@@ -545,7 +545,7 @@ func printNodes(w io.Writer, e *compile.Engine, res selector.Result, output stri
 		}
 		bw.line(line)
 		if explain {
-			for _, why := range res.Why[id] {
+			for _, why := range res.Why(id) {
 				bw.line("    because " + why)
 			}
 		}

@@ -114,9 +114,18 @@ func TestSelect(t *testing.T) {
 				t.Errorf("warnings %q, want %q", res.Warnings, tc.warnings)
 			}
 			for _, id := range res.IDs {
-				if len(res.Why[id]) == 0 {
+				if len(res.Why(id)) == 0 {
 					t.Errorf("no reason for %s", id)
 				}
+			}
+			// A node left out has no reason, and neither has an id unknown.
+			for id := range p.Nodes {
+				if !slices.Contains(res.IDs, id) && res.Why(id) != nil {
+					t.Errorf("%s was not selected, yet Why gives %q", id, res.Why(id))
+				}
+			}
+			if res.Why("model.nowhere.x") != nil {
+				t.Errorf("Why of an unknown id is not nil")
 			}
 		})
 	}
@@ -191,7 +200,7 @@ func TestWhy(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := fixtureProject()
 			res := mustSelect(t, p, tc.spec, nil)
-			if got := res.Why[tc.id]; !slices.Equal(got, tc.want) {
+			if got := res.Why(tc.id); !slices.Equal(got, tc.want) {
 				t.Errorf("why %s = %q\nwant %q", tc.id, got, tc.want)
 			}
 		})
@@ -267,7 +276,7 @@ func FuzzSelect(f *testing.F) {
 				t.Fatalf("%q: %s out of order or unknown in %v", sel, id, res.IDs)
 			}
 			last = i
-			if len(res.Why[id]) == 0 {
+			if len(res.Why(id)) == 0 {
 				t.Fatalf("%q: no reason for %s", sel, id)
 			}
 		}

@@ -59,7 +59,7 @@ func TestSelectorsFile(t *testing.T) {
 		p := fixtureProject()
 		res := mustSelect(t, p, Spec{Selector: "silver_only"}, sel)
 		want := []string{"selector silver_only: matched tag:silver"}
-		if got := res.Why[modelID(so)]; !slices.Equal(got, want) {
+		if got := res.Why(modelID(so)); !slices.Equal(got, want) {
 			t.Errorf("why = %q, want %q", got, want)
 		}
 	})
@@ -68,7 +68,7 @@ func TestSelectorsFile(t *testing.T) {
 		res := mustSelect(t, p, Spec{Selector: "via_reference"}, sel)
 		want := []string{"selector via_reference: matched selector:silver_tables",
 			"selector silver_tables: matched tag:silver", "selector silver_tables: matched config.materialized:table"}
-		if got := res.Why[modelID(sc)]; !slices.Equal(got, want) {
+		if got := res.Why(modelID(sc)); !slices.Equal(got, want) {
 			t.Errorf("why = %q\nwant %q", got, want)
 		}
 	})
