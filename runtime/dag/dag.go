@@ -300,6 +300,27 @@ func (d *DAG) Parents(id string) []string { return d.names(d.parents, id) }
 // Children returns the direct children of id in topological order.
 func (d *DAG) Children(id string) []string { return d.names(d.children, id) }
 
+// AppendParents appends the direct parents of id, in topological order,
+// to dst (Parents without a new slice per call).
+func (d *DAG) AppendParents(dst []string, id string) []string {
+	return d.appendNames(dst, d.parents, id)
+}
+
+// AppendChildren appends the direct children of id, in topological
+// order, to dst.
+func (d *DAG) AppendChildren(dst []string, id string) []string {
+	return d.appendNames(dst, d.children, id)
+}
+
+func (d *DAG) appendNames(dst []string, adj [][]int32, id string) []string {
+	if i, ok := d.index[id]; ok {
+		for _, v := range adj[i] {
+			dst = append(dst, d.order[v])
+		}
+	}
+	return dst
+}
+
 func (d *DAG) names(adj [][]int32, id string) []string {
 	i, ok := d.index[id]
 	if !ok || len(adj[i]) == 0 {

@@ -55,6 +55,10 @@ func TestNeighbours(t *testing.T) {
 		{"unknown id", d.Children("nope"), nil},
 		{"ancestors of v", d.Ancestors("v"), []string{"z", "x", "y", "w"}},
 		{"descendants of x", d.Descendants("x"), []string{"w", "v"}},
+		{"parents of w appended after what is there", d.AppendParents([]string{"kept"}, "w"), []string{"kept", "x", "y"}},
+		{"children of z appended", d.AppendChildren(nil, "z"), []string{"x", "y"}},
+		{"children of a leaf appended: dst as is", d.AppendChildren([]string{"kept"}, "v"), []string{"kept"}},
+		{"parents of an unknown id appended: dst as is", d.AppendParents(nil, "nope"), nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

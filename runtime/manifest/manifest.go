@@ -344,7 +344,7 @@ func WriteReusing(w io.Writer, p *project.Project, d *dag.DAG, md Metadata, reus
 		return appendMacros(b, p)
 	})
 
-	graphMap := func(key string, f func(string) []string) {
+	graphMap := func(key string, f func([]string, string) []string) {
 		if d == nil {
 			add(segFixed, nil, func(b []byte) ([]byte, error) { return append(b, `,"`+key+`":{}`...), nil })
 			return
@@ -353,13 +353,15 @@ func WriteReusing(w io.Writer, p *project.Project, d *dag.DAG, md Metadata, reus
 		for first := 0; first < len(all); first += mapBlock {
 			last := min(first+mapBlock, len(all))
 			add(segGraph, nil, func(b []byte) ([]byte, error) {
+				var buf []string
 				for i := first; i < last; i++ {
 					if i > 0 {
 						b = append(b, ',')
 					}
 					b = appendMarshalString(b, all[i])
 					b = append(b, ':', '[')
-					for j, s := range f(all[i]) {
+					buf = f(buf[:0], all[i])
+					for j, s := range buf {
 						if j > 0 {
 							b = append(b, ',')
 						}
@@ -373,8 +375,8 @@ func WriteReusing(w io.Writer, p *project.Project, d *dag.DAG, md Metadata, reus
 		add(segFixed, nil, func(b []byte) ([]byte, error) { return append(b, '}'), nil })
 	}
 	if d != nil {
-		graphMap("parent_map", d.Parents)
-		graphMap("child_map", d.Children)
+		graphMap("parent_map", d.AppendParents)
+		graphMap("child_map", d.AppendChildren)
 	} else {
 		graphMap("parent_map", nil)
 		graphMap("child_map", nil)
