@@ -291,18 +291,20 @@ func appendKey(b []byte, first bool, k string) []byte {
 }
 
 func appendColumns(b []byte, cols []*project.Column) ([]byte, error) {
-	sorted := make([]*project.Column, 0, len(cols))
-	seen := make(map[string]bool, len(cols))
-	// A map keeps the last column of a name; keep the same semantics.
+	// By name; of two columns with one name, the last declared (as a map
+	// filled in order keeps): the list reversed, sorted stably, and each
+	// run of a name cut to its first.
+	var stack [16]*project.Column
+	sorted := stack[:0]
 	for i := len(cols) - 1; i >= 0; i-- {
-		if !seen[cols[i].Name] {
-			seen[cols[i].Name] = true
-			sorted = append(sorted, cols[i])
-		}
+		sorted = append(sorted, cols[i])
 	}
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
+	slices.SortStableFunc(sorted, func(x, y *project.Column) int { return strings.Compare(x.Name, y.Name) })
 	b = append(b, '{')
 	for i, c := range sorted {
+		if i > 0 && sorted[i-1].Name == c.Name {
+			continue
+		}
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -320,13 +322,13 @@ func appendColumns(b []byte, cols []*project.Column) ([]byte, error) {
 		}
 		b = appendStrings(b, tags)
 		b = appendKey(b, false, "meta")
-		var err error
-		meta := c.Meta
-		if meta == nil {
-			meta = map[string]any{}
-		}
-		if b, err = appendAny(b, meta); err != nil {
-			return nil, err
+		if len(c.Meta) == 0 {
+			b = append(b, "{}"...)
+		} else {
+			var err error
+			if b, err = appendAny(b, c.Meta); err != nil {
+				return nil, err
+			}
 		}
 		b = append(b, '}')
 	}

@@ -41,6 +41,13 @@ func TestAppendNodeMatchesEncodingJSON(t *testing.T) {
 			TestMetadata: &project.TestMetadata{Name: "accepted_values", Args: map[string]any{"values": []any{"a", 2.0}}, Column: "c", Model: "{{ get_where_subquery(ref('m')) }}"},
 			AttachedNode: "model.p.m", ColumnName: "c",
 		}},
+		{"columns declared twice, more than fit on the stack", &project.Node{
+			UniqueID: "model.p.dup", ResourceType: project.Model,
+			Columns: append([]*project.Column{
+				{Name: "a", Description: "first a"}, {Name: "c", Meta: map[string]any{"k": 1}}, {Name: "b"},
+				{Name: "a", Description: "second a", Tags: []string{"t"}}, {Name: "c", Description: "second c"},
+			}, manyColumns(20)...),
+		}},
 		{"test on a column, no arguments", &project.Node{
 			UniqueID: "test.p.nn", Name: "nn", ResourceType: project.Test,
 			TestMetadata: &project.TestMetadata{Name: "not_null", Column: "id\"x", Model: "{{ get_where_subquery(ref('m')) }}"},
@@ -191,4 +198,14 @@ func TestSortedIDs(t *testing.T) {
 			t.Errorf("%s: manifest differs from the one sorted here:\n got %s\nwant %s", c.name, got, want)
 		}
 	}
+}
+
+// manyColumns returns n columns named c00, c01, ... (in reverse, so that
+// sorting has work to do).
+func manyColumns(n int) []*project.Column {
+	out := make([]*project.Column, n)
+	for i := range out {
+		out[i] = &project.Column{Name: fmt.Sprintf("c%02d", n-1-i), Description: fmt.Sprint(i)}
+	}
+	return out
 }
