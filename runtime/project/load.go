@@ -210,6 +210,8 @@ func discover(ctx context.Context, root string, p *Project, set *Settings, have 
 		go func() {
 			defer wg.Done()
 			var arena nodeArena // YAML nodes, reused from file to file
+			files := newDirReader()
+			defer files.close()
 			// project.yml's per-folder configuration, cached per folder:
 			// a batch holds files of one folder or two.
 			modelCfg, seedCfg, testCfg := newFolderConfigs(set.Models), newFolderConfigs(set.Seeds), newFolderConfigs(set.Tests)
@@ -222,7 +224,7 @@ func discover(ctx context.Context, root string, p *Project, set *Settings, have 
 					if fc, ok := have[f.rel]; ok {
 						f.text, f.sum = fc.Text, &fc.Sum
 					} else {
-						text, err := readFile(filepath.Join(root, filepath.FromSlash(f.rel)))
+						text, err := files.read(filepath.Join(root, filepath.FromSlash(f.rel)))
 						if err != nil {
 							f.err = fmt.Errorf("read %s: %w", f.rel, err)
 							failed.Store(true)

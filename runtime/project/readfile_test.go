@@ -64,3 +64,43 @@ func TestReadFile(t *testing.T) {
 		}
 	})
 }
+
+// TestDirReader: files read through a folder's descriptor, folder after
+// folder and back, hold what was written; a missing file or folder is an
+// error naming the file.
+func TestDirReader(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{"a/1.sql": "select 1", "a/2.sql": "select 2", "b/1.sql": "select b1", "b/sub/x.yml": "models: []"}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := newDirReader()
+	defer r.close()
+	for _, c := range []struct {
+		name, wantErr string
+	}{
+		{"a/1.sql", ""}, {"a/2.sql", ""}, {"b/1.sql", ""}, {"a/1.sql", ""}, {"b/sub/x.yml", ""},
+		{"a/missing.sql", "missing.sql"},
+		{"a/2.sql", ""},
+		{"nofolder/x.sql", "nofolder"},
+		{"b/1.sql", ""},
+	} {
+		got, err := r.read(filepath.Join(dir, filepath.FromSlash(c.name)))
+		switch {
+		case c.wantErr != "":
+			if err == nil || !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), c.wantErr) {
+				t.Errorf("%s: error %v, want a not-exist error naming %s", c.name, err, c.wantErr)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case got != files[c.name]:
+			t.Errorf("%s: %q, want %q", c.name, got, files[c.name])
+		}
+	}
+}

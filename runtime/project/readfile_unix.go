@@ -4,8 +4,11 @@ package project
 
 import (
 	"io/fs"
+	"path/filepath"
 	"syscall"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // readFile returns the content of the file at path. It is os.ReadFile
@@ -13,11 +16,51 @@ import (
 // do without: os.Open also switches the descriptor to non-blocking mode
 // and back and tries to register it with the poller (five more calls per
 // file); here it is open, fstat, read and close.
-func readFile(path string) (string, error) {
+func readFile(path string) (string, error) { return readFileAt(atFDCWD, path, path) }
+
+// atFDCWD: openat resolves a relative name from the current folder, an
+// absolute one as is.
+const atFDCWD = unix.AT_FDCWD
+
+// dirReader reads files folder after folder through a descriptor of the
+// folder (openat): the kernel then resolves each file's name within the
+// folder instead of its whole path again. One goroutine uses it at a time.
+type dirReader struct {
+	dir string
+	fd  int // of dir; -1 when none is open
+}
+
+func newDirReader() *dirReader { return &dirReader{fd: -1} }
+
+// read returns the content of the file at path.
+func (r *dirReader) read(path string) (string, error) {
+	dir, name := filepath.Split(path)
+	if dir != r.dir || r.fd < 0 {
+		r.close()
+		fd, err := syscall.Open(dir, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC|oPath, 0)
+		if err != nil {
+			return readFile(path) // and its error, naming the file
+		}
+		r.dir, r.fd = dir, fd
+	}
+	return readFileAt(r.fd, name, path)
+}
+
+// close closes the folder's descriptor.
+func (r *dirReader) close() {
+	if r.fd >= 0 {
+		syscall.Close(r.fd)
+		r.fd = -1
+	}
+}
+
+// readFileAt is readFile of name in the folder open as dirfd; path names
+// the file in errors.
+func readFileAt(dirfd int, name, path string) (string, error) {
 	var fd int
 	var err error
 	for {
-		fd, err = syscall.Open(path, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+		fd, err = unix.Openat(dirfd, name, syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
 		if err != syscall.EINTR {
 			break
 		}
