@@ -335,9 +335,18 @@ func writeCompiled(dir string, nodes []*project.Node) error {
 	base := filepath.Dir(dir) // target/compiled
 	idxPath := filepath.Join(base, compiledIndexName)
 	idx := readCompiledIndex(idxPath)
+	// Each file's path, and the folders to create. dir is clean, and so
+	// is a path relative to the project (filepath.Rel made it): joined,
+	// only a path leading out of the project needs cleaning.
+	paths := make([]string, len(nodes))
 	dirs := map[string]bool{}
-	for _, n := range nodes {
-		dirs[filepath.Dir(filepath.Join(dir, filepath.FromSlash(n.OriginalFilePath)))] = true
+	for i, n := range nodes {
+		p := dir + string(filepath.Separator) + filepath.FromSlash(n.OriginalFilePath)
+		if strings.HasPrefix(n.OriginalFilePath, "..") {
+			p = filepath.Clean(p)
+		}
+		paths[i] = p
+		dirs[p[:strings.LastIndexByte(p, filepath.Separator)]] = true
 	}
 	dirList := make([]string, 0, len(dirs))
 	for d := range dirs {
@@ -359,15 +368,14 @@ func writeCompiled(dir string, nodes []*project.Node) error {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(nodes); i += workers {
-				n := nodes[i]
-				p := filepath.Join(dir, filepath.FromSlash(n.OriginalFilePath))
+				n, p, rel := nodes[i], paths[i], prefix+nodes[i].OriginalFilePath
 				h := textHash(n.CompiledCode)
-				same, racy := idx.unchanged(stats, prefix+n.OriginalFilePath, p, n.CompiledCode, h)
+				same, racy := idx.unchanged(stats, rel, p, n.CompiledCode, h)
 				if same {
 					// Unchanged since the last compile: leave the file alone.
 					if racy {
 						changed[i] = true
-						fresh[i] = idx.entries[prefix+n.OriginalFilePath]
+						fresh[i] = idx.entries[rel]
 					}
 					continue
 				}

@@ -5,6 +5,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -32,7 +33,11 @@ func openDirStats(dirs []string) *dirStats {
 // stat returns the size and modification time of the regular file at p,
 // ok false when it is missing or not a regular file.
 func (d *dirStats) stat(p string) (size, mtime int64, ok bool) {
-	fd, found := d.fds[filepath.Dir(p)]
+	cut := strings.LastIndexByte(p, filepath.Separator)
+	if cut < 0 {
+		cut = 0
+	}
+	fd, found := d.fds[p[:cut]]
 	if !found || fd < 0 {
 		st, err := os.Stat(p)
 		if err != nil || !st.Mode().IsRegular() {
@@ -42,7 +47,7 @@ func (d *dirStats) stat(p string) (size, mtime int64, ok bool) {
 	}
 	var st unix.Stat_t
 	for {
-		err := unix.Fstatat(fd, filepath.Base(p), &st, 0) // follows links, as os.Stat
+		err := unix.Fstatat(fd, p[cut+1:], &st, 0) // follows links, as os.Stat
 		if err == unix.EINTR {
 			continue
 		}
