@@ -316,3 +316,67 @@ func TestSortStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestGeneratedTestSQL: a generated test reads the relation it tests by
+// name, except an ephemeral model, which it reads through the model's CTE
+// (merged into the test's own WITH when it has one); sources likewise.
+// The expected SQL is written out by hand from the built-in tests'
+// templates.
+func TestGeneratedTestSQL(t *testing.T) {
+	dir := writeProject(t, map[string]string{
+		"project.yml":  "name: p\n",
+		"models/e.sql": "{{ config \"materialized\" \"ephemeral\" }}select 1 as id\n",
+		"models/m.sql": "select id from {{ ref \"e\" }}\n",
+		"models/schema.yml": `version: 2
+sources:
+  - name: raw
+    schema: landing
+    tables:
+      - name: t
+        columns:
+          - name: id
+            tests: [not_null]
+models:
+  - name: e
+    columns:
+      - name: id
+        tests: [not_null]
+  - name: m
+    columns:
+      - name: id
+        tests:
+          - relationships: {to: ref('e'), field: id}
+          - relationships:
+              to: source('raw', 't')
+              field: id
+          - relationships: {to: ref('m'), field: id}
+`,
+	})
+	e, err := Load(context.Background(), dir, duckTarget())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cte = "with __dbt__cte__e as (\nselect 1 as id\n)"
+	rel := func(from, to string) string {
+		return "with child as (\n    select id as from_field\n    from " + from + "\n    where id is not null\n),\n\n" +
+			"parent as (\n    select id as to_field\n    from " + to + "\n)\n\n" +
+			"select\n    from_field\nfrom child\nleft join parent\n    on child.from_field = parent.to_field\nwhere parent.to_field is null"
+	}
+	cases := []struct{ id, want string }{
+		{"test.p.not_null_e_id", cte + "\nselect id\nfrom __dbt__cte__e\nwhere id is null"},
+		{"test.p.source_not_null_raw_t_id", "select id\nfrom \"landing\".\"t\"\nwhere id is null"},
+		{"test.p.relationships_m_id__id__ref_e_", cte + "," + strings.TrimPrefix(rel(`"main"."m"`, "__dbt__cte__e"), "with")},
+		{"test.p.relationships_m_id__id__source_raw_t_", rel(`"main"."m"`, `"landing"."t"`)},
+		{"test.p.relationships_m_id__id__ref_m_", rel(`"main"."m"`, `"main"."m"`)},
+	}
+	for _, c := range cases {
+		n, ok := e.Project.Nodes[c.id]
+		if !ok {
+			t.Errorf("no node %s", c.id)
+			continue
+		}
+		if n.CompiledCode != c.want {
+			t.Errorf("%s:\n got %q\nwant %q", c.id, n.CompiledCode, c.want)
+		}
+	}
+}

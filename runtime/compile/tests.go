@@ -296,7 +296,7 @@ func (e *Engine) testNode(r *render.Renderer, tc *testCommon, d *testDecl) (*pro
 		cfg.Enabled = false // a test of a disabled model is disabled
 	}
 
-	model := d.target.mark
+	model := e.targetSQL(d.target)
 	if cfg.Where != "" {
 		model = "(select * from " + model + " where " + cfg.Where + ") dbt_subquery"
 	}
@@ -324,7 +324,7 @@ func (e *Engine) testNode(r *render.Renderer, tc *testCommon, d *testDecl) (*pro
 	} else {
 		var extra string
 		var err error
-		sql, extra, err = builtinTest(sp.Name, model, col, sp.Args)
+		sql, extra, err = builtinTest(sp.Name, model, col, sp.Args, e.toSQL)
 		if err != nil {
 			return nil, project.Errorf(sp.File, sp.Line, 0, "test %s on %s: %v", sp.Name, d.target.name, err)
 		}
@@ -582,20 +582,40 @@ func parseTo(to string) ([]string, [][2]string, error) {
 	return nil, nil, fmt.Errorf("to: %q is neither ref('model'), source('source', 'table') nor a model name", to)
 }
 
-func toMark(to string) string {
+// toSQL is what a relationships test reads for its `to`: the relation's
+// name, or a mark (for an ephemeral model, whose CTE substitution adds,
+// or a name that does not resolve, which testNode reports); "" when to
+// does not parse.
+func (e *Engine) toSQL(to string) string {
 	refs, srcs, err := parseTo(to)
 	if err != nil {
 		return ""
 	}
 	if len(refs) > 0 {
+		if m, ok := e.byName[refs[0]]; ok && m.Config.Materialized != project.MatEphemeral {
+			return e.RelationName(m.UniqueID)
+		}
 		return "\x00R" + refs[0] + "\x00"
+	}
+	if id := e.sourceID(srcs[0][0], srcs[0][1]); e.relations.get(id) != nil {
+		return e.RelationName(id)
 	}
 	return "\x00S" + srcs[0][0] + markSep + srcs[0][1] + "\x00"
 }
 
+// targetSQL is what a generated test reads for the model, seed or source
+// table it tests: the relation's name, known since configure, or for an
+// ephemeral model the mark that substitution turns into its CTE.
+func (e *Engine) targetSQL(t *testTarget) string {
+	if t.node != nil && t.node.Config.Materialized == project.MatEphemeral {
+		return t.mark
+	}
+	return e.RelationName(t.id)
+}
+
 // builtinTest compiles a built-in generic test to the query returning the
 // failing rows. extra is a relationships target to depend on.
-func builtinTest(name, model, col string, args map[string]any) (sql, extra string, err error) {
+func builtinTest(name, model, col string, args map[string]any, toSQL func(string) string) (sql, extra string, err error) {
 	needCol := func() error {
 		if col == "" {
 			return fmt.Errorf("declare it under a column (it tests one column)")
@@ -652,7 +672,7 @@ func builtinTest(name, model, col string, args map[string]any) (sql, extra strin
 		if !ok || field == "" {
 			return "", "", fmt.Errorf("needs `field:`, the referenced column")
 		}
-		mark := toMark(to)
+		mark := toSQL(to)
 		if mark == "" {
 			_, _, err := parseTo(to)
 			return "", "", err
