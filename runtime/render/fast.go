@@ -75,7 +75,8 @@ func (r *Renderer) fast(text string, st *State) (string, bool) {
 	b.Grow(len(text) + len(text)/2)
 	active := true
 	var stack []fastFrame
-	var args []fastArg
+	var argsBuf [8]fastArg // an action's words: on the stack, not allocated per model
+	args := argsBuf[:0]
 	for len(text) > 0 {
 		i := strings.Index(text, "{{")
 		if i < 0 {

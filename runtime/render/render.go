@@ -318,6 +318,7 @@ type Renderer struct {
 	// memo holds outputs of pure macros by name and literal arguments:
 	// models call the same macros with the same arguments over and over.
 	memo map[string]string
+	key  []byte // the memo key being looked up
 }
 
 // NewRenderer clones the macro set for one goroutine.
@@ -503,12 +504,17 @@ func (r *Renderer) include(name string, args []any) (string, error) {
 		return "", fmt.Errorf("include %q: macros nest deeper than %d; a macro probably includes itself", name, MaxIncludeDepth)
 	}
 	r.st.addMacro(name)
-	key, cacheable := "", r.env.pure[name]
+	cacheable := r.env.pure[name]
+	var key string
 	if cacheable {
-		key, cacheable = memoKey(name, args)
-		if out, ok := r.memo[key]; ok {
+		// The key is spelled into a buffer the Renderer keeps; the map
+		// lookup converts it without a copy, and only a miss makes it a
+		// string (before a nested include reuses the buffer).
+		r.key, cacheable = appendMemoKey(r.key[:0], name, args)
+		if out, ok := r.memo[string(r.key)]; ok {
 			return out, nil
 		}
+		key = string(r.key)
 	}
 	r.st.depth++
 	defer func() { r.st.depth-- }()
@@ -529,29 +535,29 @@ func (r *Renderer) include(name string, args []any) (string, error) {
 // maxMemo bounds a Renderer's macro memo.
 const maxMemo = 1 << 14
 
-// memoKey spells a macro call whose arguments are strings, ints or bools
-// (typed, so that "1" and 1 differ); ok is false for other arguments.
-func memoKey(name string, args []any) (string, bool) {
-	var b strings.Builder
-	b.WriteString(name)
+// appendMemoKey appends to b the spelling of a macro call whose arguments
+// are strings, ints or bools (typed, so that "1" and 1 differ); ok is
+// false for other arguments.
+func appendMemoKey(b []byte, name string, args []any) ([]byte, bool) {
+	b = append(b, name...)
 	for _, a := range args {
 		switch x := a.(type) {
 		case string:
-			b.WriteString("\x00s")
-			b.WriteString(strconv.Itoa(len(x)))
-			b.WriteByte(':')
-			b.WriteString(x)
+			b = append(b, "\x00s"...)
+			b = strconv.AppendInt(b, int64(len(x)), 10)
+			b = append(b, ':')
+			b = append(b, x...)
 		case int:
-			b.WriteString("\x00i")
-			b.WriteString(strconv.Itoa(x))
+			b = append(b, "\x00i"...)
+			b = strconv.AppendInt(b, int64(x), 10)
 		case bool:
-			b.WriteString("\x00b")
-			b.WriteString(strconv.FormatBool(x))
+			b = append(b, "\x00b"...)
+			b = strconv.AppendBool(b, x)
 		default:
-			return "", false
+			return b, false
 		}
 	}
-	return b.String(), true
+	return b, true
 }
 
 var (
