@@ -238,12 +238,10 @@ func (r *Renderer) fastCall(b *strings.Builder, cmd string, args []fastArg) bool
 		if !ok {
 			return false
 		}
-		rest := make([]any, len(args)-1)
-		for i, a := range args[1:] {
+		for _, a := range args[1:] {
 			if _, isList := a.val.([]any); isList {
 				return false
 			}
-			rest[i] = a.value()
 		}
 		if cmd == "dispatch" {
 			found := false
@@ -256,6 +254,30 @@ func (r *Renderer) fastCall(b *strings.Builder, cmd string, args []fastArg) bool
 			if !found {
 				return false
 			}
+		}
+		// A pure macro already called with these arguments: its output,
+		// without boxing the arguments for include (as include would find
+		// it: the same key).
+		if r.env.pure[name] && r.st.depth < MaxIncludeDepth {
+			key, ok := r.key[:0], true
+			key = append(key, name...)
+			for _, a := range args[1:] {
+				if a.isStr {
+					key = appendMemoString(key, a.str)
+				} else if key, ok = appendMemoArg(key, a.val); !ok {
+					break
+				}
+			}
+			r.key = key
+			if out, hit := r.memo[string(key)]; ok && hit {
+				r.st.addMacro(name)
+				b.WriteString(out)
+				return true
+			}
+		}
+		rest := make([]any, len(args)-1)
+		for i, a := range args[1:] {
+			rest[i] = a.value()
 		}
 		s, err := r.include(name, rest)
 		if err != nil {

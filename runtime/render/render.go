@@ -541,23 +541,36 @@ const maxMemo = 1 << 14
 func appendMemoKey(b []byte, name string, args []any) ([]byte, bool) {
 	b = append(b, name...)
 	for _, a := range args {
-		switch x := a.(type) {
-		case string:
-			b = append(b, "\x00s"...)
-			b = strconv.AppendInt(b, int64(len(x)), 10)
-			b = append(b, ':')
-			b = append(b, x...)
-		case int:
-			b = append(b, "\x00i"...)
-			b = strconv.AppendInt(b, int64(x), 10)
-		case bool:
-			b = append(b, "\x00b"...)
-			b = strconv.AppendBool(b, x)
-		default:
+		var ok bool
+		if b, ok = appendMemoArg(b, a); !ok {
 			return b, false
 		}
 	}
 	return b, true
+}
+
+// appendMemoArg appends one argument of a memo key; ok is false for an
+// argument that is not a string, an int or a bool.
+func appendMemoArg(b []byte, a any) ([]byte, bool) {
+	switch x := a.(type) {
+	case string:
+		return appendMemoString(b, x), true
+	case int:
+		b = append(b, "\x00i"...)
+		return strconv.AppendInt(b, int64(x), 10), true
+	case bool:
+		b = append(b, "\x00b"...)
+		return strconv.AppendBool(b, x), true
+	}
+	return b, false
+}
+
+// appendMemoString appends a string argument of a memo key.
+func appendMemoString(b []byte, s string) []byte {
+	b = append(b, "\x00s"...)
+	b = strconv.AppendInt(b, int64(len(s)), 10)
+	b = append(b, ':')
+	return append(b, s...)
 }
 
 var (
