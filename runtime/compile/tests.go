@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"crypto/md5"
 	"encoding/hex"
@@ -32,7 +33,8 @@ type testTarget struct {
 	refExpr string // ref('x') / source('s','t'), for test_metadata
 	modelKw string // test_metadata's kwargs.model, built once per target
 	tags    []string
-	node    *project.Node // the model or seed; nil for a source table
+	node    *project.Node          // the model or seed; nil for a source table
+	sql     atomic.Pointer[string] // targetSQL, once a test of it asked
 }
 
 type testDecl struct {
@@ -380,7 +382,7 @@ func (e *Engine) testNode(r *render.Renderer, tc *testCommon, d *testDecl) (*pro
 		Alias:            shortName,
 		RawCode:          rawCode,
 		CompiledCode:     sql,
-		Checksum:         project.Checksum(rawCode + d.target.id + n0(d.column) + string(kj)),
+		Checksum:         testChecksum(rawCode, d.target.id, n0(d.column), kj),
 		Config:           cfg,
 		Tags:             cfg.Tags,
 		Meta:             meta,
@@ -395,6 +397,18 @@ func (e *Engine) testNode(r *render.Renderer, tc *testCommon, d *testDecl) (*pro
 		n.ColumnName = d.column.Name
 	}
 	return n, nil
+}
+
+// testChecksum is the checksum of a generated test: of its raw code,
+// what it tests and its arguments, put together in a buffer on the stack
+// when they fit.
+func testChecksum(rawCode, target, column string, args []byte) string {
+	var buf [512]byte
+	b := append(buf[:0], rawCode...)
+	b = append(b, target...)
+	b = append(b, column...)
+	b = append(b, args...)
+	return project.Checksum(unsafe.String(unsafe.SliceData(b), len(b)))
 }
 
 func n0(c *project.Column) string {
@@ -607,10 +621,15 @@ func (e *Engine) toSQL(to string) string {
 // table it tests: the relation's name, known since configure, or for an
 // ephemeral model the mark that substitution turns into its CTE.
 func (e *Engine) targetSQL(t *testTarget) string {
-	if t.node != nil && t.node.Config.Materialized == project.MatEphemeral {
-		return t.mark
+	if s := t.sql.Load(); s != nil {
+		return *s // the target's other tests asked already
 	}
-	return e.RelationName(t.id)
+	s := t.mark
+	if t.node == nil || t.node.Config.Materialized != project.MatEphemeral {
+		s = e.RelationName(t.id)
+	}
+	t.sql.Store(&s)
+	return s
 }
 
 // builtinTest compiles a built-in generic test to the query returning the
