@@ -312,3 +312,15 @@ func TestLoadWalk(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultTestConfig: the configuration given to tests declared by name
+// alone is what ToConfig makes of no configuration at all.
+func TestDefaultTestConfig(t *testing.T) {
+	want, meta, err := ToConfig(nil, MatTest)
+	if err != nil || meta != nil {
+		t.Fatal(err, meta)
+	}
+	if got := defaultTestConfig(); !reflect.DeepEqual(got, want) {
+		t.Errorf("defaultTestConfig() = %+v, want %+v", got, want)
+	}
+}

@@ -2,6 +2,7 @@ package project
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -119,8 +120,8 @@ func parseTests(file string, nodes ...[]yaml.Node) ([]TestSpec, error) {
 					errs = append(errs, Errorf(file, n.Line, n.Column, "empty test name; write a test such as `- not_null`"))
 					continue
 				}
-				c, _, _ := ToConfig(nil, MatTest)
-				out = append(out, TestSpec{Name: stripNamespace(n.Value), Args: map[string]any{}, Config: c, File: file, Line: n.Line})
+				// No arguments (Args nil), the default configuration.
+				out = append(out, TestSpec{Name: stripNamespace(n.Value), Config: defaultTestConfig(), File: file, Line: n.Line})
 			case yaml.MappingNode:
 				if len(n.Content) != 2 {
 					errs = append(errs, Errorf(file, n.Line, n.Column, "a test is a name or a mapping with exactly one key (the test name), e.g. `- accepted_values: {values: [a, b]}`"))
@@ -173,6 +174,12 @@ func parseTests(file string, nodes ...[]yaml.Node) ([]TestSpec, error) {
 	return out, JoinErrors(errs, 20)
 }
 
+// defaultTestConfig is ToConfig(nil, MatTest): the configuration of a
+// test declared by its name alone, as most are.
+func defaultTestConfig() Config {
+	return Config{Enabled: true, Materialized: MatTest, Tags: []string{}}
+}
+
 func stripNamespace(name string) string {
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		return name[i+1:]
@@ -182,18 +189,17 @@ func stripNamespace(name string) string {
 
 func parseColumns(file string, cols []columnProps) ([]*Column, error) {
 	out := make([]*Column, 0, len(cols))
-	seen := map[string]int{}
 	var errs []error
-	for _, c := range cols {
+	for i, c := range cols {
 		if c.Name == "" {
 			errs = append(errs, Errorf(file, c.Line, 0, "a column without a name; add `name: <column>`"))
 			continue
 		}
-		if l, ok := seen[c.Name]; ok {
-			errs = append(errs, Errorf(file, c.Line, 0, "column %q is listed twice (also at line %d); merge the two entries", c.Name, l))
+		// A model lists a few columns: a scan finds an earlier one.
+		if j := slices.IndexFunc(cols[:i], func(p columnProps) bool { return p.Name == c.Name }); j >= 0 {
+			errs = append(errs, Errorf(file, c.Line, 0, "column %q is listed twice (also at line %d); merge the two entries", c.Name, cols[j].Line))
 			continue
 		}
-		seen[c.Name] = c.Line
 		tests, err := parseTests(file, c.Tests, c.DataTests)
 		if err != nil {
 			errs = append(errs, err)
