@@ -25,7 +25,8 @@ func fastYAMLIn(text string, arena *nodeArena) (doc *yaml.Node, ok bool) {
 	if strings.HasPrefix(text, "...") || strings.Contains(text, "\n---") || strings.Contains(text, "\n...") {
 		return nil, false
 	}
-	p := &fyParser{arena: arena}
+	p := &fyParser{arena: arena, stack: arena.stack[:0]}
+	defer func() { arena.stack = p.stack[:0] }()
 	if !p.split(text) {
 		return nil, false
 	}
@@ -49,6 +50,19 @@ type fyParser struct {
 	lines []fyLine
 	pos   int
 	arena *nodeArena
+	// stack holds the children of the block collections being read, the
+	// innermost last; each collection takes its own, exactly sized, from
+	// the arena when it ends (rather than growing a slice child by child).
+	stack []*yaml.Node
+}
+
+// children ends the collection whose children start at base on the stack:
+// they are copied out of it.
+func (p *fyParser) children(base int) []*yaml.Node {
+	out := p.arena.ptrs(len(p.stack) - base)
+	copy(out, p.stack[base:])
+	p.stack = p.stack[:base]
+	return out
 }
 
 // node returns a new node of the given kind, position and value, carved
@@ -70,6 +84,38 @@ type nodeArena struct {
 	cur   []yaml.Node
 	used  [][]yaml.Node // chunks filled since the last reset
 	free  [][]yaml.Node // chunks to hand out again
+	// The same for the nodes' Content slices.
+	curPtrs  []*yaml.Node
+	usedPtrs [][]*yaml.Node
+	freePtrs [][]*yaml.Node
+	stack    []*yaml.Node // the parser's stack, reused
+}
+
+// ptrChunk is the size of the chunks Content slices are carved from.
+const ptrChunk = 4096
+
+// ptrs returns a slice of n node pointers (its capacity n: an append
+// never runs into the next one).
+func (a *nodeArena) ptrs(n int) []*yaml.Node {
+	if n == 0 {
+		return nil
+	}
+	if n > ptrChunk/4 {
+		return make([]*yaml.Node, n) // a large collection: its own
+	}
+	if cap(a.curPtrs)-len(a.curPtrs) < n {
+		if a.curPtrs != nil {
+			a.usedPtrs = append(a.usedPtrs, a.curPtrs)
+		}
+		if k := len(a.freePtrs); k > 0 {
+			a.curPtrs, a.freePtrs = a.freePtrs[k-1][:0], a.freePtrs[:k-1]
+		} else {
+			a.curPtrs = make([]*yaml.Node, 0, ptrChunk)
+		}
+	}
+	l := len(a.curPtrs)
+	a.curPtrs = a.curPtrs[:l+n]
+	return a.curPtrs[l : l+n : l+n]
 }
 
 func (a *nodeArena) alloc() *yaml.Node {
@@ -98,6 +144,12 @@ func (a *nodeArena) reset() {
 	}
 	a.free = append(a.free, a.used...)
 	a.used = a.used[:0]
+	if a.curPtrs != nil {
+		a.usedPtrs = append(a.usedPtrs, a.curPtrs)
+		a.curPtrs = nil
+	}
+	a.freePtrs = append(a.freePtrs, a.usedPtrs...)
+	a.usedPtrs = a.usedPtrs[:0]
 }
 
 // plainText reports whether text is valid UTF-8 free of what the fast
@@ -202,9 +254,12 @@ func stripComment(s string) (string, bool) {
 // hasKey reports whether mapping m already has the scalar key k (a
 // duplicate key goes to yaml.v3 for its error). Mappings in properties
 // files have a handful of keys: a scan beats building a set.
-func hasKey(m *yaml.Node, k string) bool {
-	for i := 0; i < len(m.Content); i += 2 {
-		if m.Content[i].Value == k {
+func hasKey(m *yaml.Node, k string) bool { return hasKeyIn(m.Content, k) }
+
+// hasKeyIn reports whether the key/value list content has key k.
+func hasKeyIn(content []*yaml.Node, k string) bool {
+	for i := 0; i < len(content); i += 2 {
+		if content[i].Value == k {
 			return true
 		}
 	}
@@ -284,6 +339,7 @@ func splitKey(t string) (key, rest string, ok bool) {
 func (p *fyParser) mapping(indent int) (*yaml.Node, bool) {
 	first := p.lines[p.pos]
 	m := p.node(yaml.MappingNode, "!!map", "", first.num, first.indent+1)
+	base := len(p.stack)
 	for p.pos < len(p.lines) {
 		l := p.lines[p.pos]
 		if l.indent < indent {
@@ -299,7 +355,7 @@ func (p *fyParser) mapping(indent int) (*yaml.Node, bool) {
 		if !ok {
 			return nil, false
 		}
-		if key == "<<" || hasKey(m, key) || !isASCII(key) {
+		if key == "<<" || hasKeyIn(p.stack[base:], key) || !isASCII(key) {
 			// yaml.v3 counts columns in characters, the fast path in
 			// bytes: a non-ASCII key would shift its value's column.
 			return nil, false
@@ -331,14 +387,16 @@ func (p *fyParser) mapping(indent int) (*yaml.Node, bool) {
 				return nil, false // continuation lines of a multi-line scalar
 			}
 		}
-		m.Content = append(m.Content, kn, vn)
+		p.stack = append(p.stack, kn, vn)
 	}
+	m.Content = p.children(base)
 	return m, true
 }
 
 func (p *fyParser) seq(indent int) (*yaml.Node, bool) {
 	first := p.lines[p.pos]
 	s := p.node(yaml.SequenceNode, "!!seq", "", first.num, first.indent+1)
+	base := len(p.stack)
 	for p.pos < len(p.lines) {
 		l := p.lines[p.pos]
 		if l.indent != indent || !isSeqItem(l.text) {
@@ -371,8 +429,9 @@ func (p *fyParser) seq(indent int) (*yaml.Node, bool) {
 		if !ok {
 			return nil, false
 		}
-		s.Content = append(s.Content, item)
+		p.stack = append(p.stack, item)
 	}
+	s.Content = p.children(base)
 	return s, true
 }
 
