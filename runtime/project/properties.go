@@ -109,7 +109,14 @@ var testConfigKeys = map[string]bool{
 // parseTests reads a YAML test list: `- unique`, `- accepted_values: {values: [...]}`,
 // `- relationships: {to: ref('x'), field: id, config: {severity: warn}}`.
 func parseTests(file string, nodes ...[]yaml.Node) ([]TestSpec, error) {
-	var out []TestSpec
+	n := 0
+	for _, list := range nodes {
+		n += len(list)
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	out := make([]TestSpec, 0, n) // TestSpecs are large: no growing
 	var errs []error
 	for _, list := range nodes {
 		for i := range list {

@@ -12,7 +12,13 @@ func (b bitset) has(i int) bool {
 
 func (b *bitset) add(i int) {
 	w := i >> 6
-	if w >= len(*b) {
+	switch {
+	case w < len(*b):
+	case w < cap(*b): // room already: extend into it
+		old := len(*b)
+		*b = (*b)[:w+1]
+		clear((*b)[old:])
+	default:
 		grown := make(bitset, w+1, max(w+1, 2*len(*b)))
 		copy(grown, *b)
 		*b = grown

@@ -37,9 +37,9 @@ type universe struct {
 func newUniverse(p *project.Project, g Graph) *universe {
 	graphIDs := g.Nodes()
 	n := len(graphIDs) + len(p.Sources)
-	u := &universe{p: p, g: g, index: make(map[string]int, n),
+	u := &universe{p: p, g: g,
 		ids: make([]string, 0, n), node: make([]*project.Node, 0, n), src: make([]*project.Source, 0, n),
-		enabled: make(bitset, 0, n/64+1), graphLen: len(graphIDs)}
+		enabled: make(bitset, 0, n/64+1), sources: make(bitset, 0, n/64+1), graphLen: len(graphIDs)}
 	if ix, ok := g.(indexer); ok && len(graphIDs) > 0 && ix.Index(graphIDs[0]) == 0 &&
 		ix.Index(graphIDs[len(graphIDs)-1]) == len(graphIDs)-1 {
 		// The graph numbers its nodes in Nodes() order already: use its
@@ -49,6 +49,7 @@ func newUniverse(p *project.Project, g Graph) *universe {
 			u.add(id)
 		}
 	} else {
+		u.index = make(map[string]int, n)
 		for _, id := range graphIDs {
 			u.intern(id)
 		}
@@ -120,6 +121,9 @@ func (u *universe) intern(id string) int {
 		return i
 	}
 	i := u.add(id)
+	if u.index == nil {
+		u.index = map[string]int{} // ids the graph does not number
+	}
 	u.index[id] = i
 	return i
 }
