@@ -164,10 +164,13 @@ func newFolderConfigs(tree map[string]any) *folderConfigs {
 	return &folderConfigs{tree: tree, byDir: map[string]folderLevel{}}
 }
 
-// config returns what FolderConfig(f.tree, fqn) returns, in a new map.
+// config returns what FolderConfig(f.tree, fqn) returns. The map is
+// shared by the nodes of a folder (and by every node when the tree is
+// empty): it must not be modified; patchNode copies it before merging
+// YAML config into it.
 func (f *folderConfigs) config(fqn []string) map[string]any {
 	if len(f.tree) == 0 || len(fqn) == 0 {
-		return map[string]any{}
+		return emptyConfig
 	}
 	path := fqn
 	if _, ok := f.tree[fqn[0]].(map[string]any); !ok {
@@ -194,17 +197,21 @@ func (f *folderConfigs) config(fqn []string) map[string]any {
 		}
 		f.byDir[key] = lv
 	}
+	sub, ok := lv.node[last].(map[string]any) // a level named after the node
+	if !ok {
+		return lv.out
+	}
 	out := make(map[string]any, len(lv.out)+2)
 	for k, v := range lv.out {
 		out[k] = v
 	}
-	if lv.node != nil {
-		if sub, ok := lv.node[last].(map[string]any); ok {
-			applyLevel(out, sub)
-		}
-	}
+	applyLevel(out, sub)
 	return out
 }
+
+// emptyConfig is the base configuration of every node when project.yml
+// configures none; shared, never modified.
+var emptyConfig = map[string]any{}
 
 func applyLevel(out, level map[string]any) {
 	// Apply in sorted key order so that "+pre-hook" and "pre_hook" merge

@@ -324,3 +324,39 @@ func TestDefaultTestConfig(t *testing.T) {
 		t.Errorf("defaultTestConfig() = %+v, want %+v", got, want)
 	}
 }
+
+// TestYAMLConfigStaysOnItsNode: nodes of a folder share its project.yml
+// configuration; a config block in one's YAML entry changes that node
+// only, in either order of the files.
+func TestYAMLConfigStaysOnItsNode(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"project.yml":      "name: p\nmodels:\n  p:\n    +materialized: view\n    +tags: [all]\n",
+		"models/a.sql":     "select 1",
+		"models/b.sql":     "select 2",
+		"models/c.sql":     "select 3",
+		"models/props.yml": "models:\n  - name: b\n    config: {materialized: table, tags: [big]}\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, _, err := Load(context.Background(), dir, LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]map[string]any{
+		"a": {"materialized": "view", "tags": []string{"all"}},
+		"b": {"materialized": "table", "tags": []string{"all", "big"}},
+		"c": {"materialized": "view", "tags": []string{"all"}},
+	}
+	for name, w := range want {
+		if got := p.Nodes["model.p."+name].BaseConfig; !reflect.DeepEqual(got, w) {
+			t.Errorf("%s: base config %#v, want %#v", name, got, w)
+		}
+	}
+}

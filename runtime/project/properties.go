@@ -358,7 +358,15 @@ func patchNode(file string, kind ResourceType, m nodeProps, np *nodePatch, byNam
 	n.PatchPath = file
 	n.PatchLine = m.Line
 	n.Description = m.Description
-	MergeConfig(n.BaseConfig, np.config)
+	if len(np.config) > 0 {
+		// BaseConfig may be shared with the folder's other nodes.
+		base := make(map[string]any, len(n.BaseConfig)+len(np.config))
+		for k, v := range n.BaseConfig {
+			base[k] = v
+		}
+		MergeConfig(base, np.config)
+		n.BaseConfig = base
+	}
 	var errs []error
 	if np.colErr != nil {
 		errs = append(errs, np.colErr)
