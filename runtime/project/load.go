@@ -397,10 +397,16 @@ func nodeFromFile(project string, f found, rt ResourceType) *Node {
 	rel := strings.TrimPrefix(f.rel, f.root+"/")
 	name := path.Base(rel)
 	name = strings.TrimSuffix(name, path.Ext(name))
-	dirs := path.Dir(rel)
-	fqn := []string{project}
-	if dirs != "." {
-		fqn = append(fqn, strings.Split(dirs, "/")...)
+	// fqn: the project, the folders, the name; one allocation.
+	fqn := make([]string, 1, 2+strings.Count(rel, "/"))
+	fqn[0] = project
+	for dirs := rel; ; {
+		i := strings.IndexByte(dirs, '/')
+		if i < 0 {
+			break
+		}
+		fqn = append(fqn, dirs[:i])
+		dirs = dirs[i+1:]
 	}
 	fqn = append(fqn, name)
 	n := &Node{
