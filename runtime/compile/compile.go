@@ -181,17 +181,23 @@ func (e *Engine) configure(work []rendered) error {
 			errs = append(errs, w.cfgErr)
 		}
 	}
+	// Every node: the rendered ones (models and singular tests, sorted by
+	// unique id), then the seeds, configured here.
+	nodes := make([]*project.Node, len(work), len(e.Project.Nodes))
+	for i := range work {
+		nodes[i] = work[i].node
+	}
 	for _, n := range e.Project.Nodes {
 		if n.ResourceType == project.Seed {
 			if err := e.applyConfig(n, nil, project.MatSeed); err != nil {
 				errs = append(errs, err)
 			}
 			n.DependsOn.Macros = []string{}
+			nodes = append(nodes, n)
 		}
 	}
-	// Every node is configured: the relations go into their map on
-	// another goroutine while the names go into theirs and the refs are
-	// checked against them.
+	// The relations go into their map on another goroutine while the
+	// names go into theirs and the refs are checked against them.
 	relDone := make(chan struct{})
 	go func() {
 		defer close(relDone)
@@ -203,16 +209,16 @@ func (e *Engine) configure(work []rendered) error {
 			}
 			e.relations.set(id, adapter.Relation{Database: db, Schema: s.Schema, Identifier: s.Identifier})
 		}
-		for id, n := range e.Project.Nodes {
-			e.relations.set(id, nodeRelation(n))
+		for _, n := range nodes {
+			e.relations.set(n.UniqueID, nodeRelation(n))
 		}
 	}()
-	for _, n := range e.Project.Nodes {
+	for _, n := range nodes {
 		if n.ResourceType != project.Test {
 			e.byName[n.Name] = n
 		}
 	}
-	err := e.checkRefs()
+	err := e.checkRefs(work)
 	<-relDone
 	if err := project.JoinErrors(errs, maxErrors); err != nil {
 		return err
@@ -308,12 +314,14 @@ func (e *Engine) macroIDs(names []string) []string {
 	return out
 }
 
-// checkRefs reports refs to unknown models and undeclared sources, with
-// the position of the call and the closest names.
-func (e *Engine) checkRefs() error {
+// checkRefs reports refs to unknown models and undeclared sources in the
+// rendered nodes (seeds have none), with the position of the call and the
+// closest names.
+func (e *Engine) checkRefs(work []rendered) error {
 	var errs []error
-	var names []string // for "did you mean", sorted when first needed
-	for _, n := range e.Project.Nodes {
+	var names []string    // for "did you mean", sorted when first needed
+	for i := range work { // in unique id order: the errors come out in it
+		n := work[i].node
 		for _, r := range n.Refs {
 			if _, ok := e.byName[r]; ok {
 				continue

@@ -145,3 +145,29 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestRefErrorsInOrder: unknown refs in several models are reported in
+// the models' order, the same on every load.
+func TestRefErrorsInOrder(t *testing.T) {
+	files := map[string]string{}
+	var want []string
+	for _, m := range []string{"c", "d", "e", "f", "g", "h"} {
+		files["models/"+m+".sql"] = "select * from {{ ref \"no_" + m + "\" }}\n"
+		want = append(want, "models/"+m+".sql:1:18: ref \"no_"+m+"\"")
+	}
+	dir := writeProject(t, with(files))
+	for range 5 {
+		_, err := Load(context.Background(), dir, duckTarget())
+		if err == nil {
+			t.Fatal("Load succeeded")
+		}
+		msg, last := err.Error(), -1
+		for _, w := range want {
+			i := strings.Index(msg, w)
+			if i <= last {
+				t.Fatalf("%q missing or out of order in:\n%s", w, msg)
+			}
+			last = i
+		}
+	}
+}
