@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -49,5 +50,18 @@ func TestInjectCTEs(t *testing.T) {
 				t.Errorf("got\n%s\nwant\n%s", got, c.want)
 			}
 		})
+	}
+}
+
+// TestMarkResolverWriteRef: the mark the fast path writes for a ref is the
+// one Ref returns, which substitution reads.
+func TestMarkResolverWriteRef(t *testing.T) {
+	for _, name := range []string{"a", "silver_orders", "x.y"} {
+		var b strings.Builder
+		markResolver{}.WriteRef(&b, name)
+		want, _ := markResolver{}.Ref(name)
+		if b.String() != want {
+			t.Errorf("WriteRef(%q) = %q, Ref = %q", name, b.String(), want)
+		}
 	}
 }

@@ -29,6 +29,13 @@ func (markResolver) Ref(name string) (string, error) {
 	return "\x00R" + name + "\x00", nil
 }
 
+// WriteRef writes Ref's mark into b (render.RefWriter).
+func (markResolver) WriteRef(b *strings.Builder, name string) {
+	b.WriteString("\x00R")
+	b.WriteString(name)
+	b.WriteByte(markStart)
+}
+
 func (markResolver) Source(src, tbl string) (string, error) {
 	return "\x00S" + src + markSep + tbl + "\x00", nil
 }

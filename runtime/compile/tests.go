@@ -362,7 +362,7 @@ func (e *Engine) testNode(r *render.Renderer, tc *testCommon, d *testDecl) (*pro
 		deps = appendUniq(deps, id)
 	}
 
-	rawCode := "{{ test_" + sp.Name + "(**_dbt_generic_test_kwargs) }}"
+	rawCode := testRawCode(sp.Name)
 	kj := []byte("{}")
 	if len(sp.Args) > 0 {
 		var err error
@@ -397,6 +397,25 @@ func (e *Engine) testNode(r *render.Renderer, tc *testCommon, d *testDecl) (*pro
 		n.ColumnName = d.column.Name
 	}
 	return n, nil
+}
+
+// builtinRawCode is the raw code of each built-in generic test, spelled
+// once rather than for each of thousands of tests.
+var builtinRawCode = func() map[string]string {
+	m := map[string]string{}
+	for _, name := range []string{"not_null", "unique", "accepted_values", "relationships",
+		"expression_is_true", "unique_combination_of_columns", "accepted_range"} {
+		m[name] = "{{ test_" + name + "(**_dbt_generic_test_kwargs) }}"
+	}
+	return m
+}()
+
+// testRawCode is a generic test's raw code, as dbt writes it.
+func testRawCode(name string) string {
+	if s, ok := builtinRawCode[name]; ok {
+		return s
+	}
+	return "{{ test_" + name + "(**_dbt_generic_test_kwargs) }}"
 }
 
 // testChecksum is the checksum of a generated test: of its raw code,

@@ -153,6 +153,7 @@ func FolderConfig(tree map[string]any, fqn []string) map[string]any {
 type folderConfigs struct {
 	tree  map[string]any
 	byDir map[string]folderLevel
+	key   []byte // the folder key being looked up
 }
 
 type folderLevel struct {
@@ -180,9 +181,18 @@ func (f *folderConfigs) config(fqn []string) map[string]any {
 		return FolderConfig(f.tree, fqn)
 	}
 	dirs, last := path[:len(path)-1], path[len(path)-1]
-	key := strings.Join(fqn[:len(fqn)-1], "\x00")
-	lv, ok := f.byDir[key]
+	// The folder's key: its fqn joined, spelled into a kept buffer (the
+	// lookup converts it without a copy; only a new folder's is kept).
+	f.key = f.key[:0]
+	for i, seg := range fqn[:len(fqn)-1] {
+		if i > 0 {
+			f.key = append(f.key, 0)
+		}
+		f.key = append(f.key, seg...)
+	}
+	lv, ok := f.byDir[string(f.key)]
 	if !ok {
+		key := string(f.key)
 		lv.out = map[string]any{}
 		applyLevel(lv.out, f.tree)
 		lv.node = f.tree

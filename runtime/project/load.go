@@ -224,7 +224,8 @@ func discover(ctx context.Context, root string, p *Project, set *Settings, have 
 					if fc, ok := have[f.rel]; ok {
 						f.text, f.sum = fc.Text, &fc.Sum
 					} else {
-						text, err := files.read(filepath.Join(root, filepath.FromSlash(f.rel)))
+						// root is absolute and clean, rel clean (filepath.Rel).
+						text, err := files.read(root + string(filepath.Separator) + filepath.FromSlash(f.rel))
 						if err != nil {
 							f.err = fmt.Errorf("read %s: %w", f.rel, err)
 							failed.Store(true)

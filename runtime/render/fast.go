@@ -163,6 +163,10 @@ func (r *Renderer) fastCall(b *strings.Builder, cmd string, args []fastArg) bool
 		}
 		name, _ := str(len(args) - 1)
 		r.st.addRef(name)
+		if w, ok := r.st.Resolver.(RefWriter); ok {
+			w.WriteRef(b, name) // spelled into the output, no string of its own
+			break
+		}
 		s, err := r.st.Resolver.Ref(name)
 		if err != nil {
 			return false

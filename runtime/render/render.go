@@ -24,6 +24,13 @@ type Resolver interface {
 	This() (string, error)
 }
 
+// RefWriter is implemented by a Resolver that can write a ref's result
+// straight into the output; the fast path then spares a string per ref.
+// WriteRef must write exactly what Ref returns.
+type RefWriter interface {
+	WriteRef(b *strings.Builder, name string)
+}
+
 // State is what one render reads and records.
 type State struct {
 	Resolver      Resolver
