@@ -96,10 +96,10 @@ func Load(ctx context.Context, dir string, opts Options) (*Engine, error) {
 	// The graph is built while the marks are substituted: the one writes
 	// depends_on, the other compiled code, and the substitution needs no
 	// graph order. A cycle is reported before any substitution error.
-	ids := e.sortIDs()
+	sorted := e.sortIDs()
 	dagErr := make(chan error, 1)
-	go func() { dagErr <- e.buildDAGFrom(ids) }()
-	serr := e.substituteAll(ctx, ids)
+	go func() { dagErr <- e.buildDAGFrom(sorted) }()
+	serr := e.substituteAll(ctx, sorted)
 	if err := <-dagErr; err != nil {
 		return nil, err
 	}
@@ -397,23 +397,40 @@ func findCall(text, fn, arg string) (int, int) {
 // graph (nodes and sources).
 func (e *Engine) buildDAG() error { return e.buildDAGFrom(e.sortIDs()) }
 
-// sortIDs returns the unique ids of the nodes and sources, sorted, and
-// keeps them for the manifest.
-func (e *Engine) sortIDs() []string {
-	ids := make([]string, 0, len(e.Project.Nodes)+len(e.Project.Sources))
-	for id := range e.Project.Sources {
-		ids = append(ids, id)
-	}
-	for id := range e.Project.Nodes {
-		ids = append(ids, id)
-	}
-	ids = sortStrings(ids)
-	e.sortedIDs = ids
-	return ids
+// sortedNodes are the unique ids of the nodes and sources, sorted, with
+// the nodes (nil for a source) at the same positions: the graph and the
+// substitution walk them without looking each id up again.
+type sortedNodes struct {
+	ids   []string
+	nodes []*project.Node
 }
 
-// buildDAGFrom is buildDAG given the sorted ids.
-func (e *Engine) buildDAGFrom(ids []string) error {
+// sortIDs sorts the nodes and sources by unique id and keeps the ids for
+// the manifest.
+func (e *Engine) sortIDs() sortedNodes {
+	type idNode struct {
+		id string
+		n  *project.Node
+	}
+	l := make([]idNode, 0, len(e.Project.Nodes)+len(e.Project.Sources))
+	for id := range e.Project.Sources {
+		l = append(l, idNode{id, nil})
+	}
+	for id, n := range e.Project.Nodes {
+		l = append(l, idNode{id, n})
+	}
+	l = parallelSort(l, func(a, b idNode) int { return strings.Compare(a.id, b.id) })
+	out := sortedNodes{ids: make([]string, len(l)), nodes: make([]*project.Node, len(l))}
+	for i, x := range l {
+		out.ids[i], out.nodes[i] = x.id, x.n
+	}
+	e.sortedIDs = out.ids
+	return out
+}
+
+// buildDAGFrom is buildDAG given the sorted nodes.
+func (e *Engine) buildDAGFrom(sorted sortedNodes) error {
+	ids := sorted.ids
 	parents := make([][]string, len(ids))
 	var wg sync.WaitGroup
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(ids)/2048))
@@ -424,8 +441,8 @@ func (e *Engine) buildDAGFrom(ids []string) error {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(ids); i += workers {
-				n, ok := e.Project.Nodes[ids[i]]
-				if !ok {
+				n := sorted.nodes[i]
+				if n == nil {
 					continue // a source
 				}
 				deps := n.DependsOn.Nodes
@@ -459,24 +476,25 @@ func (e *Engine) buildDAGFrom(ids []string) error {
 	return nil
 }
 
-// sortStrings sorts l, its two halves on two goroutines then merged: a
-// 10,000-model project has 30,000 unique ids sharing long prefixes.
-func sortStrings(l []string) []string {
+// parallelSort sorts l by cmp (not stably), its two halves on two
+// goroutines then merged: a 10,000-model project has 30,000 unique ids
+// sharing long prefixes.
+func parallelSort[T any](l []T, cmp func(a, b T) int) []T {
 	if len(l) < 4096 || runtime.GOMAXPROCS(0) < 2 {
-		slices.Sort(l)
+		slices.SortFunc(l, cmp)
 		return l
 	}
 	a, b := l[:len(l)/2], l[len(l)/2:]
 	done := make(chan struct{})
 	go func() {
-		slices.Sort(a)
+		slices.SortFunc(a, cmp)
 		close(done)
 	}()
-	slices.Sort(b)
+	slices.SortFunc(b, cmp)
 	<-done
-	out := make([]string, 0, len(l))
+	out := make([]T, 0, len(l))
 	for len(a) > 0 && len(b) > 0 {
-		if b[0] < a[0] {
+		if cmp(b[0], a[0]) < 0 {
 			out, b = append(out, b[0]), b[1:]
 		} else {
 			out, a = append(out, a[0]), a[1:]

@@ -311,7 +311,7 @@ func TestSortStrings(t *testing.T) {
 		}
 		want := slices.Clone(l)
 		slices.Sort(want)
-		if got := sortStrings(l); !slices.Equal(got, want) {
+		if got := parallelSort(l, strings.Compare); !slices.Equal(got, want) {
 			t.Errorf("n=%d: not sorted as slices.Sort sorts", n)
 		}
 	}

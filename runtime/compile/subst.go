@@ -225,16 +225,17 @@ func skipComments(s string) int {
 	return i
 }
 
-// substituteAll replaces marks in the compiled code of every node of ids
-// (sorted unique ids; sources are skipped): ephemeral models first, whose
-// bodies with marks replaced the others' CTEs are built from, then
-// everything else in parallel. It needs no graph: an ephemeral body names
-// the ephemeral models it reads, it does not include them.
-func (e *Engine) substituteAll(ctx context.Context, ids []string) error {
+// substituteAll replaces marks in the compiled code of every node of
+// sorted (sources are skipped): ephemeral models first, whose bodies with
+// marks replaced the others' CTEs are built from, then everything else in
+// parallel. It needs no graph: an ephemeral body names the ephemeral
+// models it reads, it does not include them.
+func (e *Engine) substituteAll(ctx context.Context, sorted sortedNodes) error {
 	e.ephs = map[string]ephemeralInfo{}
-	for _, id := range ids {
-		n, ok := e.Project.Nodes[id]
-		if !ok || n.Config.Materialized != project.MatEphemeral || n.ResourceType != project.Model {
+	ids := sorted.ids
+	for i, id := range ids {
+		n := sorted.nodes[i]
+		if n == nil || n.Config.Materialized != project.MatEphemeral || n.ResourceType != project.Model {
 			continue
 		}
 		body, deps, err := e.replaceMarks(n.CompiledCode, n)
@@ -256,9 +257,9 @@ func (e *Engine) substituteAll(ctx context.Context, ids []string) error {
 				if i >= len(ids) {
 					return
 				}
-				n, ok := e.Project.Nodes[ids[i]]
-				if !ok {
-					continue
+				n := sorted.nodes[i]
+				if n == nil {
+					continue // a source
 				}
 				if info, ok := e.ephs[n.UniqueID]; ok {
 					n.CompiledCode = info.body
