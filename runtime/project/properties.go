@@ -307,7 +307,6 @@ func parseProps(f found, pp *parsedProps, arena *nodeArena) (reusable bool) {
 // that read each); it declares the sources.
 func applyProperties(p *Project, set *Settings, files []found, byName map[string]*Node) error {
 	var errs []error
-	patched := make(map[string]bool, len(byName)) // unique ids given properties
 	for _, f := range files {
 		pp := f.props
 		if pp.err != nil {
@@ -315,12 +314,12 @@ func applyProperties(p *Project, set *Settings, files []found, byName map[string
 			continue
 		}
 		for i, m := range pp.doc.Models {
-			if err := patchNode(pp.file, Model, m, &pp.models[i], byName, patched); err != nil {
+			if err := patchNode(pp.file, Model, m, &pp.models[i], byName); err != nil {
 				errs = append(errs, err)
 			}
 		}
 		for i, m := range pp.doc.Seeds {
-			if err := patchNode(pp.file, Seed, m, &pp.seeds[i], byName, patched); err != nil {
+			if err := patchNode(pp.file, Seed, m, &pp.seeds[i], byName); err != nil {
 				errs = append(errs, err)
 			}
 		}
@@ -333,7 +332,7 @@ func applyProperties(p *Project, set *Settings, files []found, byName map[string
 	return JoinErrors(errs, 20)
 }
 
-func patchNode(file string, kind ResourceType, m nodeProps, np *nodePatch, byName map[string]*Node, patched map[string]bool) error {
+func patchNode(file string, kind ResourceType, m nodeProps, np *nodePatch, byName map[string]*Node) error {
 	if m.Name == "" {
 		return Errorf(file, m.Line, 0, "a %s entry without a name; add `name: <%s name>`", kind, kind)
 	}
@@ -351,10 +350,9 @@ func patchNode(file string, kind ResourceType, m nodeProps, np *nodePatch, byNam
 		return Errorf(file, m.Line, 0, "%s %q is described here but there is no %s/**/%s%s%s; fix the name or add the file",
 			kind, m.Name, folder, m.Name, ext, hint)
 	}
-	if patched[n.UniqueID] {
+	if n.PatchPath != "" { // a node from a file has none until described
 		return Errorf(file, m.Line, 0, "%s %q is already described at %s:%d; keep one entry", kind, m.Name, n.PatchPath, n.PatchLine)
 	}
-	patched[n.UniqueID] = true
 	n.PatchPath = file
 	n.PatchLine = m.Line
 	n.Description = m.Description
