@@ -143,11 +143,7 @@ func TestLoadProjectSettings(t *testing.T) {
 		"macros/x.sql":          "{{ define \"x\" }}{{ end }}",
 		"selectors.yml":         "selectors: []\n",
 	}
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		os.WriteFile(p, []byte(text), 0o644)
-	}
+	writeFiles(t, dir, files)
 	p, _, err := Load(context.Background(), dir, LoadOptions{Vars: map[string]any{"b": "override"}})
 	if err != nil {
 		t.Fatal(err)
@@ -179,6 +175,21 @@ func TestLoadProjectSettings(t *testing.T) {
 	}
 }
 
+// writeFiles writes each file (a slash path under dir) with its text,
+// creating folders.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func sortStrings(s []string) {
 	for i := 1; i < len(s); i++ {
 		for j := i; j > 0 && s[j] < s[j-1]; j-- {
@@ -191,20 +202,12 @@ func sortStrings(s []string) {
 // (text and checksum), not read again; a file it lacks is read from disk.
 func TestLoadFilesGiven(t *testing.T) {
 	dir := t.TempDir()
-	for name, text := range map[string]string{
+	writeFiles(t, dir, map[string]string{
 		"project.yml":      "name: p\nprofile: p\n",
 		"models/a.sql":     "select 1 as on_disk",
 		"models/b.sql":     "select 2 as on_disk",
 		"models/props.yml": "models:\n  - name: a\n    description: from disk\n",
-	} {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	given := "select 1 as given"
 	props := "models:\n  - name: a\n    description: given\n"
 	// The sum of given as sha256sum prints it (printf ... | sha256sum).
@@ -253,15 +256,7 @@ func TestLoadWalk(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			write := func(name, text string) {
-				p := filepath.Join(dir, filepath.FromSlash(name))
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
+			write := func(name, text string) { writeFiles(t, dir, map[string]string{name: text}) }
 			write("project.yml", "name: p\nmodel-paths: "+c.modelPaths+"\n")
 			var want []string
 			for f := 0; f < 5; f++ {
@@ -327,24 +322,16 @@ func TestDefaultTestConfig(t *testing.T) {
 
 // TestYAMLConfigStaysOnItsNode: nodes of a folder share its project.yml
 // configuration; a config block in one's YAML entry changes that node
-// only, in either order of the files.
+// only: neither the node read before it (a) nor the one after (c).
 func TestYAMLConfigStaysOnItsNode(t *testing.T) {
 	dir := t.TempDir()
-	for name, text := range map[string]string{
+	writeFiles(t, dir, map[string]string{
 		"project.yml":      "name: p\nmodels:\n  p:\n    +materialized: view\n    +tags: [all]\n",
 		"models/a.sql":     "select 1",
 		"models/b.sql":     "select 2",
 		"models/c.sql":     "select 3",
 		"models/props.yml": "models:\n  - name: b\n    config: {materialized: table, tags: [big]}\n",
-	} {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	})
 	p, _, err := Load(context.Background(), dir, LoadOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -71,15 +71,7 @@ func TestReadFile(t *testing.T) {
 func TestDirReader(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{"a/1.sql": "select 1", "a/2.sql": "select 2", "b/1.sql": "select b1", "b/sub/x.yml": "models: []"}
-	for name, text := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeFiles(t, dir, files)
 	r := newDirReader()
 	defer r.close()
 	for _, c := range []struct {
