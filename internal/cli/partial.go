@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"os"
+	"path/filepath"
 
+	"github.com/techstore-analytics/techstore/runtime/atomicfile"
 	"github.com/techstore-analytics/techstore/runtime/compile"
 	"github.com/techstore-analytics/techstore/runtime/partial"
 )
@@ -28,6 +30,10 @@ func (a *App) loadProject(ctx context.Context, opts compile.Options) (*compile.E
 // since (then only its generated_at would change), and records it.
 func (a *App) writeManifest(e *compile.Engine, path string) error {
 	if partial.ManifestUpToDate(path, a.parse) {
+		// Neither the manifest nor the cache is written again: delete
+		// what their last writes left (atomicfile.Replace).
+		atomicfile.RemoveOld(path)
+		atomicfile.RemoveOld(filepath.Join(filepath.Dir(path), partial.FileName))
 		return nil
 	}
 	// After an edit of a few models, the unchanged parts are copied from

@@ -292,3 +292,37 @@ func TestEditedModelCompile(t *testing.T) {
 }
 
 var generatedAt = regexp.MustCompile(`"generated_at":"[^"]*"`)
+
+// TestOldContentsRemoved: a compile that writes the manifest anew leaves
+// the previous one beside it (atomicfile.Replace); the next compile
+// deletes it, whether it writes the manifest again or finds it up to
+// date.
+func TestOldContentsRemoved(t *testing.T) {
+	dir := copyShop(t)
+	olds := func() []string {
+		l, err := filepath.Glob(filepath.Join(dir, "target", ".*.old"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	steps := []struct {
+		name    string
+		args    []string
+		wantOld bool // old contents left in target/ afterwards
+	}{
+		{"first compile: nothing to keep", nil, false},
+		{"a full load rewrites the manifest: the old one is kept", []string{"--no-partial-parse"}, true},
+		{"the cache is used, the manifest written again: the older one deleted, the last kept", nil, true},
+		{"nothing written: the last old ones deleted", nil, false},
+	}
+	for _, s := range steps {
+		args := append([]string{"compile", "--project-dir", dir}, s.args...)
+		if _, _, err := run(t, args...); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if got := olds(); (len(got) > 0) != s.wantOld || len(got) > 2 {
+			t.Errorf("%s: old contents %v, want some (at most a manifest and a cache): %v", s.name, got, s.wantOld)
+		}
+	}
+}

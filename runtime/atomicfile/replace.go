@@ -25,8 +25,9 @@ const oldSuffix = ".old"
 // a plain rename where that is not available) and keeps the old content
 // as ".<base>-*.old" beside path. The next Replace of path deletes it on
 // another goroutine while fill runs, when a 2-core machine has a core to
-// spare. So path's folder holds the previous content until then: one
-// more file of path's size.
+// spare (a command that leaves path as it is calls RemoveOld). So path's
+// folder holds the previous content until then: one more file of path's
+// size.
 //
 // Like a plain rename without fsync, a crash soon after may leave path
 // empty or short (ext4's rename heuristic narrowed that window for
@@ -64,6 +65,11 @@ func Replace(path string, perm fs.FileMode, fill func(w io.Writer) error) error 
 		return nil
 	})
 }
+
+// RemoveOld deletes the old contents Replace left beside path, for a
+// command that does not write path this time (it would delete them
+// itself otherwise).
+func RemoveOld(path string) { removeOld(filepath.Dir(path), filepath.Base(path)) }
 
 // removeOld deletes the old contents Replace left beside dir/base.
 func removeOld(dir, base string) {
