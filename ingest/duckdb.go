@@ -9,8 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
+
+	duckadapter "github.com/techstore-analytics/techstore/runtime/adapter/duckdb"
 )
 
 // Options are the load options shared by every target.
@@ -56,7 +59,17 @@ func loadDuckDB(ctx context.Context, path string, cfg Config, o Options, wrap fu
 			return Report{}, fmt.Errorf("create warehouse folder: %w", err)
 		}
 	}
-	db, err := sql.Open("duckdb", path)
+	// Another process may hold the file a moment (the server reloading
+	// after a run): wait for it as build does.
+	var db *sql.DB
+	err = duckadapter.WaitLock(ctx, path, 2*time.Second, func() (err error) {
+		db, err = sql.Open("duckdb", path)
+		return err
+	})
+	var le *duckadapter.LockedError
+	if errors.As(err, &le) {
+		return Report{}, le
+	}
 	if err != nil {
 		return Report{}, fmt.Errorf("open duckdb %s: %w", path, err)
 	}

@@ -114,6 +114,37 @@ func (e *LockedError) Error() string {
 
 func (e *LockedError) Unwrap() error { return e.Err }
 
+// WaitLock runs open until it succeeds or fails for another reason than
+// the file's lock being held by another process, retrying every 100 ms
+// for up to wait: `techstore serve` holds the file for ~0.1 s each time
+// it reloads after a run. When the lock is still held after wait, the
+// error is a *LockedError naming path and, when DuckDB says, the process.
+func WaitLock(ctx context.Context, path string, wait time.Duration, open func() error) error {
+	deadline := time.Now().Add(wait)
+	for {
+		err := open()
+		if err == nil {
+			return nil
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, "Could not set lock") && !strings.Contains(msg, "Conflicting lock") {
+			return err
+		}
+		if time.Now().After(deadline) {
+			le := &LockedError{Path: path, Err: err}
+			if m := lockPIDRe.FindStringSubmatch(msg); m != nil {
+				le.PID = m[1]
+			}
+			return le
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("open warehouse file %s: %w", path, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 var lockPIDRe = regexp.MustCompile(`(?i)\(PID (\d+)\)`)
 
 // Options tune Open beyond the profile.
@@ -179,29 +210,19 @@ func OpenWith(ctx context.Context, cfg adapter.Config, opt Options) (*Adapter, e
 			return nil
 		}
 	}
-	deadline := time.Now().Add(opt.LockWait)
 	var conn *duckdbdrv.Connector
-	for {
+	err = WaitLock(ctx, path, opt.LockWait, func() (err error) {
 		conn, err = duckdbdrv.NewConnector(dsn, initConn)
-		if err == nil {
-			break
-		}
-		msg := err.Error()
-		if !strings.Contains(msg, "Could not set lock") && !strings.Contains(msg, "Conflicting lock") {
-			return nil, fmt.Errorf("open warehouse file %s: %w", path, err)
-		}
-		if time.Now().After(deadline) {
-			le := &LockedError{Path: path, Err: err}
-			if m := lockPIDRe.FindStringSubmatch(msg); m != nil {
-				le.PID = m[1]
-			}
-			return nil, le
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("open warehouse file %s: %w", path, ctx.Err())
-		case <-time.After(100 * time.Millisecond):
-		}
+		return err
+	})
+	var le *LockedError
+	switch {
+	case errors.As(err, &le):
+		return nil, le
+	case err != nil && ctx.Err() != nil:
+		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("open warehouse file %s: %w", path, err)
 	}
 	a := &Adapter{Dialect: Dialect{Catalog: catalogName(path)}, db: sql.OpenDB(conn), path: path}
 	if !opt.ReadOnly {
