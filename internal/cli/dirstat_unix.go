@@ -17,10 +17,15 @@ type dirStats struct {
 	fds map[string]int // folder -> descriptor (O_PATH); -1 when it could not be opened
 }
 
-// openDirStats opens the folders (all of them existing).
+// maxDirFDs bounds the folder descriptors held at once: a project of
+// thousands of folders must not run the process out of descriptors. Files
+// in the folders beyond it are stat'ed by path.
+var maxDirFDs = 256
+
+// openDirStats opens the folders (all of them existing), up to maxDirFDs.
 func openDirStats(dirs []string) *dirStats {
-	d := &dirStats{fds: make(map[string]int, len(dirs))}
-	for _, dir := range dirs {
+	d := &dirStats{fds: make(map[string]int, min(len(dirs), maxDirFDs))}
+	for _, dir := range dirs[:min(len(dirs), maxDirFDs)] {
 		fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 		if err != nil {
 			fd = -1
