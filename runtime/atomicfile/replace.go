@@ -47,9 +47,7 @@ func Replace(path string, perm fs.FileMode, fill func(w io.Writer) error) error 
 			// swapped out, then deleted): rename, which fails on a folder.
 			return os.Rename(tmp, path)
 		}
-		switch err := exchange(tmp, path); {
-		case err == nil:
-		default:
+		if err := exchange(tmp, path); err != nil {
 			// No RENAME_EXCHANGE on this system or file system, or path
 			// went away meanwhile.
 			return os.Rename(tmp, path)
