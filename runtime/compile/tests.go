@@ -130,6 +130,14 @@ func (e *Engine) planTests() *testPlan {
 		}
 		tc.parts[f] = parts
 	}
+	// The raw code of each kind of test, spelled once for its tests.
+	tc.rawCode = map[string]string{}
+	for i := range decls {
+		name := decls[i].spec.Name
+		if _, ok := tc.rawCode[name]; !ok {
+			tc.rawCode[name] = "{{ test_" + name + "(**_dbt_generic_test_kwargs) }}"
+		}
+	}
 	// Without per-folder test configuration, a test with no config of
 	// its own and no tags has the same configuration as any other such
 	// test: worked out once, by the same code as the others.
@@ -219,6 +227,7 @@ type testCommon struct {
 	parts    map[string][]string // declaring file -> folders of the fqn
 	plain    project.Config      // the configuration of a plain test (see hasPlain)
 	hasPlain bool                // no per-folder test config: plain is valid
+	rawCode  map[string]string   // test name -> raw code, as dbt writes it
 }
 
 // testConfig merges a test's configuration: project.yml's per-folder
@@ -362,7 +371,7 @@ func (e *Engine) testNode(r *render.Renderer, tc *testCommon, d *testDecl) (*pro
 		deps = appendUniq(deps, id)
 	}
 
-	rawCode := testRawCode(sp.Name)
+	rawCode := tc.rawCode[sp.Name]
 	kj := []byte("{}")
 	if len(sp.Args) > 0 {
 		var err error
@@ -397,25 +406,6 @@ func (e *Engine) testNode(r *render.Renderer, tc *testCommon, d *testDecl) (*pro
 		n.ColumnName = d.column.Name
 	}
 	return n, nil
-}
-
-// builtinRawCode is the raw code of each built-in generic test, spelled
-// once rather than for each of thousands of tests.
-var builtinRawCode = func() map[string]string {
-	m := map[string]string{}
-	for _, name := range []string{"not_null", "unique", "accepted_values", "relationships",
-		"expression_is_true", "unique_combination_of_columns", "accepted_range"} {
-		m[name] = "{{ test_" + name + "(**_dbt_generic_test_kwargs) }}"
-	}
-	return m
-}()
-
-// testRawCode is a generic test's raw code, as dbt writes it.
-func testRawCode(name string) string {
-	if s, ok := builtinRawCode[name]; ok {
-		return s
-	}
-	return "{{ test_" + name + "(**_dbt_generic_test_kwargs) }}"
 }
 
 // testChecksum is the checksum of a generated test: of its raw code,
