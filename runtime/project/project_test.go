@@ -308,18 +308,6 @@ func TestLoadWalk(t *testing.T) {
 	}
 }
 
-// TestDefaultTestConfig: the configuration given to tests declared by name
-// alone is what ToConfig makes of no configuration at all.
-func TestDefaultTestConfig(t *testing.T) {
-	want, meta, err := ToConfig(nil, MatTest)
-	if err != nil || meta != nil {
-		t.Fatal(err, meta)
-	}
-	if got := defaultTestConfig(); !reflect.DeepEqual(got, want) {
-		t.Errorf("defaultTestConfig() = %+v, want %+v", got, want)
-	}
-}
-
 // TestYAMLConfigStaysOnItsNode: nodes of a folder share its project.yml
 // configuration; a config block in one's YAML entry changes that node
 // only: neither the node read before it (a) nor the one after (c).

@@ -181,11 +181,12 @@ func parseTests(file string, nodes ...[]yaml.Node) ([]TestSpec, error) {
 	return out, JoinErrors(errs, 20)
 }
 
-// defaultTestConfig is ToConfig(nil, MatTest): the configuration of a
-// test declared by its name alone, as most are.
-func defaultTestConfig() Config {
-	return Config{Enabled: true, Materialized: MatTest, Tags: []string{}}
-}
+// defaultTestConfig is the configuration of a test declared by its name
+// alone, as most are: ToConfig of no configuration, worked out once (its
+// Tags slice is empty, so sharing it is safe).
+func defaultTestConfig() Config { return defaultTest }
+
+var defaultTest, _, _ = ToConfig(nil, MatTest)
 
 func stripNamespace(name string) string {
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
