@@ -17,7 +17,7 @@ func TestChunkReader(t *testing.T) {
 		"select 1\n",
 		"",
 		strings.Repeat("a", minFree-1),
-		strings.Repeat("b", minFree),   // fills what readInto is given up front
+		strings.Repeat("b", minFree),   // fills what readStat is given up front
 		strings.Repeat("c", chunkSize), // larger than a whole chunk
 		"x",
 		strings.Repeat("d", chunkSize-3*minFree), // leaves less than minFree in a chunk

@@ -494,7 +494,7 @@ type chunkReader struct {
 }
 
 // chunkSize is a chunk's capacity; a chunk is replaced when less than
-// minFree of it is left (readInto wants that much room).
+// minFree of it is left (readStat wants that much room).
 const chunkSize, minFree = 256 << 10, 16 << 10
 
 // read returns the content of the file at p (it is never written
@@ -511,7 +511,7 @@ func (c *chunkReader) read(p string) ([]byte, fileStat, bool, error) {
 		// Read within the chunk: the rest of it stays free.
 		c.free = b[len(b):len(b)]
 	}
-	// Else readInto outgrew the chunk into storage of its own, and the
+	// Else readStat outgrew the chunk into storage of its own, and the
 	// chunk is as it was.
 	return b[:len(b):len(b)], st, ok, nil
 }

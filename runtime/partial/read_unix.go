@@ -7,19 +7,14 @@ import (
 	"syscall"
 )
 
-// readInto reads the file at p into buf's storage with plain system
-// calls: open, read, close. os.Open would also try to register the
+// readStat reads the file at p into buf's storage with plain system
+// calls: open, fstat, read, close. os.Open would also try to register the
 // descriptor with the poller, one more system call per file, and a
 // project has thousands of files. A read shorter than asked for is taken
 // as the end of the file (it is, for regular files); were it not, the
-// content would hash differently and the cache would only miss.
-func readInto(p string, buf []byte) ([]byte, error) {
-	b, _, _, err := readStat(p, buf)
-	return b, err
-}
-
-// readStat is readInto that also returns the file's state (statFile)
-// as fstat saw it before the read; ok is false when it is unknown.
+// content would hash differently and the cache would only miss. It also
+// returns the file's state (statFile) as fstat saw it before the read;
+// ok is false when it is unknown.
 func readStat(p string, buf []byte) (b []byte, st fileStat, ok bool, err error) {
 	var fd int
 	for {

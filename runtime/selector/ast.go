@@ -147,6 +147,3 @@ func (c *Criterion) body() string {
 	}
 	return c.Method + ":" + c.Value
 }
-
-// hasOperators reports whether the criterion has a graph operator.
-func (c *Criterion) hasOperators() bool { return c.Parents || c.Children || c.ChildrensParents }
